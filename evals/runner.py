@@ -1,0 +1,203 @@
+"""`chanjiao eval`: retrieval and answer quality on the question sets in evals/.
+
+Retrieval is scored for BM25 alone, dense alone and the hybrid, so the fusion has to earn
+its place; answers for accuracy (required facts present), refusals (unanswerable questions
+refused, answerable ones not), and with `--llm` citation precision and latency against
+whatever endpoint is configured. `--calibrate` prints what the refusal threshold is set
+from. The scoring itself is in `metrics`; `evaluate` takes its collaborators as arguments
+so tests can run it on a small index.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import metrics as m
+
+EVAL_DIR = Path(__file__).resolve().parent
+MODES = ("keyword", "dense", "hybrid")
+_MARKER = re.compile(r"\[(\d+)\]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def load_cases(paths: list[Path] | None = None) -> list[dict]:
+    paths = paths or sorted(EVAL_DIR.glob("questions*.jsonl"))
+    cases = []
+    for p in paths:
+        for line in p.read_text("utf-8").splitlines():
+            if line.strip():
+                cases.append(json.loads(line))
+    return cases
+
+
+@dataclass
+class Report:
+    n_answerable: int = 0
+    n_unanswerable: int = 0
+    recall5: dict[str, float] = field(default_factory=dict)
+    mrr10: dict[str, float] = field(default_factory=dict)
+    answer_accuracy: float = 0.0
+    refusal_accuracy: float = 0.0
+    false_refusals: float = 0.0
+    mode: str = "extractive"
+    citation_precision: float | None = None
+    latency_first_token: float | None = None
+    latency_total: float | None = None
+    misses: dict[str, list[str]] = field(default_factory=dict)
+    failures: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return self.__dict__
+
+
+def citation_precision(answer) -> float | None:
+    """Share of cited sentences whose numbers all appear in one of the passages they cite."""
+    quotes = {c.n: m.norm(c.quote) for c in answer.citations}
+    checked = supported = 0
+    for sentence in re.split(r"(?<=\])\s*|\n", answer.answer):
+        marks = [int(x) for x in _MARKER.findall(sentence)]
+        if not marks:
+            continue
+        body = _MARKER.sub("", sentence)
+        numbers = _NUMBER.findall(body)
+        checked += 1
+        cited = [quotes.get(n, "") for n in marks]
+        if all(any(num in q for q in cited) for num in numbers):
+            supported += 1
+    return supported / checked if checked else None
+
+
+def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Report:
+    """Score retrieval in each mode and the answers `answer_fn(question)` gives."""
+    report = Report()
+    answerable = [c for c in cases if c.get("answerable", True)]
+    unanswerable = [c for c in cases if not c.get("answerable", True)]
+    report.n_answerable, report.n_unanswerable = len(answerable), len(unanswerable)
+    for mode in MODES:
+        ranks = []
+        misses = []
+        for case in answerable:
+            hits = retriever.search(case["question"], k=10, mode=mode)
+            rank = m.first_gold_rank([(h.chunk.text, h.chunk.doc.source) for h in hits], m.gold_of(case))
+            ranks.append(rank)
+            if rank is None or rank > 5:
+                misses.append(case["id"])
+        report.recall5[mode] = m.mean([m.recall_at(r, 5) for r in ranks])
+        report.mrr10[mode] = m.mean([m.reciprocal_rank(r, 10) for r in ranks])
+        report.misses[mode] = misses
+
+    correct, refused_ok, false_ref = [], [], []
+    precisions, firsts, totals = [], [], []
+    for case in cases:
+        started = time.perf_counter()
+        first: list[float] = []
+
+        def on_token(_tok: str, first=first, started=started) -> None:
+            if not first:
+                first.append(time.perf_counter() - started)
+
+        ans = answer_fn(case["question"], on_token)
+        totals.append(time.perf_counter() - started)
+        if first:
+            firsts.append(first[0])
+        report.mode = ans.mode
+        if case.get("answerable", True):
+            ok = ans.found and m.includes_all(ans.answer, case.get("must_include", []))
+            correct.append(1.0 if ok else 0.0)
+            false_ref.append(0.0 if ans.found else 1.0)
+            p = citation_precision(ans)
+            if p is not None:
+                precisions.append(p)
+            if not ok:
+                report.failures.append({"id": case["id"], "question": case["question"], "found": ans.found})
+        else:
+            refused_ok.append(0.0 if ans.found else 1.0)
+            if ans.found:
+                report.failures.append({"id": case["id"], "question": case["question"], "found": True})
+    report.answer_accuracy = m.mean(correct)
+    report.refusal_accuracy = m.mean(refused_ok)
+    report.false_refusals = m.mean(false_ref)
+    report.citation_precision = m.mean(precisions) if precisions else None
+    if llm:
+        report.latency_first_token = m.percentile(firsts, 50) if firsts else None
+        report.latency_total = m.percentile(totals, 50)
+    return report
+
+
+def calibration_rows(cases: list[dict], retriever) -> list[tuple[str, bool, float, float]]:
+    """(id, answerable, coverage, dense) for each question: what the refusal gate sees."""
+    from assistant.answer import judge
+
+    rows = []
+    for case in cases:
+        hits = retriever.search(case["question"], k=6)
+        j = judge(case["question"], hits, retriever)
+        rows.append((case["id"], bool(case.get("answerable", True)), j.coverage, j.dense))
+    return rows
+
+
+def best_threshold(rows: list[tuple[str, bool, float, float]]) -> tuple[float, float]:
+    """The coverage threshold that classifies answerable vs not best, and its accuracy."""
+    best = (0.0, 0.0)
+    for t in sorted({round(r[2], 3) for r in rows}):
+        acc = m.mean([1.0 if (cov >= t) == ans else 0.0 for _, ans, cov, _ in rows])
+        if acc > best[1]:
+            best = (t, acc)
+    return best
+
+
+def print_report(r: Report) -> None:
+    print(f"问题：可回答 {r.n_answerable}，不可回答 {r.n_unanswerable}")
+    print(f"{'retriever':<10} {'Recall@5':>9} {'MRR@10':>8}")
+    for mode in MODES:
+        print(f"{mode:<10} {r.recall5[mode]:>9.3f} {r.mrr10[mode]:>8.3f}")
+    print(f"回答方式 mode: {r.mode}")
+    print(f"answer accuracy (must_include)  {r.answer_accuracy:.3f}")
+    print(f"refusal accuracy (unanswerable) {r.refusal_accuracy:.3f}")
+    print(f"false refusals (answerable)     {r.false_refusals:.3f}")
+    if r.citation_precision is not None:
+        print(f"citation precision              {r.citation_precision:.3f}")
+    if r.latency_total is not None:
+        ttft = f"{r.latency_first_token:.2f}s" if r.latency_first_token is not None else "n/a"
+        print(f"latency p50: first token {ttft}, total {r.latency_total:.2f}s")
+    print("hybrid misses @5:", " ".join(r.misses.get("hybrid", [])) or "none")
+
+
+def main(args) -> int:
+    from assistant.answer import answer_question
+    from assistant.context import ensure_corpus, make_chat, open_index
+    from assistant.settings import Settings
+
+    settings = Settings.from_env(index_dir=args.index)
+    index = open_index(settings)
+    ensure_corpus(index)
+    cases = load_cases(args.questions)
+    if not cases:
+        print("没有找到问题集 evals/questions*.jsonl", file=sys.stderr)
+        return 2
+    if args.calibrate:
+        rows = calibration_rows(cases, index.retriever)
+        for cid, ans, cov, dense in sorted(rows, key=lambda r: r[2]):
+            print(f"{cid:<8} {'answerable' if ans else 'UNANSWERABLE':<13} coverage={cov:.3f} dense={dense:.3f}")
+        t, acc = best_threshold(rows)
+        print(f"best coverage threshold {t:.3f} (accuracy {acc:.3f})")
+        return 0
+    chat = make_chat(settings) if args.llm else None
+    if args.llm and chat is None:
+        print("--llm 需要配置 CHANJIAO_LLM_MODEL 和 OPENAI_BASE_URL", file=sys.stderr)
+        return 2
+
+    def answer_fn(question, on_token):
+        return answer_question(question, index.retriever, chat=chat, on_token=on_token)
+
+    report = evaluate(cases, index.retriever, answer_fn, llm=args.llm)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_report(report)
+    return 0

@@ -1,0 +1,220 @@
+"""Cleaning Chinese text the way it arrives from PDFs, Word files and web pages.
+
+Pure functions over strings: join hard line breaks inside sentences, drop page-number lines
+and headers/footers repeated on most pages, remove the spaces PDF tools put between CJK
+characters, and recognise headings. Also the text-quality checks that tell a garbled text
+layer from a real one. No file I/O here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+# Closing marks after which a line break really ends something.
+SENTENCE_END = "。！？；：!?;…”’」』）)"
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－·•]\s*\d{1,4}\s*[-—–－·•]|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+
+NUM_ZH = "一二三四五六七八九十百千零〇两"
+# (regex, level). Lower level = higher in the outline.
+HEADING_PATTERNS: tuple[tuple[re.Pattern, int], ...] = (
+    (re.compile(r"^#{1,6}\s+\S"), 0),  # Markdown; level from the hashes, see heading_level
+    (re.compile(r"^PART\s*0?\d+\b", re.IGNORECASE), 1),
+    (re.compile(rf"^第[{NUM_ZH}\d]+[编部]\s*\S*"), 1),
+    (re.compile(rf"^第[{NUM_ZH}\d]+章"), 2),
+    (re.compile(rf"^第[{NUM_ZH}\d]+节"), 3),
+    (re.compile(rf"^[{NUM_ZH}]+[、．.]\s*\S"), 3),
+    (re.compile(rf"^[（(][{NUM_ZH}]+[）)]\s*\S"), 4),
+    (re.compile(r"^\d{1,2}[、．.](?!\d)\s*\S"), 5),
+    (re.compile(r"^[（(]\d{1,2}[）)]\s*\S"), 6),
+)
+ARTICLE = re.compile(rf"^第[{NUM_ZH}\d]+条")
+MAX_HEADING_CHARS = 40
+
+
+def normalize_spaces(text: str) -> str:
+    """Unify the many kinds of blank and drop zero-width characters."""
+    text = text.translate(_ZERO_WIDTH)
+    text = text.replace("\u3000", " ").replace("\xa0", " ").replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}，。、；：！？（）《》“”])[ ]+(?=[{CJK}，。、；：！？（）《》“”])")
+_SPACE_CJK_DIGIT = re.compile(f"(?<=[{CJK}])[ ]+(?=[0-9])|(?<=[0-9])[ ]+(?=[{CJK}])")
+
+
+def squeeze_cjk_spaces(line: str) -> str:
+    """Remove spaces PDF extraction puts inside Chinese text ("语 篇 知识", "20 号")."""
+    line = _SPACE_BETWEEN_CJK.sub("", line)
+    line = _SPACE_CJK_DIGIT.sub("", line)
+    return re.sub(r"[ ]{2,}", " ", line).strip()
+
+
+def is_page_number(line: str) -> bool:
+    return bool(_PAGE_NUMBER.match(line))
+
+
+def heading_level(line: str) -> int | None:
+    """The outline level of `line` if it looks like a heading, else None.
+
+    A numbered line that goes on into a long sentence ("1.合作办学。充分发挥…") is a list
+    item with a lead-in, not a heading: it is treated as body text so it stays whole.
+    """
+    s = line.strip()
+    if not s:
+        return None
+    if s.startswith("#"):
+        m = re.match(r"^(#{1,6})\s+\S", s)
+        return len(m.group(1)) if m else None
+    if len(s) > MAX_HEADING_CHARS:
+        return None
+    if s[-1] in "。；;，,":
+        return None
+    for pattern, level in HEADING_PATTERNS[1:]:
+        if pattern.match(s):
+            return level
+    return None
+
+
+def is_article(line: str) -> bool:
+    """Whether the line opens a numbered article (第X条), a natural chunk boundary."""
+    return bool(ARTICLE.match(line.strip()))
+
+
+def _starts_block(line: str) -> bool:
+    s = line.strip()
+    return (
+        heading_level(s) is not None
+        or is_article(s)
+        or bool(re.match(rf"^([{NUM_ZH}]+、|[（(][{NUM_ZH}\d]+[）)]|\d{{1,2}}[、．.](?!\d)|[-*•●]\s)", s))
+        or s.startswith("|")
+    )
+
+
+def typical_width(lines: list[str]) -> int:
+    """The length of a full line on this page: what a hard wrap looks like here."""
+    lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 10)
+    if len(lengths) < 3:
+        return 0
+    return lengths[int(len(lengths) * 0.75)]
+
+
+def join_lines(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines into paragraphs.
+
+    A line break is kept where the line ends a sentence, is clearly shorter than a full line
+    (a title, the last line of a paragraph), the next line opens a heading, an article or a
+    list item, or the line is itself a heading; elsewhere the break was a wrap. Chinese joins
+    without a space, Latin text with one.
+    """
+    width = typical_width(lines)
+    paragraphs: list[str] = []
+    current = ""
+    last_line = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            if current:
+                paragraphs.append(current)
+                current = ""
+            continue
+        if not current:
+            current = line
+        elif (
+            current[-1] in SENTENCE_END
+            or heading_level(current) is not None
+            or _starts_block(line)
+            or (width and len(last_line) < 0.8 * width)
+            or not width
+        ):
+            paragraphs.append(current)
+            current = line
+        else:
+            glue = " " if current[-1].isascii() and line[0].isascii() else ""
+            current = current + glue + line
+        last_line = line
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def repeated_edge_lines(pages: list[list[str]], edge: int = 2, share: float = 0.5) -> set[str]:
+    """Lines standing at the top or bottom of most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        content = [ln.strip() for ln in lines if ln.strip()]
+        edges = set(content[:edge] + content[-edge:])
+        counts.update(e for e in edges if len(e) <= 60)
+    limit = max(3, int(len(pages) * share))
+    return {line for line, n in counts.items() if n >= limit and not is_article(line)}
+
+
+def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> list[str]:
+    """Clean the text of each page of one document; returns one paragraph-joined text per page.
+
+    `join` joins hard-wrapped lines (PDF text, text copied from PDFs); Word and HTML
+    paragraphs are real paragraphs and are kept as they are. `squeeze` removes spaces between Chinese characters: right for PDF text layers, where
+    they are artefacts of glyph placement, wrong for Word or Markdown, where a space after
+    "第一条" was typed on purpose.
+    """
+    fix = squeeze_cjk_spaces if squeeze else (lambda ln: re.sub(r"[ ]{2,}", " ", ln).strip())
+    split = [[fix(ln) for ln in normalize_spaces(p).split("\n")] for p in pages]
+    noise = repeated_edge_lines(split)
+    cleaned = []
+    for lines in split:
+        kept = [ln for ln in lines if ln and not is_page_number(ln) and ln not in noise]
+        cleaned.append("\n".join(join_lines(kept) if join else kept))
+    return cleaned
+
+
+def clean_text(text: str) -> str:
+    """Clean one stretch of text that has no pages (Word, Markdown, HTML, plain text)."""
+    return clean_pages([text])[0]
+
+
+def text_quality(text: str) -> tuple[float, str]:
+    """How much of `text` reads as language, and what is wrong when it does not.
+
+    Returns (share of good characters, problem). A text layer made with fonts that lack a
+    Unicode map comes out as private-use code points, control characters, U+FFFD or runs
+    of Latin-1 symbols; such text would only poison the index.
+    """
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 0.0, "empty"
+    bad = 0
+    for c in visible:
+        o = ord(c)
+        if (
+            0xE000 <= o <= 0xF8FF
+            or o == 0xFFFD
+            or o < 0x20
+            or 0x7F <= o <= 0x9F
+            or 0x2E80 <= o <= 0x2FDF  # Kangxi radicals stand in for ideographs in bad maps
+        ):
+            bad += 1
+    good_share = 1 - bad / len(visible)
+    if good_share < 0.7:
+        return good_share, "garbled"
+    cjk = len(_CJK_RE.findall(text))
+    latin_symbols = sum(1 for c in visible if 0xA0 <= ord(c) <= 0x2FF)
+    if cjk == 0 and latin_symbols / len(visible) > 0.3:
+        return 1 - latin_symbols / len(visible), "garbled"
+    return good_share, ""
+
+
+def cjk_share(text: str) -> float:
+    visible = [c for c in text if not c.isspace()]
+    return len(_CJK_RE.findall(text)) / len(visible) if visible else 0.0

@@ -1,0 +1,81 @@
+"""Word (.docx) extraction with python-docx — the only module that imports it.
+
+Paragraphs and tables are read in document order. Headings become outline lines the
+splitter recognises; each table row becomes a record "列名：值；…" keyed by the header row,
+so a question about one row finds that row.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from ..types import Section
+from .errors import Loaded, LoadError
+from .table import rows_to_records
+
+
+def _cell_text(cell) -> str:
+    return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            # python-docx repeats a merged cell once per grid column; keep it once.
+            key = id(cell._tc)
+            if key in seen:
+                continue
+            seen.add(key)
+            cells.append(_cell_text(cell))
+        rows.append(cells)
+    return rows
+
+
+def load_docx(path: Path) -> Loaded:
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise LoadError("Word文件损坏或不是.docx", "corrupt .docx", "用Word/WPS打开后另存为.docx") from e
+    sections: list[Section] = []
+    prose: list[str] = []
+    title = ""
+    table_no = 0
+    last_heading = ""
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if not text:
+                continue
+            style = (block.style.name or "").lower() if block.style is not None else ""
+            if style == "title" and not title:
+                title = text
+            if style.startswith("heading") or style == "title" or "标题" in style:
+                level = "".join(ch for ch in style if ch.isdigit()) or "1"
+                last_heading = text
+                prose.append("#" * min(int(level), 6) + " " + text if style != "title" else text)
+            else:
+                prose.append(text)
+        elif isinstance(block, Table):
+            table_no += 1
+            if prose:
+                sections.append(Section(text="\n".join(prose)))
+                prose = []
+            name = f"表{table_no}"
+            label = f"{last_heading} {name}".strip() if last_heading else name
+            for row_no, record in rows_to_records(_table_rows(block)):
+                sections.append(
+                    Section(text=record, sheet=name, row=row_no, kind="record", heading=label)
+                )
+    if prose:
+        sections.append(Section(text="\n".join(prose)))
+    if not sections:
+        raise LoadError("Word文件中没有文字", "no text in .docx", "确认文件内容")
+    head = "\n".join(s.text for s in sections if s.kind == "text")[:3000]
+    return Loaded(sections, head_text=head, title=title)

@@ -1,0 +1,152 @@
+"""Spreadsheets and CSV: one record per row, each value labelled with its column name.
+
+A row is rendered "课程名称：数控加工；开课学校：…" so that it reads on its own in a search
+result and a citation names its sheet and row. Title rows and two-row merged headers (a
+group row above the column names) are recognised. The only module that imports openpyxl.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from ..types import Section
+from .encoding import decode_bytes
+from .errors import Loaded, LoadError
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if not value.time().hour else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().replace("\n", " ")
+
+
+def _is_headerish(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    if len(filled) < 2:
+        return False
+    numeric = sum(1 for c in filled if c.replace(".", "", 1).replace("-", "").isdigit())
+    return numeric == 0 and all(len(c) <= 30 for c in filled)
+
+
+def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> tuple[int, int, str]:
+    """(first header row index, number of header rows, title) for a table's rows.
+
+    Leading rows with a single filled cell are titles. A header row that holds merged
+    group cells and is followed by another header-like row is a two-row header.
+    """
+    title_parts = []
+    i = 0
+    while i < len(rows) and sum(1 for c in rows[i] if c) <= 1:
+        if any(rows[i]):
+            title_parts.append(next(c for c in rows[i] if c))
+        i += 1
+    if i >= len(rows):
+        return i, 0, " ".join(title_parts)
+    span = 1
+    if i + 1 < len(rows) and _is_headerish(rows[i]) and _is_headerish(rows[i + 1]):
+        groupish = i in merged_rows or len(set(c for c in rows[i] if c)) < sum(1 for c in rows[i] if c)
+        if groupish:
+            span = 2
+    return i, span, " ".join(title_parts)
+
+
+def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
+    width = max(len(r) for r in rows[start : start + span])
+    names = []
+    for col in range(width):
+        parts = [rows[r][col] if col < len(rows[r]) else "" for r in range(start, start + span)]
+        child = parts[-1]
+        names.append(child or next((p for p in parts if p), "") or f"第{col + 1}列")
+    return names
+
+
+def rows_to_records(
+    rows: list[list[str]], merged_rows: set[int] = frozenset(), row_numbers: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """Render data rows as records "列名：值；…"; returns (source row number, text) pairs."""
+    rows = [[_fmt(c) for c in r] for r in rows]
+    if not rows:
+        return []
+    start, span, _ = find_header(rows, merged_rows)
+    if span == 0:
+        return []
+    names = column_names(rows, start, span)
+    numbers = row_numbers or list(range(1, len(rows) + 1))
+    records = []
+    for idx in range(start + span, len(rows)):
+        cells = rows[idx]
+        pairs = [(names[c] if c < len(names) else f"第{c + 1}列", v) for c, v in enumerate(cells) if v]
+        if not pairs:
+            continue
+        if len(pairs) == 1 and len(cells) > 2:
+            # A lone cell in a wide table is a note or a sub-title, keep it as it is.
+            records.append((numbers[idx], pairs[0][1]))
+            continue
+        records.append((numbers[idx], "；".join(f"{k}：{v}" for k, v in pairs)))
+    return records
+
+
+def load_xlsx(path: Path) -> Loaded:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(str(path), read_only=False, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise LoadError("Excel文件损坏或不是.xlsx", "corrupt .xlsx", "用Excel/WPS打开后另存为.xlsx") from e
+    sections: list[Section] = []
+    titles = []
+    for sheet in book.worksheets:
+        # Merged cells: copy the top-left value into the whole range, remember header rows.
+        grid = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+        merged_rows: set[int] = set()
+        for rng in sheet.merged_cells.ranges:
+            value = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else None
+            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
+                for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
+                    grid[r][c] = value
+            if rng.max_col > rng.min_col:
+                merged_rows.add(rng.min_row - 1)
+        rows = [[_fmt(c) for c in r] for r in grid]
+        # A merged title row shows the same value in every cell: collapse it.
+        rows = [[r[0]] + [""] * (len(r) - 1) if r and r[0] and len(set(r)) == 1 else r for r in rows]
+        start, span, title = find_header(rows, merged_rows)
+        if title:
+            titles.append(title)
+        label = title or sheet.title
+        for row_no, text in rows_to_records(rows, merged_rows, list(range(1, len(rows) + 1))):
+            sections.append(
+                Section(text=text, sheet=sheet.title, row=row_no, kind="record", heading=label)
+            )
+    if not sections:
+        raise LoadError("表格中没有数据行", "no data rows in spreadsheet", "确认表头和数据")
+    head = "\n".join(titles + [s.text for s in sections[:3]])
+    return Loaded(sections, head_text=head, title=titles[0] if titles else "")
+
+
+def load_csv(path: Path) -> Loaded:
+    text = decode_bytes(path.read_bytes())
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [r for r in csv.reader(io.StringIO(text), dialect)]
+    if not any(any(c.strip() for c in r) for r in rows):
+        raise LoadError("CSV中没有数据", "empty CSV", "确认文件内容")
+    start, span, title = find_header(rows)
+    sections = [
+        Section(text=t, sheet=path.stem, row=n, kind="record", heading=title or path.stem)
+        for n, t in rows_to_records(rows)
+    ]
+    if not sections:
+        raise LoadError("CSV中没有数据行", "no data rows in CSV", "确认表头和数据")
+    return Loaded(sections, head_text="\n".join([title] + [s.text for s in sections[:3]]), title=title)

@@ -1,0 +1,66 @@
+"""Plain text, Markdown and HTML.
+
+Text files arrive in UTF-8 or GBK and often as text copied out of a PDF with hard line
+breaks; the cleaner joins those later. HTML pages are reduced to their article: scripts,
+navigation, headers and footers of a government website are boilerplate, not content.
+The only module that imports BeautifulSoup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..types import Section
+from .encoding import decode_bytes
+from .errors import Loaded, LoadError
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def load_plain(path: Path) -> Loaded:
+    text = decode_bytes(path.read_bytes())
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = _HTML_COMMENT.sub("", text)
+    if not text.strip():
+        raise LoadError("文件中没有文字", "no text", "确认文件内容")
+    title = ""
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("# "):
+            title = s[2:].strip()
+            break
+    return Loaded([Section(text=text)], head_text=text[:3000], title=title, wrapped=True)
+
+
+_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section")
+
+
+def load_html(path: Path) -> Loaded:
+    from bs4 import BeautifulSoup
+
+    html = decode_bytes(path.read_bytes())
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
+        tag.decompose()
+    for tag in soup.select('[class*="nav"], [class*="footer"], [class*="breadcrumb"], [id*="footer"]'):
+        tag.decompose()
+    title = ""
+    page_title = soup.title.get_text(strip=True) if soup.title else ""
+    root = soup.find("article") or soup.find(class_=re.compile("article|content|main")) or soup.body or soup
+    h1 = root.find("h1") or soup.find("h1")
+    if h1:
+        title = h1.get_text(" ", strip=True)
+    for level in range(1, 7):
+        for h in root.find_all(f"h{level}"):
+            h.insert_before("\n" + "#" * level + " ")
+            h.insert_after("\n")
+    for tag in root.find_all(_BLOCKS):
+        tag.insert_after("\n")
+    for cell in root.find_all(["td", "th"]):
+        cell.insert_after(" ")
+    text = root.get_text("")
+    text = "\n".join(line.strip() for line in text.splitlines())
+    if not text.strip():
+        raise LoadError("网页中没有正文", "no article text in HTML", "确认文件内容")
+    return Loaded([Section(text=text)], head_text=text[:3000], title=title or page_title)

