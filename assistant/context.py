@@ -50,18 +50,36 @@ def open_index(settings: Settings, show_progress: bool = True) -> Index:
     return Index(settings, store, embedder, cache, retriever, ingestor)
 
 
+# Vectors a first run computes on the spot (~9 passages/s here); more are left for later.
+FIRST_RUN_EMBED_LIMIT = 300
+
+
 def ensure_corpus(index: Index, quiet: bool = False) -> IngestReport | None:
-    """Index the bundled corpus if the index holds nothing yet."""
+    """Index the bundled corpus if the index holds nothing yet.
+
+    Its vectors ship in corpus/.vectors, so normally nothing is embedded. Should the cache
+    be stale (the corpus edited since the vectors were exported), chunks are written first
+    and are keyword-searchable at once; a few missing vectors are computed now, many are
+    left to `chanjiao ingest corpus/` rather than making the first question wait minutes.
+    """
     if not index.is_empty():
         return None
-    if not quiet:
-        print("首次使用：正在索引内置语料 corpus/ … (first run: indexing the bundled corpus)", file=sys.stderr)
-    report = index.ingestor.ingest([BUNDLED_CORPUS], base=REPO_ROOT)
-    if not quiet:
-        print(
-            f"已索引 {len(report.indexed)} 个文件，{sum(n for _, n in report.indexed)} 个段落；"
-            f"{len(report.failed)} 个文件无法索引（chanjiao ingest corpus/ 查看原因）",
-            file=sys.stderr,
+    say = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
+    say("首次使用：正在索引内置语料 corpus/ … (first run: indexing the bundled corpus)")
+    report = index.ingestor.ingest([BUNDLED_CORPUS], base=REPO_ROOT, embed=False)
+    pending = len(index.store.pending_vectors())
+    if 0 < pending <= FIRST_RUN_EMBED_LIMIT:
+        index.ingestor.embed_pending(report)
+        pending = 0
+    report.pending = pending
+    say(
+        f"已索引 {len(report.indexed)} 个文件，{sum(n for _, n in report.indexed)} 个段落；"
+        f"{len(report.failed)} 个文件无法索引（chanjiao ingest corpus/ 查看原因）"
+    )
+    if pending:
+        say(
+            f"{pending} 个段落的向量尚未计算，暂用关键词检索；运行 chanjiao ingest corpus/ 补算"
+            f"（约 {pending // 8 // 60 + 1} 分钟）"
         )
     return report
 

@@ -64,6 +64,30 @@ def is_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER.match(line))
 
 
+# A table-of-contents entry: dot leaders (or a long gap) and a page number at the end.
+_TOC_ENTRY = re.compile(r"(?:[.．·•…_]\s*){4,}\s*\d{1,4}\s*$")
+
+
+def is_toc_entry(line: str) -> bool:
+    return bool(_TOC_ENTRY.search(line))
+
+
+def drop_toc(lines: list[str]) -> list[str]:
+    """Remove table-of-contents entries, including the first half of an entry wrapped
+    over two lines ("二、…创业补" / "贴……04"). A TOC in the index only competes with
+    the sections it lists, and its lines would be taken for headings."""
+    toc = [is_toc_entry(ln) for ln in lines]
+    keep = []
+    for i, line in enumerate(lines):
+        if toc[i]:
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if toc[i + 1 : i + 2] == [True] and not _starts_block(nxt) and len(line) <= MAX_HEADING_CHARS:
+            continue
+        keep.append(line)
+    return keep
+
+
 def heading_level(line: str) -> int | None:
     """The outline level of `line` if it looks like a heading, else None.
 
@@ -174,7 +198,7 @@ def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> l
     noise = repeated_edge_lines(split)
     cleaned = []
     for lines in split:
-        kept = [ln for ln in lines if ln and not is_page_number(ln) and ln not in noise]
+        kept = drop_toc([ln for ln in lines if ln and not is_page_number(ln) and ln not in noise])
         cleaned.append("\n".join(join_lines(kept) if join else kept))
     return cleaned
 

