@@ -102,8 +102,8 @@ def heading_level(line: str) -> int | None:
         return len(m.group(1)) if m else None
     if len(s) > MAX_HEADING_CHARS:
         return None
-    if s[-1] in "。；;，,":
-        return None
+    if s[-1] in "。；;，,：:":
+        return None  # a sentence, or a lead-in to a list ("…减半征收企业所得税：")
     for pattern, level in HEADING_PATTERNS[1:]:
         if pattern.match(s):
             return level
@@ -156,7 +156,7 @@ def join_lines(lines: list[str]) -> list[str]:
             current = line
         elif (
             current[-1] in SENTENCE_END
-            or heading_level(current) is not None
+            or (heading_level(current) is not None and not (width and len(last_line) >= 0.9 * width))
             or _starts_block(line)
             or (width and len(last_line) < 0.8 * width)
             or not width
@@ -185,6 +185,16 @@ def repeated_edge_lines(pages: list[list[str]], edge: int = 2, share: float = 0.
     return {line for line, n in counts.items() if n >= limit and not is_article(line)}
 
 
+def repeated_lines(lines: list[str], times: int = 3) -> set[str]:
+    """Lines that recur verbatim through one long text: the running header or the repeated
+    table header of a PDF extracted as a single text ("序号 一级指标 二级指标 …")."""
+    counts = Counter(ln for ln in lines if 6 <= len(ln) <= 60)
+    return {
+        ln for ln, n in counts.items()
+        if n >= times and heading_level(ln) is None and not is_article(ln) and ln[-1] not in SENTENCE_END
+    }
+
+
 def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> list[str]:
     """Clean the text of each page of one document; returns one paragraph-joined text per page.
 
@@ -196,6 +206,8 @@ def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> l
     fix = squeeze_cjk_spaces if squeeze else (lambda ln: re.sub(r"[ ]{2,}", " ", ln).strip())
     split = [[fix(ln) for ln in normalize_spaces(p).split("\n")] for p in pages]
     noise = repeated_edge_lines(split)
+    if len(split) == 1 and join:
+        noise |= repeated_lines(split[0])
     cleaned = []
     for lines in split:
         kept = drop_toc([ln for ln in lines if ln and not is_page_number(ln) and ln not in noise])
@@ -227,6 +239,8 @@ def text_quality(text: str) -> tuple[float, str]:
             or o < 0x20
             or 0x7F <= o <= 0x9F
             or 0x2E80 <= o <= 0x2FDF  # Kangxi radicals stand in for ideographs in bad maps
+            or 0x0250 <= o <= 0x1DFF  # scripts no Chinese office document is written in
+            or 0xA000 <= o <= 0xABFF
         ):
             bad += 1
     good_share = 1 - bad / len(visible)

@@ -54,6 +54,7 @@ TITLE_TYPES = (
     ("教学标准", "standard"),
     ("考纲", "standard"),
     ("考试大纲", "standard"),
+    ("考试说明", "standard"),
     ("中华人民共和国", "law"),
     ("条例", "law"),
     ("通知", "policy"),
@@ -106,12 +107,20 @@ def _iso(y: str, m: str, d: str) -> str:
         return ""
 
 
+_ADOPTED = re.compile(r"通过|修订|修正|公布|发布|施行")
+
+
 def find_date(text: str, filename: str = "") -> str:
-    """The publish date: from the file name if it carries one, else the 落款 near the end."""
+    """The publish date: from the file name if it carries one, then from a law's header
+    ("1997年9月5日 …会议通过", the latest revision wins), else the 落款 near the end."""
     for pattern in (ISO_DATE, CN_DATE):
         m = pattern.search(filename)
         if m:
             return _iso(*m.groups())
+    head = [ln for ln in text.splitlines() if ln.strip()][:8]
+    adopted = [m for ln in head if _ADOPTED.search(ln) and len(ln) < 120 for m in CN_DATE.finditer(ln)]
+    if adopted:
+        return max(_iso(*m.groups()) for m in adopted)
     tail = text[-600:]
     found = list(CN_DATE.finditer(tail))
     if found:

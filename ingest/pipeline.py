@@ -30,7 +30,7 @@ from .tokens import tokenize
 from .types import Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 EMBED_BATCH = 16
@@ -140,8 +140,9 @@ def describe(path: Path, source: str, loaded: Loaded, content_hash: str, side: d
         title=title,
         doc_type=doc_type,
         issuer=side.get("issuer") or md.find_issuer(title, head),
+        # A sidecar wins even when it says "no 文号" (an empty string).
         doc_number=md.normalize_doc_number(side["doc_number"])
-        if side.get("doc_number")
+        if "doc_number" in side
         else md.find_doc_number(head),
         date=date,
         year=md.year_of(date),

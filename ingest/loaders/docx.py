@@ -7,6 +7,7 @@ so a question about one row finds that row.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,8 +20,14 @@ from .errors import Loaded, LoadError
 from .table import rows_to_records
 
 
+# Single characters each standing alone between spaces; "张三 李四" is left as it is.
+_SPACED_CJK = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff](?!\S))+")
+
+
 def _cell_text(cell) -> str:
-    return " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+    text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+    # Names padded for alignment ("市 中 区", "隆 昌 市") are one word, not three.
+    return _SPACED_CJK.sub(lambda m: re.sub(r"[ \u3000]+", "", m.group(0)), text)
 
 
 def _table_rows(table: Table) -> list[list[str]]:
