@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.clean import heading_level
 from ingest.tokens import normalize
 from ingest.types import Chunk, Hit
 
@@ -37,8 +38,9 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
         return [(0, chunk.text.strip())]
     out = []
     for m in _SENTENCE.finditer(chunk.text):
-        s = m.group(0).strip()
-        if len(s) >= 4:
+        s = m.group(0).strip().lstrip("#").strip()
+        # Headings lead a chunk so its text is whole, but a heading answers nothing.
+        if len(s) >= 4 and heading_level(s) is None:
             out.append((m.start(), s))
     return out
 

@@ -23,7 +23,7 @@ from ingest.embed import Embedder
 from ingest.lexical import KeywordIndex
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
 from ingest.store import ChromaStore
-from ingest.tokens import codes_in, normalize, tokenize
+from ingest.tokens import codes_in, concepts, is_number, normalize, tokenize
 from ingest.types import Chunk, Hit
 
 RRF_K = 60
@@ -221,19 +221,39 @@ class Retriever:
         ]
 
     def coverage(self, question: str, chunks: list[Chunk]) -> float:
-        """Share of the question's information (IDF-weighted terms) found in `chunks`.
+        """How much of the question's information the best single passage holds (0–1).
 
-        The basis of the refusal decision: a passage that shares only common words with
-        the question ("补贴", "企业") does not answer it; one that holds its rare terms may.
+        The basis of the refusal decision. Each content word of the question is weighted by
+        its IDF (a word the corpus never uses weighs most); a passage earns a word's weight
+        by holding it, or part of it by holding its parts ("征收率" ← "征收"). Numbers
+        ("2030", "5000") earn nothing partially: a passage about 2024 does not answer a
+        question about 2030. Passages are judged one by one, because terms scattered over
+        several passages do not make an answer.
         """
         view = self.view()
-        terms = list(dict.fromkeys(query_terms(question)))
-        if not terms:
+        kw = view.keywords
+        items = concepts(question)
+        if not items:
             return 0.0
-        text = normalize("\n".join(c.search_text for c in chunks)).replace(" ", "")
-        weights = [view.keywords.idf(t) for t in terms]
+        unseen = kw.idf("\x00unseen")
+        weights = []
+        for word, parts in items:
+            if is_number(word):
+                weights.append(unseen)
+            elif kw.df.get(word):
+                weights.append(kw.idf(word))
+            else:
+                known = [kw.idf(p) for p in parts if kw.df.get(p)]
+                weights.append(max(known) if known else unseen)
         total = sum(weights)
-        if total <= 0:
-            return 0.0
-        found = sum(w for t, w in zip(terms, weights) if t in text)
-        return found / total
+        best = 0.0
+        for chunk in chunks:
+            text = normalize(chunk.search_text).replace(" ", "")
+            got = 0.0
+            for (word, parts), w in zip(items, weights):
+                if word in text:
+                    got += w
+                elif parts and not is_number(word):
+                    got += w * 0.7 * sum(p in text for p in parts) / len(parts)
+            best = max(best, got / total)
+        return best

@@ -9,6 +9,7 @@ layer from a real one. No file I/O here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -60,8 +61,32 @@ def squeeze_cjk_spaces(line: str) -> str:
     return re.sub(r"[ ]{2,}", " ", line).strip()
 
 
-def is_page_number(line: str) -> bool:
+_BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
+
+
+def is_page_number(line: str, at_edge: bool = True) -> bool:
+    """Whether `line` is a page number. A bare number ("7") counts only at the top or
+    bottom of a page (`at_edge`): inside a page it is a table cell ("800")."""
+    if not at_edge and _BARE_NUMBER.match(line):
+        return False
     return bool(_PAGE_NUMBER.match(line))
+
+
+def carry_over(pages: list[str]) -> list[str]:
+    """Move a sentence cut by a page break onto the next page ("企业和科研" | "机构93家…"),
+    so that it lands whole in one chunk. The moved fragment is the text after the last
+    sentence end or line break of a page whose next page does not open a new block."""
+    out = list(pages)
+    for i in range(len(out) - 1):
+        text, nxt = out[i].rstrip(), out[i + 1].lstrip()
+        if not text or not nxt or text[-1] in SENTENCE_END or _starts_block(nxt.split("\n", 1)[0]):
+            continue
+        cut = max(text.rfind("\n"), *(text.rfind(ch) for ch in "。！？；"))
+        fragment = text[cut + 1 :]
+        if 0 < len(fragment) <= 200 and heading_level(fragment) is None:
+            out[i] = text[: cut + 1].rstrip()
+            out[i + 1] = fragment + nxt
+    return out
 
 
 # A table-of-contents entry: dot leaders (or a long gap) and a page number at the end.
@@ -121,6 +146,7 @@ def _starts_block(line: str) -> bool:
         heading_level(s) is not None
         or is_article(s)
         or bool(re.match(rf"^([{NUM_ZH}]+、|[（(][{NUM_ZH}\d]+[）)]|\d{{1,2}}[、．.](?!\d)|[-*•●]\s)", s))
+        or bool(re.match(r"^\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])\D", s))  # 观测点 "1.1.2是否…"
         or s.startswith("|")
     )
 
@@ -164,7 +190,9 @@ def join_lines(lines: list[str]) -> list[str]:
             paragraphs.append(current)
             current = line
         else:
-            glue = " " if current[-1].isascii() and line[0].isascii() else ""
+            # Only Latin words are separated by spaces; a number or a word wrapped
+            # mid-way ("60" / "0元") joins without one.
+            glue = " " if re.match(r"[A-Za-z]", current[-1]) and re.match(r"[A-Za-z]", line[0]) else ""
             current = current + glue + line
         last_line = line
     if current:
@@ -210,7 +238,11 @@ def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> l
         noise |= repeated_lines(split[0])
     cleaned = []
     for lines in split:
-        kept = drop_toc([ln for ln in lines if ln and not is_page_number(ln) and ln not in noise])
+        content = [ln for ln in lines if ln]
+        edges = set(range(2)) | set(range(len(content) - 2, len(content)))
+        kept = drop_toc(
+            [ln for n, ln in enumerate(content) if not is_page_number(ln, n in edges) and ln not in noise]
+        )
         cleaned.append("\n".join(join_lines(kept) if join else kept))
     return cleaned
 
@@ -220,31 +252,45 @@ def clean_text(text: str) -> str:
     return clean_pages([text])[0]
 
 
+def _is_bad_char(c: str) -> bool:
+    """A code point no Chinese office document is written in: private use, replacement,
+    control, Kangxi radicals standing in for ideographs, unassigned, or scripts that only
+    appear when a font without a Unicode map is decoded glyph id by glyph id."""
+    o = ord(c)
+    return (
+        0xE000 <= o <= 0xF8FF
+        or o == 0xFFFD
+        or o < 0x20
+        or 0x7F <= o <= 0x9F
+        or 0x2E80 <= o <= 0x2FDF
+        or 0x0100 <= o <= 0x1DFF
+        or 0xA000 <= o <= 0xABFF
+        or unicodedata.category(c) == "Cn"
+    )
+
+
 def text_quality(text: str) -> tuple[float, str]:
     """How much of `text` reads as language, and what is wrong when it does not.
 
     Returns (share of good characters, problem). A text layer made with fonts that lack a
-    Unicode map comes out as private-use code points, control characters, U+FFFD or runs
-    of Latin-1 symbols; such text would only poison the index.
+    Unicode map comes out as private-use code points, U+FFFD, unassigned code points or a
+    jumble of unrelated scripts; such text would only poison the index. Judged line by
+    line too, because a page of table-of-contents leaders can hide ten garbage lines.
     """
     visible = [c for c in text if not c.isspace()]
     if not visible:
         return 0.0, "empty"
-    bad = 0
-    for c in visible:
-        o = ord(c)
-        if (
-            0xE000 <= o <= 0xF8FF
-            or o == 0xFFFD
-            or o < 0x20
-            or 0x7F <= o <= 0x9F
-            or 0x2E80 <= o <= 0x2FDF  # Kangxi radicals stand in for ideographs in bad maps
-            or 0x0250 <= o <= 0x1DFF  # scripts no Chinese office document is written in
-            or 0xA000 <= o <= 0xABFF
-        ):
-            bad += 1
+    bad = sum(1 for c in visible if _is_bad_char(c))
     good_share = 1 - bad / len(visible)
     if good_share < 0.7:
+        return good_share, "garbled"
+    lines = [ln for ln in text.splitlines() if len(ln.strip()) >= 4]
+    bad_lines = 0
+    for ln in lines:
+        chars = [c for c in ln if not c.isspace() and c not in ".．·…_-—"]
+        if chars and sum(1 for c in chars if _is_bad_char(c)) / len(chars) >= 0.4:
+            bad_lines += 1
+    if lines and bad_lines / len(lines) >= 0.2:
         return good_share, "garbled"
     cjk = len(_CJK_RE.findall(text))
     latin_symbols = sum(1 for c in visible if 0xA0 <= ord(c) <= 0x2FF)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import metadata as md
-from .clean import clean_pages
+from .clean import carry_over, clean_pages
 from .embed import Embedder, VectorCache, text_key
 from .loaders import LoadError, Loaded, load_file
 from .split import split_document
@@ -30,7 +30,7 @@ from .tokens import tokenize
 from .types import Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 EMBED_BATCH = 16
@@ -161,6 +161,8 @@ def prepare(path: Path, source: str, content_hash: str, max_bytes: int) -> tuple
     cleaned = clean_pages(
         [loaded.sections[i].text for i in text_idx], squeeze=loaded.squeeze, join=loaded.wrapped
     )
+    if loaded.paged:
+        cleaned = carry_over(cleaned)
     sections = list(loaded.sections)
     for i, text in zip(text_idx, cleaned):
         s = sections[i]

@@ -79,6 +79,9 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
     out: list[tuple[_Span, list[str]]] = []
     cur: _Span | None = None
     cur_path: list[str] = []
+    # Where the headings just read begin: the next chunk starts there, so its text holds
+    # its headings and nothing is lost when a wrapped line was mistaken for a heading.
+    heading_start: int | None = None
 
     def flush(overlap: bool = False) -> int | None:
         nonlocal cur
@@ -97,6 +100,8 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, line.strip().lstrip("#").strip()))
+            if heading_start is None:
+                heading_start = para.start
             continue
         path = [h for _, h in stack]
         if cur is not None and path != cur_path:
@@ -106,6 +111,9 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
         if para.end - para.start > MAX_CHARS:
             flush()
             pieces = _long_paragraph_spans(text, para.start, para.end)
+            if heading_start is not None and pieces and pieces[0].end - heading_start <= MAX_CHARS + 80:
+                pieces[0] = _Span(heading_start, pieces[0].end)
+            heading_start = None
             for piece in pieces:
                 out.append((piece, path))
             continue
@@ -116,7 +124,9 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
             cur_path = path
             continue
         if cur is None:
-            cur, cur_path = _Span(para.start, para.end), path
+            start = para.start if heading_start is None else heading_start
+            cur, cur_path = _Span(start, para.end), path
+            heading_start = None
         else:
             cur.end = para.end
         if cur.end - cur.start >= TARGET_CHARS:
@@ -135,6 +145,10 @@ def split_document(doc: DocMeta, sections: list[Section]) -> list[Chunk]:
     chunks: list[Chunk] = []
     stack: list[tuple[int, str]] = []
 
+    # Offsets are document-wide (sections laid end to end), so no two chunks of a document
+    # share one, even when Word text stands before and after a table.
+    offset = 0
+
     def add(text: str, section: Section, start: int, end: int, path: list[str]) -> None:
         body = text[start:end].strip()
         if not body:
@@ -152,14 +166,16 @@ def split_document(doc: DocMeta, sections: list[Section]) -> list[Chunk]:
                 sheet=section.sheet,
                 row=section.row,
                 heading=heading,
-                start=start + lead,
-                end=start + lead + len(body),
+                start=offset + start + lead,
+                end=offset + start + lead + len(body),
                 kind=section.kind,
             )
         )
 
     for section in sections:
         text = section.text
+        if chunks:
+            offset = chunks[-1].end + 1
         if section.kind == "record":
             path = [section.heading] if section.heading else []
             if len(text) <= RECORD_MAX_CHARS:

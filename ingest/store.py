@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -26,7 +25,18 @@ import numpy as np
 from .types import Chunk, DocMeta
 
 DIM = 384
-_PLACEHOLDER = [1.0 / math.sqrt(DIM)] * DIM
+
+
+def _placeholder(chunk_id: str) -> list[float]:
+    """A stand-in vector for a chunk whose real one is not computed yet.
+
+    Distinct per chunk (seeded by its id): thousands of identical vectors degrade Chroma's
+    HNSW graph so badly that, once the real vectors replace them, queries stop reaching
+    part of the collection. Dense search filters these chunks out by `has_vector`.
+    """
+    seed = int(hashlib.sha1(chunk_id.encode()).hexdigest()[:8], 16)
+    v = np.random.default_rng(seed).normal(size=DIM)
+    return (v / np.linalg.norm(v)).astype(np.float32).tolist()
 _BATCH = 1000
 _REGISTRY_VECTOR = [1.0]
 
@@ -177,7 +187,7 @@ class ChromaStore:
                 m = chunk_to_record(c, t)
                 m["has_vector"] = v is not None
                 metas.append(m)
-                embs.append(_PLACEHOLDER if v is None else np.asarray(v, dtype=np.float32).tolist())
+                embs.append(_placeholder(c.chunk_id) if v is None else np.asarray(v, dtype=np.float32).tolist())
             self.chunks.upsert(
                 ids=[c.chunk_id for c in chunks[part]],
                 documents=[c.text for c in chunks[part]],

@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪 多少 几 是否 请问 请 一下 一个 "
     "能 可以 可 需要 要 会 给 从 向 到 以 于 由 按 所 上 中 下 里 时 后 前 个 我 我们 你 "
     "您 他 她 它 们 吗 啥 多久 多长 哪里 谁 么样 呢 有没有 是不是 "
+    "怎么样 什么样 怎么办 今天 现在 目前 能否 可否 哪家 哪所 哪位 分别 具体 相关 有关 "
     "the a an of to in on for and or is are be what which how who when where does do".split()
 )
 
@@ -74,3 +75,32 @@ def tokenize(text: str) -> list[str]:
     out.extend(codes_in(norm))
     out.extend(f"{y}〔{n}〕" for y, n in _DOC_NO.findall(text))
     return out
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def concepts(text: str) -> list[tuple[str, list[str]]]:
+    """The question's content words (jieba's precise mode), each with its search-mode parts.
+
+    Coverage is judged by concept, so that "职工教育经费" is one thing that a passage holds
+    or not, rather than four tokens of which the three common ones are found anywhere.
+    """
+    _init()
+    norm = normalize(text)
+    out: list[tuple[str, list[str]]] = []
+    seen = set()
+    for word in jieba.cut(norm):
+        w = word.strip()
+        if not w or w in STOPWORDS or not _WORD.search(w) or w in seen:
+            continue
+        if len(w) == 1 and not w.isdigit():  # 年, 应, 税: too common to tell passages apart
+            continue
+        seen.add(w)
+        parts = [t for t in jieba.cut_for_search(w) if t != w and len(t) > 1 and t not in STOPWORDS]
+        out.append((w, parts))
+    return out
+
+
+def is_number(term: str) -> bool:
+    return bool(_NUMBER.fullmatch(term))

@@ -51,13 +51,15 @@ def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> t
             title_parts.append(next(c for c in rows[i] if c))
         i += 1
     if i >= len(rows):
-        return i, 0, " ".join(title_parts)
+        return i, 0, title_parts[0] if title_parts else ""
     span = 1
     if i + 1 < len(rows) and _is_headerish(rows[i]) and _is_headerish(rows[i + 1]):
         groupish = i in merged_rows or len(set(c for c in rows[i] if c)) < sum(1 for c in rows[i] if c)
         if groupish:
             span = 2
-    return i, span, " ".join(title_parts)
+    # Only the first single-cell row is the title; later ones are subtitles ("编制单位…",
+    # "更新日期…") that would otherwise be repeated in every row's heading.
+    return i, span, title_parts[0] if title_parts else ""
 
 
 def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:

@@ -33,6 +33,9 @@ def load_plain(path: Path) -> Loaded:
     return Loaded([Section(text=text)], head_text=text[:3000], title=title, wrapped=True)
 
 
+# Lines of a government article page that are controls, not content.
+_PAGE_FURNITURE = re.compile(r"^[【\[]?(字号|分享到|打印本页|关闭窗口|扫一扫|收藏|返回顶部|【打印|【关闭)")
+
 _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section")
 
 
@@ -47,7 +50,13 @@ def load_html(path: Path) -> Loaded:
         tag.decompose()
     title = ""
     page_title = soup.title.get_text(strip=True) if soup.title else ""
-    root = soup.find("article") or soup.find(class_=re.compile("article|content|main")) or soup.body or soup
+    # The innermost likely container wins: an <article>, then class "article", "content",
+    # "main" — in that order, since a "main-wrap" div also holds the page furniture.
+    root = soup.find("article")
+    for word in ("article", "content", "main"):
+        if root is None:
+            root = soup.find(class_=re.compile(word))
+    root = root or soup.body or soup
     h1 = root.find("h1") or soup.find("h1")
     if h1:
         title = h1.get_text(" ", strip=True)
@@ -60,7 +69,9 @@ def load_html(path: Path) -> Loaded:
     for cell in root.find_all(["td", "th"]):
         cell.insert_after(" ")
     text = root.get_text("")
-    text = "\n".join(line.strip() for line in text.splitlines())
+    text = "\n".join(
+        line.strip() for line in text.splitlines() if not _PAGE_FURNITURE.match(line.strip())
+    )
     if not text.strip():
         raise LoadError("网页中没有正文", "no article text in HTML", "确认文件内容")
     return Loaded([Section(text=text)], head_text=text[:3000], title=title or page_title)
