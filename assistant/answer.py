@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.clean import cjk_share
+from ingest.tokens import normalize
 from ingest.types import Answer, Citation, Hit, citation_for
 
 from .extract import pick_sentences
@@ -22,9 +23,10 @@ from .prompts import REFUSAL
 from .retrieve import Filters, Retriever, query_terms
 
 # Calibrated on evals/questions*.jsonl with `chanjiao eval --calibrate` (see README).
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.55
 MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
+NOT_CHINESE = "请用中文提问：资料为中文，离线模式无法用其他语言作答。(Please ask in Chinese: the documents are in Chinese.)"
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ def judge(question: str, hits: list[Hit], retriever: Retriever) -> Judgment:
     """
     if not hits:
         return Judgment(False, 0.0, 0.0, ())
-    top = [h.chunk for h in hits[:3]]
+    top = [h.chunk for h in hits[:5]]
     coverage = retriever.coverage(question, top)
     dense = max((h.dense_score for h in hits[:3]), default=0.0)
     if cjk_share(question) < 0.3:
@@ -86,9 +88,12 @@ def status_notes(citations: tuple[Citation, ...], hits: list[Hit], today: date |
 
 
 def extractive_answer(question: str, hits: list[Hit], retriever: Retriever, notice: str = "") -> Answer:
-    view = retriever.view()
-    terms = list(dict.fromkeys(query_terms(question)))
-    picked = pick_sentences(question, hits, terms, view.keywords.idf)
+    items = retriever.weighted_concepts(question)
+
+    def holds(sentence: str) -> float:
+        return retriever.holds(items, normalize(sentence).replace(" ", ""))
+
+    picked = pick_sentences(question, hits, holds)
     if not picked:
         return refusal(question, hits, notice)
     numbers: dict[str, int] = {}
@@ -127,6 +132,16 @@ def answer_question(
     if history:
         standalone = _standalone(question, history, chat)
     hits = retriever.search(standalone, k=ANSWER_PASSAGES, filters=filters)
+    if chat is None and cjk_share(standalone) < 0.3:
+        # Extractive answers quote Chinese sentences picked by the question's words; a
+        # question in another language shares none, so say so and point at the nearest
+        # documents (dense retrieval is multilingual) instead of quoting at random.
+        return Answer(
+            question, NOT_CHINESE, False, "extractive",
+            notice="离线摘录模式只能回答中文问题；配置大模型后可用其他语言提问 "
+                   "(offline mode answers Chinese questions; configure an LLM for other languages)",
+            suggestions=suggestions(hits),
+        )
     verdict = judge(standalone, hits, retriever)
     if not verdict.found:
         mode = "llm" if chat is not None else "extractive"
@@ -138,14 +153,24 @@ def answer_question(
 
         try:
             ans = generate_answer(standalone, hits, chat, history=history, on_token=on_token)
-            note = status_notes(ans.citations, hits)
-            if note:
-                ans = Answer(**{**ans.__dict__, "notice": " ".join(x for x in (ans.notice, note) if x)})
-            if standalone != question:
-                ans = Answer(**{**ans.__dict__, "question": question})
-            return ans
         except LLMError as e:
             notice = f"大模型不可用，已改用摘录式回答 (LLM unavailable, extractive answer): {e}"
+        else:
+            if ans.found:
+                note = status_notes(ans.citations, hits)
+                notice = " ".join(x for x in (ans.notice, note) if x)
+                return Answer(**{**ans.__dict__, "question": question, "notice": notice})
+            if not ans.dropped or ans.answer == REFUSAL:
+                # The model read the sources and found no answer in them.
+                found_none = {"question": question, "suggestions": suggestions(hits)}
+                return Answer(**{**ans.__dict__, **found_none})
+            # Every sentence failed verification: show the sources' own words instead.
+            notice = (
+                "大模型的回答未通过引用核验，已改用摘录式回答 "
+                "(LLM answer failed citation checks, extractive answer)"
+            )
+            ext = extractive_answer(standalone, hits, retriever, notice)
+            return Answer(**{**ext.__dict__, "question": question, "dropped": ans.dropped})
     ans = extractive_answer(standalone, hits, retriever, notice)
     return Answer(**{**ans.__dict__, "question": question})
 
@@ -156,11 +181,8 @@ def _standalone(question: str, history: list[dict], chat) -> str:
     With an LLM the model rewrites it; without one, the previous user question is put in
     front, which keeps its subject ("补贴标准") in the retrieval query.
     """
-    if chat is not None:
-        from .condense import condense_question
+    from .condense import condense_question, fallback_question
 
+    if chat is not None:
         return condense_question(history, question, chat)
-    last_user = next((m["content"] for m in reversed(history) if m.get("role") == "user"), "")
-    if last_user and len(question) <= 20:
-        return f"{last_user} {question}"
-    return question
+    return fallback_question(history, question)

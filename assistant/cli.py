@@ -220,7 +220,11 @@ def cmd_ask(args) -> int:
     chat = make_chat(settings)
     filters = _filters(args)
     for q in _questions(args):
-        ans = answer_question(q, index.retriever, chat=chat, filters=filters)
+        # Always streamed: the timeout then bounds the silence between tokens, not the
+        # whole generation, which a slow local model may need minutes for.
+        on_token, done = _progress(not (args.json or args.stdin) and sys.stderr.isatty())
+        ans = answer_question(q, index.retriever, chat=chat, filters=filters, on_token=on_token)
+        done()
         if args.json or args.stdin:
             print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -228,7 +232,28 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _progress(enabled: bool):
+    """An on_token callback that shows how much the model has written so far (stderr, tty).
+
+    The text itself is shown only after its citations are verified, so while the model
+    streams the user sees a running count, not unverified sentences.
+    """
+    count = [0]
+
+    def on_token(token: str) -> None:
+        count[0] += len(token)
+        if enabled:
+            print(f"\r生成中…… {count[0]} 字", end="", file=sys.stderr, flush=True)
+
+    def done() -> None:
+        if enabled and count[0]:
+            print("\r" + " " * 24 + "\r", end="", file=sys.stderr, flush=True)
+
+    return on_token, done
+
+
 def cmd_chat(args) -> int:
+    """An interactive session; follow-ups are condensed with the history before retrieval."""
     from .answer import answer_question
     from .context import ensure_corpus, make_chat, open_index
 
@@ -236,7 +261,7 @@ def cmd_chat(args) -> int:
     index = open_index(settings)
     ensure_corpus(index)
     chat = make_chat(settings)
-    mode = "大模型" if chat else "离线摘录式"
+    mode = f"大模型 {settings.llm_model}" if chat else "离线摘录式"
     print(f"产教通 多轮问答（{mode}）。输入问题，空行或 Ctrl-D 退出。")
     history: list[dict] = []
     while True:
@@ -247,12 +272,9 @@ def cmd_chat(args) -> int:
             break
         if not q:
             break
-        streamed = []
-
-        def on_token(tok: str) -> None:
-            streamed.append(tok)
-
+        on_token, done = _progress(chat is not None and sys.stderr.isatty())
         ans = answer_question(q, index.retriever, chat=chat, history=history, on_token=on_token)
+        done()
         print_answer(ans)
         history += [{"role": "user", "content": q}, {"role": "assistant", "content": ans.answer}]
         history = history[-8:]

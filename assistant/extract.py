@@ -3,7 +3,7 @@
 Used when no LLM is configured or the LLM fails. Each sentence is quoted as it stands in
 its source and ends in its citation marker; sentences are chosen by how much of the
 question's (IDF-weighted) information they hold, kept in source order within a passage,
-and de-duplicated across overlapping chunks. Pure: hits and weights in, answer text out.
+and de-duplicated across overlapping chunks. Pure: hits and a scoring function in, answer text out.
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-_NUMBER_QUESTION = re.compile(r"多少|几|金额|标准|比例|数量|数目|多少钱|万元|元|人次|期限|多久|哪一年|何时|什么时候")
+ASKS_QUANTITY = re.compile(r"多少|几|金额|标准|比例|数量|数目|百分|率|期限|多久|多长")
+QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|日|周|月|年|倍|岁|名|次|本|门|所)"
+    r"|[一二三四五六七八九十百千两]+(?:个月|年|日|天|周|倍|人)"
+)
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,6 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
     return out
 
 
-def _sentence_score(sentence: str, terms: list[str], weight: Callable[[str], float]) -> float:
-    norm = normalize(sentence).replace(" ", "")
-    total = sum(weight(t) for t in terms) or 1.0
-    return sum(weight(t) for t in terms if t in norm) / total
-
-
 def _similar(a: str, b: str) -> bool:
     """Near-duplicates (the same sentence in two overlapping chunks or two versions)."""
     if a in b or b in a:
@@ -59,17 +57,21 @@ def _similar(a: str, b: str) -> bool:
     return len(sa & sb) / max(1, len(sa | sb)) > 0.85
 
 
-def pick_sentences(
-    question: str, hits: list[Hit], terms: list[str], weight: Callable[[str], float]
-) -> list[Picked]:
-    wants_number = bool(_NUMBER_QUESTION.search(question))
+def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]) -> list[Picked]:
+    """The sentences of the top passages that answer `question`, in source order.
+
+    `holds(sentence)` is the share of the question's weighted concepts a sentence holds
+    (the same measure the refusal gate uses). A question asking 多少/几/比例 prefers
+    sentences that state a quantity ("附加率为3%") over the ones around them.
+    """
+    wants_quantity = bool(ASKS_QUANTITY.search(question))
     candidates: list[Picked] = []
     for hit in hits[:MAX_PASSAGES]:
         for pos, sentence in sentences_of(hit.chunk):
-            score = _sentence_score(sentence, terms, weight)
-            if wants_number and re.search(r"\d|[一二三四五六七八九十百千万]", sentence):
-                score += 0.1
-            score += 0.15 / hit.rank  # the retriever's judgment counts too
+            score = holds(sentence)
+            if wants_quantity and QUANTITY.search(sentence):
+                score += 0.25
+            score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
     if not candidates:
         return []

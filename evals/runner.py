@@ -5,7 +5,16 @@ its place; answers for accuracy (required facts present), refusals (unanswerable
 refused, answerable ones not), and with `--llm` citation precision and latency against
 whatever endpoint is configured. `--calibrate` prints what the refusal threshold is set
 from. The scoring itself is in `metrics`; `evaluate` takes its collaborators as arguments
-so tests can run it on a small index.
+so tests can run it on a small index (and, in LLM mode, against a fake endpoint).
+
+In LLM mode two citation figures are reported: `citation_precision` over the answers as
+shown (each cited sentence's numbers and named entities found in a passage it cites, by the
+same fact reader as assistant/verify.py), and `raw_citation_precision`, the share of the
+model's own sentences that survived verification — how often the model, not the verifier,
+got it right. `modes` counts which path answered; `fallbacks` counts answers where the
+endpoint failed and the extractive path stood in, so a dead endpoint cannot pass for a
+model's score. Latency (p50 time to first token and total) is taken over the questions the
+model actually answered, streaming; refusals decided before the model are not counted.
 """
 
 from __future__ import annotations
@@ -22,7 +31,6 @@ from . import metrics as m
 EVAL_DIR = Path(__file__).resolve().parent
 MODES = ("keyword", "dense", "hybrid")
 _MARKER = re.compile(r"\[(\d+)\]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def load_cases(paths: list[Path] | None = None) -> list[dict]:
@@ -46,6 +54,10 @@ class Report:
     false_refusals: float = 0.0
     mode: str = "extractive"
     citation_precision: float | None = None
+    raw_citation_precision: float | None = None
+    modes: dict[str, int] = field(default_factory=dict)
+    fallbacks: int = 0
+    fallback_notice: str = ""
     latency_first_token: float | None = None
     latency_total: float | None = None
     misses: dict[str, list[str]] = field(default_factory=dict)
@@ -55,21 +67,34 @@ class Report:
         return self.__dict__
 
 
-def citation_precision(answer) -> float | None:
-    """Share of cited sentences whose numbers all appear in one of the passages they cite."""
-    quotes = {c.n: m.norm(c.quote) for c in answer.citations}
-    checked = supported = 0
-    for sentence in re.split(r"(?<=\])\s*|\n", answer.answer):
+def _cited_sentences(answer) -> list[tuple[str, list[int]]]:
+    from assistant.verify import split_sentences
+
+    out = []
+    for _, sentence in split_sentences(answer.answer):
         marks = [int(x) for x in _MARKER.findall(sentence)]
-        if not marks:
-            continue
-        body = _MARKER.sub("", sentence)
-        numbers = _NUMBER.findall(body)
-        checked += 1
-        cited = [quotes.get(n, "") for n in marks]
-        if all(any(num in q for q in cited) for num in numbers):
+        if marks:
+            out.append((sentence, marks))
+    return out
+
+
+def citation_precision(answer) -> float | None:
+    """Share of cited sentences whose numbers and named entities all appear in the passages
+    they cite (any of them); None when nothing is cited."""
+    from assistant.verify import Source, unsupported_facts
+    from ingest.types import Chunk, DocMeta
+
+    passages = {}
+    for c in answer.citations:
+        doc = DocMeta(doc_id=c.chunk_id, source=c.source, title=c.title)
+        passages[c.n] = Source(str(c.n), Chunk(c.chunk_id, doc, c.quote, c.quote), c.quote)
+    cited = _cited_sentences(answer)
+    supported = 0
+    for sentence, marks in cited:
+        sources = [passages[n] for n in marks if n in passages]
+        if sources and not unsupported_facts(sentence, sources):
             supported += 1
-    return supported / checked if checked else None
+    return supported / len(cited) if cited else None
 
 
 def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Report:
@@ -93,6 +118,8 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
 
     correct, refused_ok, false_ref = [], [], []
     precisions, firsts, totals = [], [], []
+    raw_kept = raw_total = 0
+    streamed_totals: list[float] = []
     for case in cases:
         started = time.perf_counter()
         first: list[float] = []
@@ -103,9 +130,17 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
 
         ans = answer_fn(case["question"], on_token)
         totals.append(time.perf_counter() - started)
-        if first:
+        if first:  # the model was asked and streamed (refusals before the model are not)
             firsts.append(first[0])
-        report.mode = ans.mode
+            streamed_totals.append(totals[-1])
+        report.modes[ans.mode] = report.modes.get(ans.mode, 0) + 1
+        if llm and ans.mode == "extractive" and ans.notice and not ans.dropped:
+            report.fallbacks += 1  # the endpoint failed; the extractive path answered
+            report.fallback_notice = report.fallback_notice or ans.notice
+        if ans.mode == "llm" or ans.dropped:
+            kept = len(_cited_sentences(ans)) if ans.mode == "llm" else 0
+            raw_kept += kept
+            raw_total += kept + len(ans.dropped)
         if case.get("answerable", True):
             ok = ans.found and m.includes_all(ans.answer, case.get("must_include", []))
             correct.append(1.0 if ok else 0.0)
@@ -123,9 +158,11 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
     report.refusal_accuracy = m.mean(refused_ok)
     report.false_refusals = m.mean(false_ref)
     report.citation_precision = m.mean(precisions) if precisions else None
+    report.raw_citation_precision = raw_kept / raw_total if raw_total else None
+    report.mode = max(report.modes, key=report.modes.get) if report.modes else report.mode
     if llm:
         report.latency_first_token = m.percentile(firsts, 50) if firsts else None
-        report.latency_total = m.percentile(totals, 50)
+        report.latency_total = m.percentile(streamed_totals or totals, 50)
     return report
 
 
@@ -156,12 +193,17 @@ def print_report(r: Report) -> None:
     print(f"{'retriever':<10} {'Recall@5':>9} {'MRR@10':>8}")
     for mode in MODES:
         print(f"{mode:<10} {r.recall5[mode]:>9.3f} {r.mrr10[mode]:>8.3f}")
-    print(f"回答方式 mode: {r.mode}")
+    counts = " ".join(f"{k}={v}" for k, v in sorted(r.modes.items()))
+    print(f"回答方式 mode: {r.mode}  {counts}")
+    if r.fallbacks:
+        print(f"注意：{r.fallbacks} 个回答因大模型失败改用摘录式 (LLM failed): {r.fallback_notice}")
     print(f"answer accuracy (must_include)  {r.answer_accuracy:.3f}")
     print(f"refusal accuracy (unanswerable) {r.refusal_accuracy:.3f}")
     print(f"false refusals (answerable)     {r.false_refusals:.3f}")
     if r.citation_precision is not None:
         print(f"citation precision              {r.citation_precision:.3f}")
+    if r.raw_citation_precision is not None:
+        print(f"raw citation precision (model)  {r.raw_citation_precision:.3f}")
     if r.latency_total is not None:
         ttft = f"{r.latency_first_token:.2f}s" if r.latency_first_token is not None else "n/a"
         print(f"latency p50: first token {ttft}, total {r.latency_total:.2f}s")

@@ -34,6 +34,10 @@ class KeywordIndex:
         df = self.df.get(token, 0)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
+    def idf_at(self, df: int) -> float:
+        """The IDF a term found in `df` passages would have."""
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
     def search(
         self, query_tokens: list[str], k: int, allowed: np.ndarray | None = None
     ) -> list[tuple[int, float]]:

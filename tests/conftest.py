@@ -193,3 +193,41 @@ def real_index(request, tmp_path_factory):
     return _build_real_index(
         tmp_path_factory.mktemp("real-server"), host, port, cache=embedded.settings.vector_cache
     )
+
+
+# --- LLM fakes (issue 4) ---
+class FakeChat:
+    """An in-memory chat model (the `ChatModel` protocol): replies from a queue, calls recorded.
+
+    A queued reply is a string, a function of the messages, or an exception to raise. With
+    `on_token` the reply is streamed in 4-character pieces, like a real endpoint.
+    """
+
+    def __init__(self, *replies, default=None):
+        from collections import deque
+
+        self.replies = deque(replies)
+        self.default = default
+        self.calls: list[list[dict]] = []
+
+    def complete(self, messages, on_token=None):
+        self.calls.append(messages)
+        reply = self.replies.popleft() if self.replies else self.default
+        if reply is None:
+            raise AssertionError("FakeChat: no reply queued")
+        if isinstance(reply, BaseException):
+            raise reply
+        text = reply(messages) if callable(reply) else reply
+        if on_token is not None:
+            for i in range(0, len(text), 4):
+                on_token(text[i : i + 4])
+        return text
+
+
+@pytest.fixture
+def openai_server():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (tests/fake_openai.py)."""
+    from .fake_openai import FakeOpenAI
+
+    with FakeOpenAI() as server:
+        yield server
