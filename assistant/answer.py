@@ -10,22 +10,28 @@ is extractive. `mode` always says which path answered.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from ingest.clean import cjk_share
-from ingest.tokens import normalize
+from ingest.tokens import asked_attributes, concepts, is_number, normalize
 from ingest.types import Answer, Citation, Hit, citation_for
 
-from .extract import pick_sentences
+from .extract import pick_sentences, sentences_of
 from .prompts import REFUSAL
 from .retrieve import Filters, Retriever, query_terms
 
 # Calibrated on evals/questions*.jsonl with `chanjiao eval --calibrate` (see README).
 MIN_COVERAGE = 0.55
+# With an LLM a second reader follows: the model sees the passages, may refuse, and every
+# claim it makes is verified against them, so the gate can let more questions through.
+MIN_COVERAGE_LLM = 0.40
 MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
+_DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
 NOT_CHINESE = "请用中文提问：资料为中文，离线模式无法用其他语言作答。(Please ask in Chinese: the documents are in Chinese.)"
 
 
@@ -37,12 +43,17 @@ class Judgment:
     hits: tuple[Hit, ...]
 
 
-def judge(question: str, hits: list[Hit], retriever: Retriever) -> Judgment:
+def judge(
+    question: str, hits: list[Hit], retriever: Retriever, threshold: float = MIN_COVERAGE
+) -> Judgment:
     """Whether the retrieved passages can answer `question`.
 
-    Chinese questions are judged by coverage of their IDF-weighted terms in the top
-    passages; a question in another language shares no terms with Chinese sources, so
-    only the dense similarity can speak for it.
+    Three checks, all on the best passages and none needing a model: the passages must
+    hold enough of the question's weighted concepts (`Retriever.coverage`); they must hold
+    what the question asks for ("学费" in "…的学费是多少") at least in part; and a number
+    or year the question names must stand in one sentence with what is asked ("2023年的
+    营收" is not answered by "2024年，营收突破900亿元"). A question in another language
+    shares no terms with Chinese sources, so only dense similarity can speak for it.
     """
     if not hits:
         return Judgment(False, 0.0, 0.0, ())
@@ -50,10 +61,39 @@ def judge(question: str, hits: list[Hit], retriever: Retriever) -> Judgment:
     coverage = retriever.coverage(question, top)
     dense = max((h.dense_score for h in hits[:3]), default=0.0)
     if cjk_share(question) < 0.3:
-        found = dense >= MIN_DENSE_FOR_CROSS_LINGUAL or coverage >= MIN_COVERAGE
-    else:
-        found = coverage >= MIN_COVERAGE
+        found = dense >= MIN_DENSE_FOR_CROSS_LINGUAL or coverage >= threshold
+        return Judgment(found, coverage, dense, tuple(hits))
+    found = coverage >= threshold and _holds_slots(question, top)
     return Judgment(found, coverage, dense, tuple(hits))
+
+
+def _holds_slots(question: str, chunks) -> bool:
+    asked = asked_attributes(question)
+    # A 文号's digits ("〔2023〕21号") are matched by the exact path, not here.
+    numbers = [w for w, _ in concepts(_DOC_NUMBER_DIGITS.sub("", question)) if is_number(w)]
+    if not asked and not numbers:
+        return True
+
+    def has(attr: tuple[str, list[str]], text: str) -> bool:
+        word, parts = attr
+        return word in text or any(p in text for p in parts)
+
+    texts = [normalize(c.search_text).replace(" ", "") for c in chunks]
+    if asked and not any(has(a, t) for a in asked for t in texts):
+        return False
+    if not numbers:
+        return True
+    for chunk in chunks:
+        # The document's date and 文号 say which year a sentence of it speaks of.
+        doc = chunk.doc
+        prefix = normalize(
+            chunk.search_text[: len(chunk.search_text) - len(chunk.text)] + doc.date + doc.doc_number
+        )
+        for _, sentence in sentences_of(chunk):
+            text = (prefix + normalize(sentence)).replace(" ", "")
+            if all(n in text for n in numbers) and (not asked or any(has(a, text) for a in asked)):
+                return True
+    return False
 
 
 def suggestions(hits: list[Hit], limit: int = 3) -> tuple[dict, ...]:
@@ -142,7 +182,7 @@ def answer_question(
                    "(offline mode answers Chinese questions; configure an LLM for other languages)",
             suggestions=suggestions(hits),
         )
-    verdict = judge(standalone, hits, retriever)
+    verdict = judge(standalone, hits, retriever, MIN_COVERAGE if chat is None else MIN_COVERAGE_LLM)
     if not verdict.found:
         mode = "llm" if chat is not None else "extractive"
         ans = refusal(question, hits)

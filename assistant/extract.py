@@ -19,6 +19,7 @@ from ingest.types import Chunk, Hit
 MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
+LIST_CHARS = 320
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 ASKS_QUANTITY = re.compile(r"多少|几|金额|标准|比例|数量|数目|百分|率|期限|多久|多长")
 QUANTITY = re.compile(
@@ -57,20 +58,50 @@ def _similar(a: str, b: str) -> bool:
     return len(sa & sb) / max(1, len(sa | sb)) > 0.85
 
 
+def _adds_something(sentence: str, question: str) -> bool:
+    """Whether a sentence says more than the question already does: "2025年12月16日" or a
+    bare 文号 echo the question; an answer must add at least a few characters of its own."""
+    q = set(normalize(question))
+    own = [ch for ch in normalize(sentence) if ch not in q and (ch.isdigit() or "\u4e00" <= ch <= "\u9fff")]
+    return len(own) >= 4
+
+
+def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
+    """A lead-in ("…并符合下列条件的企业：") answers nothing without the items after it:
+    they are taken along, up to LIST_CHARS, as one quote."""
+    if sentence.text[-1:] not in "：:" or sentence.chunk.kind == "record":
+        return sentence
+    parts = [sentence.text]
+    for pos, text in sentences:
+        if pos <= sentence.position:
+            continue
+        if sum(len(p) for p in parts) + len(text) > LIST_CHARS:
+            break
+        parts.append(text)
+    return Picked("".join(parts), sentence.chunk, sentence.hit_rank, sentence.position, sentence.score)
+
+
 def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]) -> list[Picked]:
     """The sentences of the top passages that answer `question`, in source order.
 
     `holds(sentence)` is the share of the question's weighted concepts a sentence holds
     (the same measure the refusal gate uses). A question asking 多少/几/比例 prefers
-    sentences that state a quantity ("附加率为3%") over the ones around them.
+    sentences that state a quantity ("附加率为3%") over the ones around them; a sentence
+    that only repeats the question counts for little; a list's lead-in brings its items.
     """
     wants_quantity = bool(ASKS_QUANTITY.search(question))
     candidates: list[Picked] = []
+    by_chunk: dict[str, list[tuple[int, str]]] = {}
     for hit in hits[:MAX_PASSAGES]:
-        for pos, sentence in sentences_of(hit.chunk):
-            score = holds(sentence)
+        sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
+        for pos, sentence in sentences:
+            # A sentence is read under its headings: "3.1企业类型:行业龙头企业…" answers a
+            # question about 牵头企业 because it stands under "3.牵头企业".
+            score = holds(f"{hit.chunk.heading}\n{sentence}")
             if wants_quantity and QUANTITY.search(sentence):
                 score += 0.25
+            if not _adds_something(sentence, question):
+                score *= 0.3
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
     if not candidates:
@@ -81,8 +112,9 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
     for c in sorted(candidates, key=lambda c: -c.score):
         if c.score < best * 0.55 or len(chosen) >= MAX_SENTENCES:
             break
-        if any(_similar(c.text, p.text) for p in chosen):
+        if any(_similar(c.text, p.text) or c.text in p.text for p in chosen):
             continue
+        c = _with_list(c, by_chunk[c.chunk.chunk_id])
         if used + len(c.text) > MAX_CHARS and chosen:
             continue
         chosen.append(c)

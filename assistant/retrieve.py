@@ -249,7 +249,7 @@ class Retriever:
         # A word the corpus never (or hardly ever) uses is often a colloquial paraphrase
         # ("厂里", "顶岗", "征收率" for "附加率"), not the missing fact: it weighs like a rare
         # word (df=5), never like the rarest. Numbers weigh most, and must be held in full.
-        cap = kw.idf_at(UNSEEN_DF)
+        cap = kw.idf_at(max(1, min(UNSEEN_DF, kw.size // 100)))  # a small index has no "rare"
         out = []
         for word, parts in concepts(question):
             if is_number(word):

@@ -78,28 +78,94 @@ def tokenize(text: str) -> list[str]:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
+# labels ("E类人才", "A级").
+_PROTECTED = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])")
+# Where a question asks: the word before it (or right after "多少名") is what it asks for.
+_ASKING = re.compile(r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗")
+_AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
+# Words before 多少 that say how the quantity is counted, not what is asked for.
+ATTRIBUTE_FILLERS = frozenset(
+    "每月 每年 每人 每次 每生 每名 一共 总共 共计 合计 最多 最少 至少 最高 最低 大概 一般 平均 分别 大约 能 可以 要".split()
+)
 
 
-def concepts(text: str) -> list[tuple[str, list[str]]]:
-    """The question's content words (jieba's precise mode), each with its search-mode parts.
+def concept_spans(text: str) -> list[tuple[str, list[str], int, int]]:
+    """The question's content words (jieba's precise mode) with their search-mode parts and
+    their place in the normalised text.
 
     Coverage is judged by concept, so that "职工教育经费" is one thing that a passage holds
     or not, rather than four tokens of which the three common ones are found anywhere.
     """
     _init()
     norm = normalize(text)
-    out: list[tuple[str, list[str]]] = []
-    seen = set()
-    for word in jieba.cut(norm):
+    protected = [(m.group(0).replace(" ", ""), m.start(), m.end()) for m in _PROTECTED.finditer(norm)]
+    out: list[tuple[str, list[str], int, int]] = [(w, [], a, b) for w, a, b in protected]
+    seen = {w for w, _, _ in protected}
+    for word, a, b in jieba.tokenize(norm):
         w = word.strip()
+        if any(a < pe and b > ps for _, ps, pe in protected):
+            continue
         if not w or w in STOPWORDS or not _WORD.search(w) or w in seen:
             continue
         if len(w) == 1 and not w.isdigit():  # 年, 应, 税: too common to tell passages apart
             continue
+        if w in ABSTRACT_ATTRIBUTES or w in FRAMING_WORDS:
+            continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
         seen.add(w)
         parts = [t for t in jieba.cut_for_search(w) if t != w and len(t) > 1 and t not in STOPWORDS]
-        out.append((w, parts))
-    return out
+        out.append((w, parts, a, b))
+    return sorted(out, key=lambda item: item[2])
+
+
+def concepts(text: str) -> list[tuple[str, list[str]]]:
+    """`concept_spans` without the positions."""
+    return [(w, parts) for w, parts, _, _ in concept_spans(text)]
+
+
+# What a quantity is called rather than what it is of: answered by a number, whatever the
+# passage calls it ("比例" ← "不超过工资薪金总额8%的部分").
+ABSTRACT_ATTRIBUTES = frozenset(
+    "比例 上限 下限 标准 金额 数额 额度 时间 期限 日期 时限 条件 要求 范围 数量 人数 规定 内容 情况 "
+    "办法 流程 程序 方式 材料 对象 措施 政策 做法 区别 原因 目的 作用 意义 职责 规模 比重 份额".split()
+)
+# Verbs that frame a question ("需要满足…", "可以享受…") without naming its subject.
+FRAMING_WORDS = frozenset("满足 具备 符合 需要 包括 包含 属于 享受 涉及 提到 说 讲 规定 要求 指 叫".split())
+_YES_NO = re.compile(r"吗[？?。]?$|是否|能否|可否|有没有|是不是|能不能|可不可以|给不给|算不算")
+_NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
+
+
+def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
+    """What the question asks for: "学费" in "…课程的学费是多少？", "留学生" in "招收了多少名
+    留学生？" — the noun before the question word, or right after "多少名". A passage that
+    holds none of these (not even in part) does not answer it, however many of the
+    question's other words it shares. Yes/no questions and abstract words ("比例",
+    "条件") ask for nothing a passage must name."""
+    _init()
+    norm = normalize(text)
+    m = _ASKING.search(norm)
+    if m is None or _YES_NO.search(norm):
+        return []
+    import jieba.posseg as pseg
+
+    nouns, pos = [], 0
+    for piece in pseg.cut(norm):
+        a, b = pos, pos + len(piece.word)
+        pos = b
+        w = piece.word.strip()
+        if (
+            len(w) > 1 and piece.flag.startswith(_NOUN_TAGS) and not piece.flag.startswith("nr")
+            and w not in STOPWORDS and w not in ABSTRACT_ATTRIBUTES and w not in ATTRIBUTE_FILLERS
+        ):
+            nouns.append((w, a, b))
+    before = [n for n in nouns if n[2] <= m.start()]
+    after_m = _AFTER_ASKING.match(norm, m.start())
+    after = [n for n in nouns if after_m and n[1] == after_m.end()]
+    chosen = ([before[-1]] if before else []) + after[:1]
+    return [
+        (w, [t for t in jieba.cut_for_search(w) if t != w and len(t) > 1 and t not in STOPWORDS])
+        for w, _, _ in chosen
+    ]
 
 
 def is_number(term: str) -> bool:
