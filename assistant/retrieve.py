@@ -90,6 +90,7 @@ class IndexView:
         self.keywords = KeywordIndex([t for _, t in pairs])
         self._norm_texts: list[str] | None = None
         self._norm_search: list[str] | None = None
+        self.complete = not store.has_pending_vectors()
         self.loaded_at = time.monotonic()
 
     @property
@@ -151,6 +152,8 @@ class Retriever:
                 if self.store.signature() != v.signature:
                     self._view = IndexView(self.store)
                 else:
+                    if not v.complete:  # vectors may have been computed meanwhile
+                        v.complete = not self.store.has_pending_vectors()
                     v.loaded_at = time.monotonic()
             return self._view
 
@@ -164,7 +167,8 @@ class Retriever:
         view = self.view()
         vector = self.embedder.embed_query(question)
         extra = 0 if filters.issuer == "" and filters.source == "" else 3
-        found = self.store.query_dense(vector, k * (1 + extra), filters.chroma_where())
+        n = min(k * (1 + extra), len(view.chunks))
+        found = self.store.query_dense(vector, n, filters.chroma_where(), complete=view.complete)
         out = []
         for cid, sim in found:
             pos = view.position.get(cid)
