@@ -20,6 +20,8 @@ MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
 LIST_CHARS = 320
+# A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
+_LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 ASKS_QUANTITY = re.compile(r"多少|几|金额|标准|比例|数量|数目|百分|率|期限|多久|多长")
 QUANTITY = re.compile(
@@ -45,7 +47,7 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
     for m in _SENTENCE.finditer(chunk.text):
         s = m.group(0).strip().lstrip("#").strip()
         # Headings lead a chunk so its text is whole, but a heading answers nothing.
-        if len(s) >= 4 and heading_level(s) is None:
+        if len(s) >= 4 and heading_level(s) is None and not _LABELS_ONLY.fullmatch(s):
             out.append((m.start(), s))
     return out
 
@@ -94,10 +96,12 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
     by_chunk: dict[str, list[tuple[int, str]]] = {}
     for hit in hits[:MAX_PASSAGES]:
         sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
+        context = hit.chunk.search_text[: len(hit.chunk.search_text) - len(hit.chunk.text)]
         for pos, sentence in sentences:
-            # A sentence is read under its headings: "3.1企业类型:行业龙头企业…" answers a
-            # question about 牵头企业 because it stands under "3.牵头企业".
-            score = holds(f"{hit.chunk.heading}\n{sentence}")
+            # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
+            # answers a question about 市域产教联合体的牵头企业 because it stands in the
+            # 建设标准 under "3.牵头企业".
+            score = holds(f"{context}\n{sentence}")
             if wants_quantity and QUANTITY.search(sentence):
                 score += 0.25
             if not _adds_something(sentence, question):

@@ -127,3 +127,22 @@ def test_discover_skips_hidden_sidecars_and_ignored(tmp_path):
     (sub / "b.txt").write_text("戊", "utf-8")
     found = sorted(source_name(p, tmp_path) for p in discover([tmp_path]))
     assert found == ["a.md", "sub/b.txt"]
+
+
+def test_dense_search_skips_pending_chunks_and_finds_them_once_embedded(ingestor_factory, docs_dir):
+    from assistant.retrieve import Retriever
+
+    ing = ingestor_factory()
+    ing.ingest([docs_dir], base=docs_dir, embed=False)
+    retriever = Retriever(ing.store, ing.embedder, refresh_seconds=0)
+    assert retriever.view().complete is False
+    # keyword search serves at once; dense search never returns a placeholder vector
+    assert retriever.search("学徒制培训补贴", k=3, mode="keyword")
+    assert retriever.dense("学徒制培训补贴", 5) == []
+    ing.embed_pending()
+    assert retriever.view().complete is True
+    found = retriever.dense("学徒制培训补贴", 5)
+    assert len(found) == 5
+    # without the filter every chunk is reachable, not just a part of the graph
+    n = len(retriever.view().chunks)
+    assert len(retriever.dense("学徒制培训补贴", n)) == n
