@@ -30,19 +30,19 @@ def _cell_text(cell) -> str:
     return _SPACED_CJK.sub(lambda m: re.sub(r"[ \u3000]+", "", m.group(0)), text)
 
 
-def _table_rows(table: Table) -> list[list[str]]:
-    rows = []
-    for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            # python-docx repeats a merged cell once per grid column; keep it once.
-            key = id(cell._tc)
-            if key in seen:
-                continue
-            seen.add(key)
-            cells.append(_cell_text(cell))
-        rows.append(cells)
-    return rows
+def _table_rows(table: Table) -> tuple[list[list[str]], set[int]]:
+    """The table's grid, a merged cell repeated in every column it spans (as a spreadsheet
+    fills merged ranges), and the rows that hold a horizontal merge — a group header
+    ("企业职工基本养老" over two columns) is what makes a two-row header recognisable.
+    Keeping a merged cell only once would shift every later value under the wrong column.
+    """
+    rows, merged = [], set()
+    for n, row in enumerate(table.rows):
+        cells = list(row.cells)
+        if any(a._tc is b._tc for a, b in zip(cells, cells[1:])):
+            merged.add(n)
+        rows.append([_cell_text(cell) for cell in cells])
+    return rows, merged
 
 
 def load_docx(path: Path) -> Loaded:
@@ -76,7 +76,8 @@ def load_docx(path: Path) -> Loaded:
                 prose = []
             name = f"表{table_no}"
             label = f"{last_heading} {name}".strip() if last_heading else name
-            for row_no, record in rows_to_records(_table_rows(block)):
+            grid, merged = _table_rows(block)
+            for row_no, record in rows_to_records(grid, merged):
                 sections.append(
                     Section(text=record, sheet=name, row=row_no, kind="record", heading=label)
                 )

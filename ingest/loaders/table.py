@@ -31,11 +31,13 @@ def _fmt(value) -> str:
 
 
 def _is_headerish(cells: list[str]) -> bool:
+    """Labels, not data: two or more short cells, most without digits ("2024年目标" is a
+    label; a row of "200元", "50%", "800元/年" is data)."""
     filled = [c for c in cells if c]
     if len(filled) < 2:
         return False
-    numeric = sum(1 for c in filled if c.replace(".", "", 1).replace("-", "").isdigit())
-    return numeric == 0 and all(len(c) <= 30 for c in filled)
+    with_digits = sum(1 for c in filled if any(ch.isdigit() for ch in c))
+    return with_digits < len(filled) / 2 and all(len(c) <= 30 for c in filled)
 
 
 def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> tuple[int, int, str]:
@@ -63,13 +65,28 @@ def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> t
 
 
 def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
+    """One name per column: the lowest header row's, or its group's where it has none.
+
+    Where the lowest names repeat under different groups (参保政策咨询电话 under 企业职工 and
+    under 城乡居民), the group is put in front so each column keeps its meaning.
+    """
     width = max(len(r) for r in rows[start : start + span])
-    names = []
+    groups, names = [], []
     for col in range(width):
         parts = [rows[r][col] if col < len(rows[r]) else "" for r in range(start, start + span)]
         child = parts[-1]
+        group = next((p for p in parts[:-1] if p and p != child), "")
+        groups.append(group)
         names.append(child or next((p for p in parts if p), "") or f"第{col + 1}列")
-    return names
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return [
+        f"{group}{name}"
+        if group and not name.startswith(group) and (counts[name] > 1 or len(name) <= 2)
+        else name  # "一", "二" under 伤残等级 mean nothing alone
+        for name, group in zip(names, groups)
+    ]
 
 
 def rows_to_records(
@@ -87,7 +104,11 @@ def rows_to_records(
     records = []
     for idx in range(start + span, len(rows)):
         cells = rows[idx]
-        pairs = [(names[c] if c < len(names) else f"第{c + 1}列", v) for c, v in enumerate(cells) if v]
+        pairs = list(
+            dict.fromkeys(  # a merged cell repeats its pair in every column it spans
+                (names[c] if c < len(names) else f"第{c + 1}列", v) for c, v in enumerate(cells) if v
+            )
+        )
         if not pairs:
             continue
         if len(pairs) == 1 and len(cells) > 2:
