@@ -11,7 +11,6 @@ is extractive. `mode` always says which path answered.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from ingest.types import Answer, Citation, Hit, citation_for
 
 from .extract import pick_sentences, sentences_of
 from .prompts import REFUSAL
-from .retrieve import Filters, Retriever, query_terms
+from .retrieve import Filters, Retriever
 
 # Calibrated on evals/questions*.jsonl with `chanjiao eval --calibrate` (see README).
 MIN_COVERAGE = 0.55
@@ -32,7 +31,10 @@ MIN_COVERAGE_LLM = 0.40
 MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
-NOT_CHINESE = "请用中文提问：资料为中文，离线模式无法用其他语言作答。(Please ask in Chinese: the documents are in Chinese.)"
+NOT_CHINESE = (
+    "请用中文提问：资料为中文，离线模式无法用其他语言作答。"
+    "(Please ask in Chinese: the documents are in Chinese.)"
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def _holds_slots(question: str, chunks) -> bool:
         # The document's date and 文号 say which year a sentence of it speaks of.
         doc = chunk.doc
         prefix = normalize(
-            chunk.search_text[: len(chunk.search_text) - len(chunk.text)] + doc.date + doc.doc_number
+            chunk.search_text[: len(chunk.search_text) - len(chunk.text)]
+            + doc.date
+            + doc.doc_number
         )
         for _, sentence in sentences_of(chunk):
             text = (prefix + normalize(sentence)).replace(" ", "")
@@ -110,7 +114,9 @@ def suggestions(hits: list[Hit], limit: int = 3) -> tuple[dict, ...]:
     return tuple(out)
 
 
-def status_notes(citations: tuple[Citation, ...], hits: list[Hit], today: date | None = None) -> str:
+def status_notes(
+    citations: tuple[Citation, ...], hits: list[Hit], today: date | None = None
+) -> str:
     """A warning for cited documents that are expired or superseded."""
     today_s = (today or date.today()).isoformat()
     docs = {h.chunk.chunk_id: h.chunk.doc for h in hits}
@@ -127,7 +133,9 @@ def status_notes(citations: tuple[Citation, ...], hits: list[Hit], today: date |
     return ("注意：" + "；".join(notes) + "。") if notes else ""
 
 
-def extractive_answer(question: str, hits: list[Hit], retriever: Retriever, notice: str = "") -> Answer:
+def extractive_answer(
+    question: str, hits: list[Hit], retriever: Retriever, notice: str = ""
+) -> Answer:
     items = retriever.weighted_concepts(question)
 
     def holds(sentence: str) -> float:
@@ -166,7 +174,9 @@ def answer_question(
     """Answer one question (with optional chat history) from the index."""
     question = question.strip()
     if not question:
-        return Answer(question, "请输入问题。", False, "extractive", notice="空问题 (empty question)")
+        return Answer(
+            question, "请输入问题。", False, "extractive", notice="空问题 (empty question)"
+        )
     standalone = question
     notice = ""
     if history:
@@ -177,9 +187,12 @@ def answer_question(
         # question in another language shares none, so say so and point at the nearest
         # documents (dense retrieval is multilingual) instead of quoting at random.
         return Answer(
-            question, NOT_CHINESE, False, "extractive",
+            question,
+            NOT_CHINESE,
+            False,
+            "extractive",
             notice="离线摘录模式只能回答中文问题；配置大模型后可用其他语言提问 "
-                   "(offline mode answers Chinese questions; configure an LLM for other languages)",
+            "(offline mode answers Chinese questions; configure an LLM for other languages)",
             suggestions=suggestions(hits),
         )
     verdict = judge(standalone, hits, retriever, MIN_COVERAGE if chat is None else MIN_COVERAGE_LLM)

@@ -20,7 +20,11 @@ MODE_LABEL = {"extractive": "摘录式（未使用大模型）", "llm": "大模�
 
 
 def _add_index(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--index", type=Path, help="索引目录 (default: $CHANJIAO_INDEX or ~/.local/share/chanjiao/index)")
+    p.add_argument(
+        "--index",
+        type=Path,
+        help="索引目录 (default: $CHANJIAO_INDEX or ~/.local/share/chanjiao/index)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,7 +209,10 @@ def cmd_search(args) -> int:
         for h in hits:
             c = h.chunk
             where = _location(c.page, c.sheet, c.row)
-            print(f"{h.rank}. 《{c.doc.title}》 {c.doc.source} {where}  [{h.score:.4f} {'+'.join(h.via)}]")
+            print(
+                f"{h.rank}. 《{c.doc.title}》 {c.doc.source} {where}  "
+                f"[{h.score:.4f} {'+'.join(h.via)}]"
+            )
             print(f"   {_short(c.text, 200)}")
     return 0
 
@@ -288,7 +295,11 @@ def cmd_status(args) -> int:
     index = open_index(settings)
     docs = index.store.live_docs()
     pending = len(index.store.pending_vectors())
-    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_server else settings.index_dir
+    where = (
+        f"{settings.chroma_host}:{settings.chroma_port}"
+        if settings.uses_server
+        else settings.index_dir
+    )
     print(f"索引：{where}")
     print(f"文档 {len(docs)} 个，段落 {index.store.count()} 个，待计算向量 {pending} 个")
     print(f"大模型：{settings.llm_model or '未配置（离线摘录式回答）'}")

@@ -64,7 +64,11 @@ def _adds_something(sentence: str, question: str) -> bool:
     """Whether a sentence says more than the question already does: "2025年12月16日" or a
     bare 文号 echo the question; an answer must add at least a few characters of its own."""
     q = set(normalize(question))
-    own = [ch for ch in normalize(sentence) if ch not in q and (ch.isdigit() or "\u4e00" <= ch <= "\u9fff")]
+    own = [
+        ch
+        for ch in normalize(sentence)
+        if ch not in q and (ch.isdigit() or "\u4e00" <= ch <= "\u9fff")
+    ]
     return len(own) >= 4
 
 
@@ -80,7 +84,9 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
         if sum(len(p) for p in parts) + len(text) > LIST_CHARS:
             break
         parts.append(text)
-    return Picked("".join(parts), sentence.chunk, sentence.hit_rank, sentence.position, sentence.score)
+    return Picked(
+        "".join(parts), sentence.chunk, sentence.hit_rank, sentence.position, sentence.score
+    )
 
 
 def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]) -> list[Picked]:

@@ -34,7 +34,9 @@ RERANK_DEPTH = 20
 COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift a passage a few places
 QUANTITY_BONUS = 0.02
 _ASKS_QUANTITY = re.compile(r"多少|几|比例|金额|标准|数量|百分|率")
-_QUANTITY = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)")
+_QUANTITY = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)"
+)
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
@@ -157,7 +159,9 @@ class Retriever:
                     v.loaded_at = time.monotonic()
             return self._view
 
-    def keyword(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
+    def keyword(
+        self, question: str, k: int, filters: Filters = Filters()
+    ) -> list[tuple[int, float]]:
         view = self.view()
         return view.keywords.search(query_terms(question), k, view.mask(filters))
 
@@ -277,7 +281,9 @@ class Retriever:
                 got += w * 0.7 * sum(p in text for p in parts) / len(parts)
         return got / total
 
-    def _rerank(self, question: str, ranked: list[tuple[int, float]], view: IndexView) -> list[tuple[int, float]]:
+    def _rerank(
+        self, question: str, ranked: list[tuple[int, float]], view: IndexView
+    ) -> list[tuple[int, float]]:
         """Reorder the fused top candidates by how much of the question each one holds.
 
         Rank fusion knows only positions; this adds what each passage says: the share of the

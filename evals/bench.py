@@ -23,8 +23,12 @@ import numpy as np
 from . import metrics as m
 
 # Small real documents for the throughput run (~100 chunks, ~15 s of embedding).
-THROUGHPUT_DOCS = ("laws/征收教育费附加的暂行规定(2011-01-08).md", "laws/北京市专业技术人员继续教育规定.md",
-                   "laws/残疾人就业条例(2007-02-25).md", "laws/教育督导条例(2012-09-09).md")
+THROUGHPUT_DOCS = (
+    "laws/征收教育费附加的暂行规定(2011-01-08).md",
+    "laws/北京市专业技术人员继续教育规定.md",
+    "laws/残疾人就业条例(2007-02-25).md",
+    "laws/教育督导条例(2012-09-09).md",
+)
 
 
 def _peak_mb() -> float:

@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_PUNCT = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-                    r"!-/:-@\[-`{-~“”‘’、，。；：？！…—·《》〈〉「」『』【】（）]+")
+_PUNCT = re.compile(
+    r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    r"!-/:-@\[-`{-~“”‘’、，。；：？！…—·《》〈〉「」『』【】（）]+"
+)
 
 
 def norm(text: str) -> str:

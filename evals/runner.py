@@ -108,7 +108,9 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
         misses = []
         for case in answerable:
             hits = retriever.search(case["question"], k=10, mode=mode)
-            rank = m.first_gold_rank([(h.chunk.text, h.chunk.doc.source) for h in hits], m.gold_of(case))
+            rank = m.first_gold_rank(
+                [(h.chunk.text, h.chunk.doc.source) for h in hits], m.gold_of(case)
+            )
             ranks.append(rank)
             if rank is None or rank > 5:
                 misses.append(case["id"])
@@ -149,11 +151,15 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
             if p is not None:
                 precisions.append(p)
             if not ok:
-                report.failures.append({"id": case["id"], "question": case["question"], "found": ans.found})
+                report.failures.append(
+                    {"id": case["id"], "question": case["question"], "found": ans.found}
+                )
         else:
             refused_ok.append(0.0 if ans.found else 1.0)
             if ans.found:
-                report.failures.append({"id": case["id"], "question": case["question"], "found": True})
+                report.failures.append(
+                    {"id": case["id"], "question": case["question"], "found": True}
+                )
     report.answer_accuracy = m.mean(correct)
     report.refusal_accuracy = m.mean(refused_ok)
     report.false_refusals = m.mean(false_ref)
@@ -225,7 +231,10 @@ def main(args) -> int:
     if args.calibrate:
         rows = calibration_rows(cases, index.retriever)
         for cid, ans, cov, dense in sorted(rows, key=lambda r: r[2]):
-            print(f"{cid:<8} {'answerable' if ans else 'UNANSWERABLE':<13} coverage={cov:.3f} dense={dense:.3f}")
+            print(
+                f"{cid:<8} {'answerable' if ans else 'UNANSWERABLE':<13} "
+                f"coverage={cov:.3f} dense={dense:.3f}"
+            )
         t, acc = best_threshold(rows)
         print(f"best coverage threshold {t:.3f} (accuracy {acc:.3f})")
         return 0

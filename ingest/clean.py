@@ -50,7 +50,9 @@ def normalize_spaces(text: str) -> str:
     return text
 
 
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK}，。、；：！？（）《》“”])[ ]+(?=[{CJK}，。、；：！？（）《》“”])")
+_SPACE_BETWEEN_CJK = re.compile(
+    f"(?<=[{CJK}，。、；：！？（）《》“”])[ ]+(?=[{CJK}，。、；：！？（）《》“”])"
+)
 _SPACE_CJK_DIGIT = re.compile(f"(?<=[{CJK}])[ ]+(?=[0-9])|(?<=[0-9])[ ]+(?=[{CJK}])")
 
 
@@ -107,7 +109,11 @@ def drop_toc(lines: list[str]) -> list[str]:
         if toc[i]:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if toc[i + 1 : i + 2] == [True] and not _starts_block(nxt) and len(line) <= MAX_HEADING_CHARS:
+        if (
+            toc[i + 1 : i + 2] == [True]
+            and not _starts_block(nxt)
+            and len(line) <= MAX_HEADING_CHARS
+        ):
             continue
         keep.append(line)
     return keep
@@ -145,7 +151,11 @@ def _starts_block(line: str) -> bool:
     return (
         heading_level(s) is not None
         or is_article(s)
-        or bool(re.match(rf"^([{NUM_ZH}]+、|[（(][{NUM_ZH}\d]+[）)]|\d{{1,2}}[、．.](?!\d)|[-*•●]\s)", s))
+        or bool(
+            re.match(
+                rf"^([{NUM_ZH}]+、|[（(][{NUM_ZH}\d]+[）)]|\d{{1,2}}[、．.](?!\d)|[-*•●]\s)", s
+            )
+        )
         or bool(re.match(r"^\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])\D", s))  # 观测点 "1.1.2是否…"
         or s.startswith("|")
     )
@@ -182,7 +192,9 @@ def join_lines(lines: list[str]) -> list[str]:
             current = line
         elif (
             current[-1] in SENTENCE_END
-            or (heading_level(current) is not None and not (width and len(last_line) >= 0.9 * width))
+            or (
+                heading_level(current) is not None and not (width and len(last_line) >= 0.9 * width)
+            )
             or _starts_block(line)
             or (width and len(last_line) < 0.8 * width)
             or not width
@@ -192,7 +204,9 @@ def join_lines(lines: list[str]) -> list[str]:
         else:
             # Only Latin words are separated by spaces; a number or a word wrapped
             # mid-way ("60" / "0元") joins without one.
-            glue = " " if re.match(r"[A-Za-z]", current[-1]) and re.match(r"[A-Za-z]", line[0]) else ""
+            glue = (
+                " " if re.match(r"[A-Za-z]", current[-1]) and re.match(r"[A-Za-z]", line[0]) else ""
+            )
             current = current + glue + line
         last_line = line
     if current:
@@ -218,8 +232,12 @@ def repeated_lines(lines: list[str], times: int = 3) -> set[str]:
     table header of a PDF extracted as a single text ("序号 一级指标 二级指标 …")."""
     counts = Counter(ln for ln in lines if 6 <= len(ln) <= 60)
     return {
-        ln for ln, n in counts.items()
-        if n >= times and heading_level(ln) is None and not is_article(ln) and ln[-1] not in SENTENCE_END
+        ln
+        for ln, n in counts.items()
+        if n >= times
+        and heading_level(ln) is None
+        and not is_article(ln)
+        and ln[-1] not in SENTENCE_END
     }
 
 
@@ -227,9 +245,10 @@ def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> l
     """Clean the text of each page of one document; returns one paragraph-joined text per page.
 
     `join` joins hard-wrapped lines (PDF text, text copied from PDFs); Word and HTML
-    paragraphs are real paragraphs and are kept as they are. `squeeze` removes spaces between Chinese characters: right for PDF text layers, where
-    they are artefacts of glyph placement, wrong for Word or Markdown, where a space after
-    "第一条" was typed on purpose.
+    paragraphs are real paragraphs and are kept as they are. `squeeze` removes spaces
+    between Chinese characters: right for PDF text layers, where they are artefacts of
+    glyph placement, wrong for Word or Markdown, where a space after "第一条" was typed on
+    purpose.
     """
     fix = squeeze_cjk_spaces if squeeze else (lambda ln: re.sub(r"[ ]{2,}", " ", ln).strip())
     split = [[fix(ln) for ln in normalize_spaces(p).split("\n")] for p in pages]
@@ -241,7 +260,11 @@ def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> l
         content = [ln for ln in lines if ln]
         edges = set(range(2)) | set(range(len(content) - 2, len(content)))
         kept = drop_toc(
-            [ln for n, ln in enumerate(content) if not is_page_number(ln, n in edges) and ln not in noise]
+            [
+                ln
+                for n, ln in enumerate(content)
+                if not is_page_number(ln, n in edges) and ln not in noise
+            ]
         )
         cleaned.append("\n".join(join_lines(kept) if join else kept))
     return cleaned

@@ -23,17 +23,43 @@ VALID_UNTIL = re.compile(
 
 # Folder names (English or Chinese) that say what kind of document is inside.
 FOLDER_TYPES = {
-    "policy": "policy", "policies": "policy", "政策": "policy", "惠企政策": "policy",
-    "standard": "standard", "standards": "standard", "标准": "standard",
-    "charter": "charter", "章程": "charter",
-    "course": "course", "courses": "course", "课程": "course", "开放课程": "course",
-    "demand": "demand", "demands": "demand", "需求": "demand", "供需": "demand",
-    "supply": "supply", "supplies": "supply", "供给": "supply",
-    "training": "training", "trainings": "training", "培训": "training",
-    "achievement": "achievement", "achievements": "achievement", "成果": "achievement",
-    "report": "report", "reports": "report", "报告": "report",
-    "law": "law", "laws": "law", "法规": "law", "法律": "law",
-    "plan": "plan", "plans": "plan", "计划": "plan", "台账": "plan",
+    "policy": "policy",
+    "policies": "policy",
+    "政策": "policy",
+    "惠企政策": "policy",
+    "standard": "standard",
+    "standards": "standard",
+    "标准": "standard",
+    "charter": "charter",
+    "章程": "charter",
+    "course": "course",
+    "courses": "course",
+    "课程": "course",
+    "开放课程": "course",
+    "demand": "demand",
+    "demands": "demand",
+    "需求": "demand",
+    "供需": "demand",
+    "supply": "supply",
+    "supplies": "supply",
+    "供给": "supply",
+    "training": "training",
+    "trainings": "training",
+    "培训": "training",
+    "achievement": "achievement",
+    "achievements": "achievement",
+    "成果": "achievement",
+    "report": "report",
+    "reports": "report",
+    "报告": "report",
+    "law": "law",
+    "laws": "law",
+    "法规": "law",
+    "法律": "law",
+    "plan": "plan",
+    "plans": "plan",
+    "计划": "plan",
+    "台账": "plan",
 }
 
 # Checked in order against the title: the first match decides.
@@ -118,7 +144,9 @@ def find_date(text: str, filename: str = "") -> str:
         if m:
             return _iso(*m.groups())
     head = [ln for ln in text.splitlines() if ln.strip()][:8]
-    adopted = [m for ln in head if _ADOPTED.search(ln) and len(ln) < 120 for m in CN_DATE.finditer(ln)]
+    adopted = [
+        m for ln in head if _ADOPTED.search(ln) and len(ln) < 120 for m in CN_DATE.finditer(ln)
+    ]
     if adopted:
         return max(_iso(*m.groups()) for m in adopted)
     tail = text[-600:]
@@ -148,8 +176,29 @@ def find_issuer(title: str, head_text: str = "") -> str:
     return ""
 
 
-_TITLE_ENDS = ("通知", "办法", "章程", "规定", "意见", "方案", "报告", "细则", "标准", "说明", "手册",
-               "大纲", "汇编", "清单", "目录", "计划", "决定", "公告", "函", "条例", "法")
+_TITLE_ENDS = (
+    "通知",
+    "办法",
+    "章程",
+    "规定",
+    "意见",
+    "方案",
+    "报告",
+    "细则",
+    "标准",
+    "说明",
+    "手册",
+    "大纲",
+    "汇编",
+    "清单",
+    "目录",
+    "计划",
+    "决定",
+    "公告",
+    "函",
+    "条例",
+    "法",
+)
 
 
 def guess_title(declared: str, head_text: str, filename: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 from . import metadata as md
 from .clean import carry_over, clean_pages
 from .embed import Embedder, VectorCache, text_key
-from .loaders import LoadError, Loaded, load_file
+from .loaders import Loaded, LoadError, load_file
 from .split import split_document
 from .store import ChromaStore
 from .tokens import tokenize
@@ -84,7 +84,8 @@ def discover(paths: list[Path]) -> Iterator[Path]:
             ignore = folder / IGNORE_FILE
             if ignore.exists():
                 patterns += [
-                    ln.strip() for ln in ignore.read_text("utf-8").splitlines()
+                    ln.strip()
+                    for ln in ignore.read_text("utf-8").splitlines()
                     if ln.strip() and not ln.startswith("#")
                 ]
             entries = sorted(folder.iterdir(), key=lambda p: p.name)
@@ -154,7 +155,9 @@ def describe(path: Path, source: str, loaded: Loaded, content_hash: str, side: d
     )
 
 
-def prepare(path: Path, source: str, content_hash: str, max_bytes: int) -> tuple[DocMeta, list[Chunk], list[str]]:
+def prepare(
+    path: Path, source: str, content_hash: str, max_bytes: int
+) -> tuple[DocMeta, list[Chunk], list[str]]:
     """Load, clean, describe and split one file (pure apart from reading it)."""
     loaded = load_file(path, max_bytes=max_bytes)
     text_idx = [i for i, s in enumerate(loaded.sections) if s.kind == "text"]
@@ -166,7 +169,9 @@ def prepare(path: Path, source: str, content_hash: str, max_bytes: int) -> tuple
     sections = list(loaded.sections)
     for i, text in zip(text_idx, cleaned):
         s = sections[i]
-        sections[i] = Section(text=text, page=s.page, sheet=s.sheet, row=s.row, kind=s.kind, heading=s.heading)
+        sections[i] = Section(
+            text=text, page=s.page, sheet=s.sheet, row=s.row, kind=s.kind, heading=s.heading
+        )
     sections = [s for s in sections if s.text.strip()]
     loaded.sections = sections
     meta = describe(path, source, loaded, content_hash, read_sidecar(path))
@@ -204,7 +209,9 @@ class Ingestor:
     max_bytes: int = 100 * 1024 * 1024
     progress: Progress = _no_progress
 
-    def ingest(self, paths: list[Path], base: Path | None = None, embed: bool = True) -> IngestReport:
+    def ingest(
+        self, paths: list[Path], base: Path | None = None, embed: bool = True
+    ) -> IngestReport:
         started = time.perf_counter()
         base = base or Path.cwd()
         report = IngestReport()
@@ -262,7 +269,9 @@ class Ingestor:
         got = self.store.docs.get(include=["metadatas"])
         return {i: m.get("abs_path", "") for i, m in zip(got["ids"], got["metadatas"])}
 
-    def _write(self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport) -> None:
+    def _write(
+        self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
+    ) -> None:
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -287,9 +296,9 @@ class Ingestor:
         removed = []
         for doc in live.values():
             abs_path = registry.get(doc.doc_id, "")
-            if any(abs_path == t or abs_path.startswith(t + "/") for t in targets) or doc.source in {
-                source_name(p, base) for p in paths
-            }:
+            if any(
+                abs_path == t or abs_path.startswith(t + "/") for t in targets
+            ) or doc.source in {source_name(p, base) for p in paths}:
                 self._remove(doc)
                 removed.append(doc.source)
         return removed
@@ -315,9 +324,7 @@ class Ingestor:
         try:
             for i in range(0, total, EMBED_BATCH):
                 batch = pending[i : i + EMBED_BATCH]
-                texts = [
-                    (f"{m.get('prefix')}\n{t}" if m.get("prefix") else t) for _, t, m in batch
-                ]
+                texts = [(f"{m.get('prefix')}\n{t}" if m.get("prefix") else t) for _, t, m in batch]
                 vectors = self.embedder.embed_passages(texts)
                 for text, v in zip(texts, vectors):
                     self.cache.put(text_key(self.embedder.model_id, text), v)
@@ -346,7 +353,10 @@ def tqdm_progress(enabled: bool = True) -> Progress:
         bar = bars.get(stage)
         if bar is None:
             bar = bars[stage] = tqdm(
-                total=total, desc=labels.get(stage, stage), file=sys.stderr, unit="",
+                total=total,
+                desc=labels.get(stage, stage),
+                file=sys.stderr,
+                unit="",
                 disable=not sys.stderr.isatty() and os.environ.get("CHANJIAO_PROGRESS") != "1",
             )
         bar.total = total

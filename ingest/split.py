@@ -111,7 +111,11 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
         if para.end - para.start > MAX_CHARS:
             flush()
             pieces = _long_paragraph_spans(text, para.start, para.end)
-            if heading_start is not None and pieces and pieces[0].end - heading_start <= MAX_CHARS + 80:
+            if (
+                heading_start is not None
+                and pieces
+                and pieces[0].end - heading_start <= MAX_CHARS + 80
+            ):
                 pieces[0] = _Span(heading_start, pieces[0].end)
             heading_start = None
             for piece in pieces:

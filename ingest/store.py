@@ -37,6 +37,8 @@ def _placeholder(chunk_id: str) -> list[float]:
     seed = int(hashlib.sha1(chunk_id.encode()).hexdigest()[:8], 16)
     v = np.random.default_rng(seed).normal(size=DIM)
     return (v / np.linalg.norm(v)).astype(np.float32).tolist()
+
+
 _BATCH = 1000
 _REGISTRY_VECTOR = [1.0]
 
@@ -117,7 +119,9 @@ def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
     return meta
 
 
-def record_to_chunk(chunk_id: str, text: str, m: dict, docs: dict[str, DocMeta] | None = None) -> Chunk:
+def record_to_chunk(
+    chunk_id: str, text: str, m: dict, docs: dict[str, DocMeta] | None = None
+) -> Chunk:
     doc = (docs or {}).get(m["doc_id"]) or _meta_to_doc(m)
     prefix = m.get("prefix", "")
     return Chunk(
@@ -147,9 +151,7 @@ class ChromaStore:
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine", "ef_search": 120}},
             )
-            self.docs = client.get_or_create_collection(
-                f"{prefix}_docs", embedding_function=None
-            )
+            self.docs = client.get_or_create_collection(f"{prefix}_docs", embedding_function=None)
         except Exception as e:
             raise StoreError(f"无法打开索引集合 (cannot open collections: {e})") from e
 
@@ -169,7 +171,10 @@ class ChromaStore:
     def register(self, doc: DocMeta, n_chunks: int, extra: dict | None = None) -> None:
         meta = _doc_to_meta(doc) | {"n_chunks": n_chunks} | (extra or {})
         self.docs.upsert(
-            ids=[doc.doc_id], embeddings=[_REGISTRY_VECTOR], documents=[doc.source], metadatas=[meta]
+            ids=[doc.doc_id],
+            embeddings=[_REGISTRY_VECTOR],
+            documents=[doc.source],
+            metadatas=[meta],
         )
 
     def unregister(self, doc_id: str) -> None:
@@ -187,7 +192,11 @@ class ChromaStore:
                 m = chunk_to_record(c, t)
                 m["has_vector"] = v is not None
                 metas.append(m)
-                embs.append(_placeholder(c.chunk_id) if v is None else np.asarray(v, dtype=np.float32).tolist())
+                embs.append(
+                    _placeholder(c.chunk_id)
+                    if v is None
+                    else np.asarray(v, dtype=np.float32).tolist()
+                )
             self.chunks.upsert(
                 ids=[c.chunk_id for c in chunks[part]],
                 documents=[c.text for c in chunks[part]],
@@ -287,4 +296,6 @@ class ChromaStore:
         return self.chunks.count()
 
     def describe(self) -> str:
-        return json.dumps({"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()})
+        return json.dumps(
+            {"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()}
+        )

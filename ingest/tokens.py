@@ -18,12 +18,50 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 DOMAIN_TERMS = (
-    "产教联合体", "市域产教联合体", "产教融合", "产教融合型企业", "观测点", "学徒制", "新型学徒制",
-    "中国特色学徒制", "揭榜挂帅", "秘书处", "理事会", "项目委员会", "实训基地", "产业学院",
-    "兼职教师", "双师型", "职业教育", "职业学校", "高职", "中职", "职教本科", "教育费附加",
-    "地方教育附加", "职工教育经费", "技能大师工作室", "复合材料", "无损检测", "数控加工",
-    "工业机器人", "数字孪生", "航空发动机", "钣金", "铆装", "惠企政策", "供需清单", "成果转化",
-    "专升本", "青羊区", "成飞", "航空航天", "自评报告", "实习补贴", "培训补贴", "见习补贴",
+    "产教联合体",
+    "市域产教联合体",
+    "产教融合",
+    "产教融合型企业",
+    "观测点",
+    "学徒制",
+    "新型学徒制",
+    "中国特色学徒制",
+    "揭榜挂帅",
+    "秘书处",
+    "理事会",
+    "项目委员会",
+    "实训基地",
+    "产业学院",
+    "兼职教师",
+    "双师型",
+    "职业教育",
+    "职业学校",
+    "高职",
+    "中职",
+    "职教本科",
+    "教育费附加",
+    "地方教育附加",
+    "职工教育经费",
+    "技能大师工作室",
+    "复合材料",
+    "无损检测",
+    "数控加工",
+    "工业机器人",
+    "数字孪生",
+    "航空发动机",
+    "钣金",
+    "铆装",
+    "惠企政策",
+    "供需清单",
+    "成果转化",
+    "专升本",
+    "青羊区",
+    "成飞",
+    "航空航天",
+    "自评报告",
+    "实习补贴",
+    "培训补贴",
+    "见习补贴",
 )
 
 STOPWORDS = frozenset(
@@ -80,13 +118,18 @@ def tokenize(text: str) -> list[str]:
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
 # labels ("E类人才", "A级").
-_PROTECTED = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])")
+_PROTECTED = re.compile(
+    r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])"
+)
 # Where a question asks: the word before it (or right after "多少名") is what it asks for.
-_ASKING = re.compile(r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗")
+_ASKING = re.compile(
+    r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗"
+)
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
 # Words before 多少 that say how the quantity is counted, not what is asked for.
 ATTRIBUTE_FILLERS = frozenset(
-    "每月 每年 每人 每次 每生 每名 一共 总共 共计 合计 最多 最少 至少 最高 最低 大概 一般 平均 分别 大约 能 可以 要".split()
+    "每月 每年 每人 每次 每生 每名 一共 总共 共计 合计 最多 最少 至少 最高 最低 "
+    "大概 一般 平均 分别 大约 能 可以 要".split()
 )
 
 
@@ -99,7 +142,9 @@ def concept_spans(text: str) -> list[tuple[str, list[str], int, int]]:
     """
     _init()
     norm = normalize(text)
-    protected = [(m.group(0).replace(" ", ""), m.start(), m.end()) for m in _PROTECTED.finditer(norm)]
+    protected = [
+        (m.group(0).replace(" ", ""), m.start(), m.end()) for m in _PROTECTED.finditer(norm)
+    ]
     out: list[tuple[str, list[str], int, int]] = [(w, [], a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
     for word, a, b in jieba.tokenize(norm):
@@ -126,11 +171,14 @@ def concepts(text: str) -> list[tuple[str, list[str]]]:
 # What a quantity is called rather than what it is of: answered by a number, whatever the
 # passage calls it ("比例" ← "不超过工资薪金总额8%的部分").
 ABSTRACT_ATTRIBUTES = frozenset(
-    "比例 上限 下限 标准 金额 数额 额度 时间 期限 日期 时限 条件 要求 范围 数量 人数 规定 内容 情况 "
-    "办法 流程 程序 方式 材料 对象 措施 政策 做法 区别 原因 目的 作用 意义 职责 规模 比重 份额".split()
+    "比例 上限 下限 标准 金额 数额 额度 时间 期限 日期 时限 条件 要求 范围 数量 人数 "
+    "规定 内容 情况 办法 流程 程序 方式 材料 对象 措施 政策 做法 区别 原因 目的 作用 "
+    "意义 职责 规模 比重 份额".split()
 )
 # Verbs that frame a question ("需要满足…", "可以享受…") without naming its subject.
-FRAMING_WORDS = frozenset("满足 具备 符合 需要 包括 包含 属于 享受 涉及 提到 说 讲 规定 要求 指 叫".split())
+FRAMING_WORDS = frozenset(
+    "满足 具备 符合 需要 包括 包含 属于 享受 涉及 提到 说 讲 规定 要求 指 叫".split()
+)
 _YES_NO = re.compile(r"吗[？?。]?$|是否|能否|可否|有没有|是不是|能不能|可不可以|给不给|算不算")
 _NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
 
@@ -154,8 +202,12 @@ def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
         pos = b
         w = piece.word.strip()
         if (
-            len(w) > 1 and piece.flag.startswith(_NOUN_TAGS) and not piece.flag.startswith("nr")
-            and w not in STOPWORDS and w not in ABSTRACT_ATTRIBUTES and w not in ATTRIBUTE_FILLERS
+            len(w) > 1
+            and piece.flag.startswith(_NOUN_TAGS)
+            and not piece.flag.startswith("nr")
+            and w not in STOPWORDS
+            and w not in ABSTRACT_ATTRIBUTES
+            and w not in ATTRIBUTE_FILLERS
         ):
             nouns.append((w, a, b))
     before = [n for n in nouns if n[2] <= m.start()]

@@ -28,7 +28,15 @@ from assistant.settings import offline_environment
 offline_environment()
 # Tests never touch the user's index, cache or LLM settings.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="chanjiao-test-data-")
-for _var in ("CHANJIAO_INDEX", "CHANJIAO_VECTOR_CACHE", "CHANJIAO_LLM_MODEL", "CHROMA_HOST", "OPENAI_BASE_URL", "OPENAI_API_KEY", "CHANJIAO_COLLECTION"):
+for _var in (
+    "CHANJIAO_INDEX",
+    "CHANJIAO_VECTOR_CACHE",
+    "CHANJIAO_LLM_MODEL",
+    "CHROMA_HOST",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "CHANJIAO_COLLECTION",
+):
     os.environ.pop(_var, None)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,8 +89,22 @@ def chroma_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
     port = _free_port()
     exe = Path(sys.executable).with_name("chroma")
-    cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    cmd = [
+        str(exe) if exe.exists() else "chroma",
+        "run",
+        "--path",
+        str(path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:

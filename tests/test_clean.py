@@ -48,7 +48,8 @@ def test_page_numbers_are_recognised():
 
 def test_running_headers_and_page_numbers_are_dropped():
     pages = [
-        f"青羊区人力资源和社会保障局文件\n正文第{i}页的内容，讲的是培训补贴。\n- {i} -" for i in range(1, 5)
+        f"青羊区人力资源和社会保障局文件\n正文第{i}页的内容，讲的是培训补贴。\n- {i} -"
+        for i in range(1, 5)
     ]
     assert "青羊区人力资源和社会保障局文件" in repeated_edge_lines([p.split("\n") for p in pages])
     cleaned = clean_pages(pages)
@@ -58,17 +59,28 @@ def test_running_headers_and_page_numbers_are_dropped():
 
 def test_spaces_inside_chinese_from_pdf_are_removed_only_when_asked():
     assert squeeze_cjk_spaces("语 篇 知识 是关于 20 号 文件") == "语篇知识是关于20号文件"
-    assert clean_text("第一条 为了推动职业教育高质量发展。") == "第一条 为了推动职业教育高质量发展。"
+    assert (
+        clean_text("第一条 为了推动职业教育高质量发展。") == "第一条 为了推动职业教育高质量发展。"
+    )
     assert clean_pages(["语 篇 知识"], squeeze=True) == ["语篇知识"]
 
 
 def test_heading_levels_follow_chinese_outline():
-    assert heading_level("第一章 总则") < heading_level("一、总体要求") < heading_level("（一）深化四个合作")
+    assert (
+        heading_level("第一章 总则")
+        < heading_level("一、总体要求")
+        < heading_level("（一）深化四个合作")
+    )
     assert heading_level("（一）深化四个合作") < heading_level("1. 合作办学")
     assert heading_level("PART 01") is not None
     assert heading_level("## 第二章 职业教育体系") == 2
     # A numbered lead-in that goes on as a sentence is body text, not a heading.
-    assert heading_level("1.合作办学。充分发挥企业重要办学主体作用，多主体、多形式开展合作办学，鼓励校企建设产业学院。") is None
+    assert (
+        heading_level(
+            "1.合作办学。充分发挥企业重要办学主体作用，多主体、多形式开展合作办学，鼓励校企建设产业学院。"
+        )
+        is None
+    )
     assert heading_level("8.5.2共建实训基地工位数(个)") is None
 
 

@@ -28,7 +28,10 @@ def _index_arg(real_index_embedded):
 
 
 def test_search_json_shape(real_index_embedded, capsys):
-    assert main(["search", "中国特色学徒制", "--k", "3", "--json", *_index_arg(real_index_embedded)]) == 0
+    assert (
+        main(["search", "中国特色学徒制", "--k", "3", "--json", *_index_arg(real_index_embedded)])
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["query"] == "中国特色学徒制"
     assert 1 <= len(out["results"]) <= 3
@@ -44,7 +47,9 @@ def test_search_type_filter(real_index_embedded, capsys):
 
 
 def test_ask_json_shape_and_citations(real_index_embedded, capsys):
-    assert main(["ask", "教育费附加的征收率是多少？", "--json", *_index_arg(real_index_embedded)]) == 0
+    assert (
+        main(["ask", "教育费附加的征收率是多少？", "--json", *_index_arg(real_index_embedded)]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert ASK_KEYS <= set(out)
     assert out["found"] is True and out["mode"] == "extractive"
@@ -53,7 +58,9 @@ def test_ask_json_shape_and_citations(real_index_embedded, capsys):
 
 
 def test_ask_stdin_gives_one_json_object_per_line(real_index_embedded, capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("教育费附加的征收率是多少？\n\n联合体秘书长的手机号码是多少？\n"))
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("教育费附加的征收率是多少？\n\n联合体秘书长的手机号码是多少？\n")
+    )
     assert main(["ask", "--stdin", *_index_arg(real_index_embedded)]) == 0
     lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
     assert [ln["found"] for ln in lines] == [True, False]

@@ -16,7 +16,6 @@ import pytest
 from assistant.answer import NOT_CHINESE, answer_question
 from assistant.cli import main
 from assistant.context import ensure_corpus, open_index
-from assistant.prompts import REFUSAL
 from assistant.retrieve import Filters
 from assistant.settings import Settings
 from evals.runner import evaluate, load_cases
@@ -120,5 +119,7 @@ def test_question_in_english_gets_a_clear_message_and_the_nearest_documents(corp
 def test_corpus_folder_has_no_unlisted_kind(corpus_index):
     """Every folder of the corpus is described in corpus/README.md."""
     readme = (CORPUS / "README.md").read_text("utf-8")
-    for folder in sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for folder in sorted(
+        p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    ):
         assert f"`{folder}/`" in readme, folder

@@ -12,9 +12,18 @@ def test_norm_ignores_width_spaces_and_punctuation():
 
 def test_gold_matching_is_by_file_and_evidence():
     g = m.Gold("职业教育法(2022-04-20).md", "国家推行中国特色学徒制")
-    assert m.matches("第三十条 国家推行 中国特色学徒制，引导企业", "corpus/laws/职业教育法(2022-04-20).md", g)
-    assert not m.matches("第三十条 国家推行中国特色学徒制", "corpus/laws/职业教育法(1996-05-15).md", g)
-    assert m.first_gold_rank([("无关", "a.md"), ("国家推行中国特色学徒制", "x/职业教育法(2022-04-20).md")], [g]) == 2
+    assert m.matches(
+        "第三十条 国家推行 中国特色学徒制，引导企业", "corpus/laws/职业教育法(2022-04-20).md", g
+    )
+    assert not m.matches(
+        "第三十条 国家推行中国特色学徒制", "corpus/laws/职业教育法(1996-05-15).md", g
+    )
+    assert (
+        m.first_gold_rank(
+            [("无关", "a.md"), ("国家推行中国特色学徒制", "x/职业教育法(2022-04-20).md")], [g]
+        )
+        == 2
+    )
 
 
 def test_recall_mrr_f1():
@@ -41,7 +50,13 @@ class FakeRetriever:
 
 def test_evaluate_scores_retrieval_answers_and_refusals():
     cases = [
-        {"id": "q1", "question": "补贴多少", "answerable": True, "gold": [{"source": "a.md", "evidence": "每人5000元"}], "must_include": ["5000"]},
+        {
+            "id": "q1",
+            "question": "补贴多少",
+            "answerable": True,
+            "gold": [{"source": "a.md", "evidence": "每人5000元"}],
+            "must_include": ["5000"],
+        },
         {"id": "q2", "question": "天气", "answerable": False, "gold": []},
     ]
     ranked = {
@@ -52,7 +67,13 @@ def test_evaluate_scores_retrieval_answers_and_refusals():
 
     def answer_fn(q, on_token):
         if q == "补贴多少":
-            return Answer(q, "每人5000元[1]", True, "extractive", (Citation(1, "a.md", "t", "c0", "每人5000元"),))
+            return Answer(
+                q,
+                "每人5000元[1]",
+                True,
+                "extractive",
+                (Citation(1, "a.md", "t", "c0", "每人5000元"),),
+            )
         return Answer(q, "知识库中未找到相关内容", False, "extractive")
 
     r = evaluate(cases, FakeRetriever(ranked), answer_fn)
@@ -63,7 +84,13 @@ def test_evaluate_scores_retrieval_answers_and_refusals():
 
 
 def test_citation_precision_catches_numbers_missing_from_the_quote():
-    ans = Answer("q", "补贴每人8000元[1]\n期限一年[1]", True, "llm", (Citation(1, "a", "t", "c", "补贴每人5000元，期限一年"),))
+    ans = Answer(
+        "q",
+        "补贴每人8000元[1]\n期限一年[1]",
+        True,
+        "llm",
+        (Citation(1, "a", "t", "c", "补贴每人5000元，期限一年"),),
+    )
     assert citation_precision(ans) == 0.5
 
 

@@ -9,7 +9,9 @@ from .conftest import DATA
 
 
 def test_pdf_with_embedded_cjk_font_keeps_pages_and_drops_running_headers():
-    meta, chunks, warnings = prepare(DATA / "cjk_embedded.pdf", "cjk_embedded.pdf", "h" * 16, 1 << 30)
+    meta, chunks, warnings = prepare(
+        DATA / "cjk_embedded.pdf", "cjk_embedded.pdf", "h" * 16, 1 << 30
+    )
     assert warnings == []
     pages = {c.page for c in chunks}
     assert pages == {1, 2, 3}
@@ -17,8 +19,12 @@ def test_pdf_with_embedded_cjk_font_keeps_pages_and_drops_running_headers():
     assert apprentice and apprentice[0].page == 2
     assert not any("- 2 -" in c.text for c in chunks)
     # hard wraps inside sentences are joined: the fact reads as one string
-    assert any("企业新型学徒制培训补贴标准为每人每年5000元" in c.text.replace(" ", "") for c in chunks)
-    assert meta.doc_number == "青人社发〔2024〕15号" or any("青人社发〔2024〕15号" in c.text for c in chunks)
+    assert any(
+        "企业新型学徒制培训补贴标准为每人每年5000元" in c.text.replace(" ", "") for c in chunks
+    )
+    assert meta.doc_number == "青人社发〔2024〕15号" or any(
+        "青人社发〔2024〕15号" in c.text for c in chunks
+    )
 
 
 def test_docx_paragraphs_and_table_rows():
@@ -66,7 +72,9 @@ def test_html_keeps_the_article_and_drops_boilerplate():
 
 
 def test_text_in_gb18030_and_markdown_headings():
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in load_file(DATA / "plain_gb18030.txt").sections[0].text)
+    assert any(
+        "\u4e00" <= ch <= "\u9fff" for ch in load_file(DATA / "plain_gb18030.txt").sections[0].text
+    )
     md = load_file(DATA / "notes.md")
     assert md.title and "##" in md.sections[0].text
 

@@ -4,7 +4,9 @@ from ingest import metadata as md
 
 
 def test_doc_numbers_are_found_and_normalised():
-    assert md.find_doc_number("教育部办公厅\n教职成厅函〔2024〕20号\n各省") == "教职成厅函〔2024〕20号"
+    assert (
+        md.find_doc_number("教育部办公厅\n教职成厅函〔2024〕20号\n各省") == "教职成厅函〔2024〕20号"
+    )
     assert md.find_doc_number("青府办发[2023] 7号") == "青府办发〔2023〕7号"
     assert md.find_doc_number("川人社发（2024）15 号") == "川人社发〔2024〕15号"
     assert md.find_doc_number("没有文号的文字") == ""
@@ -13,11 +15,15 @@ def test_doc_numbers_are_found_and_normalised():
 def test_dates_come_from_the_file_name_or_the_signature():
     assert md.find_date("正文", "职业教育法(2022-04-20).md") == "2022-04-20"
     assert md.find_date("……特此通知。\n教育部办公厅\n2024年10月21日") == "2024-10-21"
-    assert md.find_valid_until("本办法自2023年1月1日起施行，有效期至2025年12月31日。") == "2025-12-31"
+    assert (
+        md.find_valid_until("本办法自2023年1月1日起施行，有效期至2025年12月31日。") == "2025-12-31"
+    )
 
 
 def test_titles_issuers_and_kinds():
-    head = "教育部办公厅关于加强\n市域产教联合体建设的通知\n教职成厅函〔2024〕20号\n各省、自治区：\n"
+    head = (
+        "教育部办公厅关于加强\n市域产教联合体建设的通知\n教职成厅函〔2024〕20号\n各省、自治区：\n"
+    )
     title = md.guess_title("", head, "moe.txt")
     assert title == "教育部办公厅关于加强市域产教联合体建设的通知"
     assert md.find_issuer(title) == "教育部办公厅"

@@ -19,7 +19,16 @@ def test_ingest_indexes_every_readable_file_and_reports_the_rest(ingestor_factor
     ing = ingestor_factory()
     docs = tmp_path / "mixed"
     docs.mkdir()
-    for name in ("notes.md", "gbk.csv", "corrupt.pdf", "encrypted.pdf", "scanned.pdf", "empty.txt", "unknown.xyz", "legacy.doc"):
+    for name in (
+        "notes.md",
+        "gbk.csv",
+        "corrupt.pdf",
+        "encrypted.pdf",
+        "scanned.pdf",
+        "empty.txt",
+        "unknown.xyz",
+        "legacy.doc",
+    ):
         shutil.copy(DATA / name, docs / name)
     report = ing.ingest([docs], base=tmp_path)
     assert sorted(s for s, _ in report.indexed) == ["mixed/gbk.csv", "mixed/notes.md"]
@@ -57,7 +66,10 @@ def test_changed_file_is_replaced_atomically(ingestor_factory, docs_dir):
     ing = ingestor_factory()
     ing.ingest([docs_dir], base=docs_dir)
     note = docs_dir / "notes.md"
-    note.write_text(note.read_text("utf-8") + "\n\n## 新增章节\n\n钛合金热成形工艺培训每期补助八万元。\n", "utf-8")
+    note.write_text(
+        note.read_text("utf-8") + "\n\n## 新增章节\n\n钛合金热成形工艺培训每期补助八万元。\n",
+        "utf-8",
+    )
 
     seen_during = []
     original = ing.store.delete_versions
@@ -76,7 +88,9 @@ def test_changed_file_is_replaced_atomically(ingestor_factory, docs_dir):
     assert any("钛合金热成形" in c.text for c in during)
     texts = _texts(ing.store)
     assert sum("钛合金热成形" in t for t in texts) == 1
-    assert len(texts) == len(set((c.doc.doc_id, c.start, c.page, c.row) for c, _ in ing.store.live_chunks()))
+    assert len(texts) == len(
+        set((c.doc.doc_id, c.start, c.page, c.row) for c, _ in ing.store.live_chunks())
+    )
 
 
 def test_deleted_file_and_remove_command_drop_chunks_for_good(ingestor_factory, docs_dir):
@@ -105,7 +119,9 @@ def test_a_bad_new_version_never_loses_the_indexed_one(ingestor_factory, docs_di
     assert sorted(_texts(ing.store)) == sorted(before)
 
 
-def test_interrupted_embedding_leaves_keyword_searchable_chunks_and_resumes(ingestor_factory, docs_dir):
+def test_interrupted_embedding_leaves_keyword_searchable_chunks_and_resumes(
+    ingestor_factory, docs_dir
+):
     ing = ingestor_factory()
     report = ing.ingest([docs_dir], base=docs_dir, embed=False)
     pending = len(ing.store.pending_vectors())

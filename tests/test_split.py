@@ -2,7 +2,9 @@ from ingest.clean import clean_text
 from ingest.split import MAX_CHARS, split_document
 from ingest.types import DocMeta, Section
 
-DOC = DocMeta(doc_id="d", source="x.md", title="中华人民共和国职业教育法", content_hash="0123456789abcdef")
+DOC = DocMeta(
+    doc_id="d", source="x.md", title="中华人民共和国职业教育法", content_hash="0123456789abcdef"
+)
 
 LAW = """## 第一章 总则
 
@@ -47,11 +49,19 @@ def test_ids_are_stable_and_version_specific():
     b = split_document(DOC, [Section(text=text)])
     assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
     other = DocMeta(**{**DOC.__dict__, "content_hash": "fedcba9876543210"})
-    assert not {c.chunk_id for c in a} & {c.chunk_id for c in split_document(other, [Section(text=text)])}
+    assert not {c.chunk_id for c in a} & {
+        c.chunk_id for c in split_document(other, [Section(text=text)])
+    }
 
 
 def test_records_stay_whole_and_keep_their_row():
-    rec = Section(text="课程名称：飞机钣金工艺；开课学校：成都航空职业技术大学；学时：64", sheet="课程", row=7, kind="record", heading="开放课程目录")
+    rec = Section(
+        text="课程名称：飞机钣金工艺；开课学校：成都航空职业技术大学；学时：64",
+        sheet="课程",
+        row=7,
+        kind="record",
+        heading="开放课程目录",
+    )
     [chunk] = split_document(DOC, [rec])
     assert chunk.text == rec.text and chunk.row == 7 and chunk.sheet == "课程"
     assert "开放课程目录" in chunk.search_text

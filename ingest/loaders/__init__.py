@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import LoadError, Loaded
+from .errors import Loaded, LoadError
 
 SUPPORTED = (".pdf", ".docx", ".xlsx", ".xlsm", ".csv", ".md", ".markdown", ".txt", ".html", ".htm")
 

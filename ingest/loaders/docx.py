@@ -19,7 +19,6 @@ from ..types import Section
 from .errors import Loaded, LoadError
 from .table import rows_to_records
 
-
 # Single characters each standing alone between spaces; "张三 李四" is left as it is.
 _SPACED_CJK = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff](?!\S))+")
 
@@ -49,7 +48,9 @@ def load_docx(path: Path) -> Loaded:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise LoadError("Word文件损坏或不是.docx", "corrupt .docx", "用Word/WPS打开后另存为.docx") from e
+        raise LoadError(
+            "Word文件损坏或不是.docx", "corrupt .docx", "用Word/WPS打开后另存为.docx"
+        ) from e
     sections: list[Section] = []
     prose: list[str] = []
     title = ""

@@ -36,7 +36,7 @@ def _open(path: Path) -> pypdf.PdfReader:
                 raise FileNotDecryptedError("password required")
         _ = len(reader.pages)
         return reader
-    except (FileNotDecryptedError,) as e:
+    except FileNotDecryptedError as e:
         raise LoadError("PDF已加密，需要密码", "encrypted PDF", "请提供未加密的版本") from e
     except DependencyError as e:
         raise LoadError(
@@ -45,7 +45,9 @@ def _open(path: Path) -> pypdf.PdfReader:
             "pip install 'pypdf[crypto]'",
         ) from e
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as e:
-        raise LoadError("PDF文件损坏或不完整", f"corrupt PDF: {type(e).__name__}", "请重新下载或导出") from e
+        raise LoadError(
+            "PDF文件损坏或不完整", f"corrupt PDF: {type(e).__name__}", "请重新下载或导出"
+        ) from e
 
 
 def load_pdf(path: Path) -> Loaded:
@@ -99,4 +101,12 @@ def load_pdf(path: Path) -> Loaded:
     # Metadata titles are often left over from a template: trust one the page shows.
     if title and "".join(title.split()) not in "".join(head.split()):
         title = ""
-    return Loaded(sections, head_text=head, warnings=warnings, title=title, squeeze=True, paged=True, wrapped=True)
+    return Loaded(
+        sections,
+        head_text=head,
+        warnings=warnings,
+        title=title,
+        squeeze=True,
+        paged=True,
+        wrapped=True,
+    )

@@ -56,7 +56,9 @@ def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> t
         return i, 0, title_parts[0] if title_parts else ""
     span = 1
     if i + 1 < len(rows) and _is_headerish(rows[i]) and _is_headerish(rows[i + 1]):
-        groupish = i in merged_rows or len(set(c for c in rows[i] if c)) < sum(1 for c in rows[i] if c)
+        groupish = i in merged_rows or len(set(c for c in rows[i] if c)) < sum(
+            1 for c in rows[i] if c
+        )
         if groupish:
             span = 2
     # Only the first single-cell row is the title; later ones are subtitles ("编制单位…",
@@ -106,7 +108,9 @@ def rows_to_records(
         cells = rows[idx]
         pairs = list(
             dict.fromkeys(  # a merged cell repeats its pair in every column it spans
-                (names[c] if c < len(names) else f"第{c + 1}列", v) for c, v in enumerate(cells) if v
+                (names[c] if c < len(names) else f"第{c + 1}列", v)
+                for c, v in enumerate(cells)
+                if v
             )
         )
         if not pairs:
@@ -125,7 +129,9 @@ def load_xlsx(path: Path) -> Loaded:
     try:
         book = openpyxl.load_workbook(str(path), read_only=False, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise LoadError("Excel文件损坏或不是.xlsx", "corrupt .xlsx", "用Excel/WPS打开后另存为.xlsx") from e
+        raise LoadError(
+            "Excel文件损坏或不是.xlsx", "corrupt .xlsx", "用Excel/WPS打开后另存为.xlsx"
+        ) from e
     sections: list[Section] = []
     titles = []
     for sheet in book.worksheets:
@@ -141,7 +147,9 @@ def load_xlsx(path: Path) -> Loaded:
                 merged_rows.add(rng.min_row - 1)
         rows = [[_fmt(c) for c in r] for r in grid]
         # A merged title row shows the same value in every cell: collapse it.
-        rows = [[r[0]] + [""] * (len(r) - 1) if r and r[0] and len(set(r)) == 1 else r for r in rows]
+        rows = [
+            [r[0]] + [""] * (len(r) - 1) if r and r[0] and len(set(r)) == 1 else r for r in rows
+        ]
         start, span, title = find_header(rows, merged_rows)
         if title:
             titles.append(title)
@@ -172,4 +180,6 @@ def load_csv(path: Path) -> Loaded:
     ]
     if not sections:
         raise LoadError("CSV中没有数据行", "no data rows in CSV", "确认表头和数据")
-    return Loaded(sections, head_text="\n".join([title] + [s.text for s in sections[:3]]), title=title)
+    return Loaded(
+        sections, head_text="\n".join([title] + [s.text for s in sections[:3]]), title=title
+    )

@@ -34,7 +34,9 @@ def load_plain(path: Path) -> Loaded:
 
 
 # Lines of a government article page that are controls, not content.
-_PAGE_FURNITURE = re.compile(r"^[【\[]?(字号|分享到|打印本页|关闭窗口|扫一扫|收藏|返回顶部|【打印|【关闭)")
+_PAGE_FURNITURE = re.compile(
+    r"^[【\[]?(字号|分享到|打印本页|关闭窗口|扫一扫|收藏|返回顶部|【打印|【关闭)"
+)
 
 _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section")
 
@@ -46,7 +48,9 @@ def load_html(path: Path) -> Loaded:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
         tag.decompose()
-    for tag in soup.select('[class*="nav"], [class*="footer"], [class*="breadcrumb"], [id*="footer"]'):
+    for tag in soup.select(
+        '[class*="nav"], [class*="footer"], [class*="breadcrumb"], [id*="footer"]'
+    ):
         tag.decompose()
     title = ""
     page_title = soup.title.get_text(strip=True) if soup.title else ""
