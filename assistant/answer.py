@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.clean import cjk_share
+from ingest.metadata import is_stale
 from ingest.tokens import asked_attributes, concepts, is_number, normalize
 from ingest.types import Answer, Citation, Hit, citation_for
 
@@ -118,18 +119,15 @@ def status_notes(
     citations: tuple[Citation, ...], hits: list[Hit], today: date | None = None
 ) -> str:
     """A warning for cited documents that are expired or superseded."""
-    today_s = (today or date.today()).isoformat()
     docs = {h.chunk.chunk_id: h.chunk.doc for h in hits}
     notes, seen = [], set()
     for c in citations:
         d = docs.get(c.chunk_id)
-        if d is None or d.doc_id in seen:
+        if d is None or d.doc_id in seen or not is_stale(d, today):
             continue
         seen.add(d.doc_id)
-        if d.status and any(w in d.status for w in ("废止", "失效", "取代", "修订")):
-            notes.append(f"[{c.n}]《{d.title}》{d.status}")
-        elif d.valid_until and d.valid_until < today_s:
-            notes.append(f"[{c.n}]《{d.title}》已于{d.valid_until}失效")
+        declared = d.status if d.status and "有效" not in d.status else ""
+        notes.append(f"[{c.n}]《{d.title}》{declared or f'已于{d.valid_until}失效'}")
     return ("注意：" + "；".join(notes) + "。") if notes else ""
 
 

@@ -16,13 +16,14 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from ingest.clean import cjk_share
 from ingest.embed import Embedder
 from ingest.lexical import KeywordIndex
-from ingest.metadata import DOC_NUMBER, normalize_doc_number
+from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.store import ChromaStore
 from ingest.tokens import codes_in, concepts, is_number, normalize, tokenize
 from ingest.types import Chunk, Hit
@@ -33,6 +34,7 @@ UNSEEN_DF = 5
 RERANK_DEPTH = 20
 COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift a passage a few places
 QUANTITY_BONUS = 0.02
+STALE_PENALTY = 0.03
 _ASKS_QUANTITY = re.compile(r"多少|几|比例|金额|标准|数量|百分|率")
 _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)"
@@ -295,12 +297,15 @@ class Retriever:
         if not items:
             return ranked
         wants_quantity = bool(_ASKS_QUANTITY.search(question))
+        today = date.today()
         out = []
         for pos, score in ranked:
             chunk = view.chunks[pos]
             bonus = COVERAGE_WEIGHT * self.holds(items, view.norm_search_texts[pos])
             if wants_quantity and _QUANTITY.search(chunk.text):
                 bonus += QUANTITY_BONUS
+            if is_stale(chunk.doc, today):
+                bonus -= STALE_PENALTY  # the notice in force before the one it replaced
             out.append((pos, score + bonus))
         return sorted(out, key=lambda item: -item[1])
 

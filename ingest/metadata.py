@@ -260,6 +260,17 @@ def is_sample(title: str, filename: str) -> bool:
     return "示例" in title or "示例" in filename
 
 
+_STALE_WORDS = ("废止", "失效", "取代", "修订")
+
+
+def is_stale(doc, today: date | None = None) -> bool:
+    """Whether a document is no longer in force: declared repealed, expired or superseded,
+    or past its validity date."""
+    if doc.status and any(w in doc.status for w in _STALE_WORDS) and "有效" not in doc.status:
+        return True
+    return bool(doc.valid_until) and doc.valid_until < (today or date.today()).isoformat()
+
+
 def status_of(valid_until: str, declared: str, today: date | None = None) -> str:
     """A human status for a policy: what was declared, or 已失效 past its validity date."""
     if declared:

@@ -123,3 +123,18 @@ def test_corpus_folder_has_no_unlisted_kind(corpus_index):
         p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
     ):
         assert f"`{folder}/`" in readme, folder
+
+
+def test_the_notice_in_force_ranks_above_the_one_it_replaced(corpus_index):
+    index, _ = corpus_index
+    hits = index.retriever.search("企业新型学徒制培训补贴标准是多少？", k=5)
+    sources = [h.chunk.doc.source for h in hits]
+    new = next(i for i, s in enumerate(sources) if "青人社发〔2025〕12号" in s)
+    old = [i for i, s in enumerate(sources) if "青人社发〔2023〕21号" in s]
+    assert not old or new < old[0]
+
+
+def test_a_pdf_subsidy_table_answers_by_its_row(corpus_index):
+    index, _ = corpus_index
+    ans = answer_question("青羊区航空企业职工取得高级工证书，培训补贴多少？", index.retriever)
+    assert ans.found and "2400" in ans.answer and "三级/高级工" in ans.answer

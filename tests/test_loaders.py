@@ -106,3 +106,32 @@ def test_huge_file_is_refused_before_reading(tmp_path):
     with pytest.raises(LoadError) as e:
         load_file(big, max_bytes=100 * 1024 * 1024)
     assert "过大" in e.value.message
+
+
+def test_two_row_headers_name_columns_by_group_where_names_repeat():
+    from ingest.loaders.table import rows_to_records
+
+    rows = [
+        ["县（市、区）", "企业职工养老", "企业职工养老", "城乡居民养老", "城乡居民养老"],
+        ["县（市、区）", "参保咨询电话", "退休咨询电话", "参保咨询电话", "退休咨询电话"],
+        ["市中区", "0832-2170136", "0832-2038798", "0832-2211581", "0832-2211580"],
+    ]
+    [(row, text)] = rows_to_records(rows, merged_rows={0})
+    assert row == 3
+    assert text == (
+        "县（市、区）：市中区；企业职工养老参保咨询电话：0832-2170136；企业职工养老退休咨询电话："
+        "0832-2038798；城乡居民养老参保咨询电话：0832-2211581；城乡居民养老退休咨询电话：0832-2211580"
+    )
+
+
+def test_a_row_of_amounts_is_data_not_a_second_header():
+    from ingest.loaders.table import rows_to_records
+
+    rows = [
+        ["人员类别", "起付线", "报销比例", "报销比例", "年度支付限额"],
+        ["在职人员", "200元", "三级", "50%", "800元/年"],
+        ["退休人员", "150元", "三级", "60%", "1000元/年"],
+    ]
+    records = rows_to_records(rows, merged_rows={0})
+    assert [r for r, _ in records] == [2, 3]
+    assert records[0][1].startswith("人员类别：在职人员；起付线：200元")

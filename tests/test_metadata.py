@@ -37,3 +37,18 @@ def test_status_of_expired_policy():
     assert md.status_of("2025-12-31", "", today=date(2026, 11, 22)) == "已失效"
     assert md.status_of("2027-12-31", "", today=date(2026, 11, 22)) == "有效"
     assert md.status_of("", "已废止") == "已废止"
+
+
+def test_stale_documents_are_the_expired_the_repealed_and_the_superseded():
+    from ingest.types import DocMeta
+
+    def doc(**kw):
+        return DocMeta(doc_id="d", source="s", title="t", **kw)
+
+    today = date(2026, 11, 23)
+    assert md.is_stale(doc(valid_until="2025-12-31"), today)
+    assert md.is_stale(doc(status="已被《…》（青人社发〔2025〕12号）取代"), today)
+    assert md.is_stale(doc(status="已失效"), today)
+    assert not md.is_stale(doc(status="现行有效（2022年5月1日起施行）"), today)
+    assert not md.is_stale(doc(valid_until="2027-12-31", status="有效"), today)
+    assert not md.is_stale(doc(), today)
