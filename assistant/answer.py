@@ -33,6 +33,7 @@ MIN_COVERAGE_PARAPHRASE = 0.35
 MIN_DENSE_PARAPHRASE = 0.91
 MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
+_CLASS_LABEL = re.compile(r"[a-z][类级型档]")
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
 NOT_CHINESE = (
     "请用中文提问：资料为中文，离线模式无法用其他语言作答。"
@@ -81,7 +82,9 @@ def _holds_slots(question: str, chunks) -> bool:
     asked = asked_attributes(question)
     # A 文号's digits ("〔2023〕21号") are matched by the exact path, not here.
     numbers = [w for w, _ in concepts(_DOC_NUMBER_DIGITS.sub("", question)) if is_number(w)]
-    if not asked and not numbers:
+    # A class label ("E类人才", "A级") names the category asked about, as a year does.
+    labels = [w for w, _ in concepts(question) if _CLASS_LABEL.fullmatch(w)]
+    if not asked and not numbers and not labels:
         return True
 
     def has(attr: tuple[str, list[str]], text: str) -> bool:
@@ -90,6 +93,8 @@ def _holds_slots(question: str, chunks) -> bool:
 
     texts = [normalize(c.search_text).replace(" ", "") for c in chunks]
     if asked and not any(has(a, t) for a in asked for t in texts):
+        return False
+    if labels and not any(all(label in t for label in labels) for t in texts):
         return False
     if not numbers:
         return True

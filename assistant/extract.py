@@ -121,6 +121,24 @@ def _similar(a: str, b: str) -> bool:
     return len(sa & sb) / max(1, len(sa | sb)) > 0.85
 
 
+def _paragraph_lead(text: str, pos: int) -> str:
+    """What a sentence at offset `pos` is read after: the first sentence of its paragraph
+    (line), or, for a row of a flattened table, the line that introduces the table."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    if _is_cell(text[start : end if end >= 0 else len(text)].strip()):
+        back = start - 1
+        while back > 0:
+            prev_start = text.rfind("\n", 0, back) + 1
+            prev = text[prev_start:back].strip()
+            if prev and not _is_cell(prev):
+                return prev
+            back = prev_start - 1
+        return ""
+    m = _SENTENCE.match(text, start)
+    return m.group(0) if m and m.start() < pos else ""
+
+
 def _adds_something(sentence: str, question: str) -> bool:
     """Whether a sentence says more than the question already does: "2025年12月16日" or a
     bare 文号 echo the question; an answer must add at least a few characters of its own."""
@@ -167,8 +185,10 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
         for pos, sentence in sentences:
             # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
             # answers a question about 市域产教联合体的牵头企业 because it stands in the
-            # 建设标准 under "3.牵头企业".
-            score = holds(f"{context}\n{sentence}")
+            # 建设标准 under "3.牵头企业" — and after its paragraph's lead: "不入住人才公寓的，
+            # 给予…安家补贴50万元" speaks of the B类人才 its article opened with.
+            lead = _paragraph_lead(hit.chunk.text, pos)
+            score = holds(f"{context}\n{lead}\n{sentence}")
             if wants_quantity and QUANTITY.search(sentence):
                 score += 0.25
             if not _adds_something(sentence, question):
