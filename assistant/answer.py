@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.clean import cjk_share
-from ingest.metadata import is_stale
+from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.tokens import asked_attributes, concepts, is_number, normalize
 from ingest.types import Answer, Citation, Hit, citation_for
 
@@ -74,8 +74,22 @@ def judge(
     # compressed, unrelated text scores ~0.8) and a fair part of the words is there, it
     # passes. Calibrated on evals/: 11 answerable questions more, no unanswerable one.
     close = coverage >= MIN_COVERAGE_PARAPHRASE and dense >= MIN_DENSE_PARAPHRASE
-    found = (coverage >= threshold or close) and _holds_slots(question, top)
+    found = (
+        (coverage >= threshold or close)
+        and _holds_slots(question, top)
+        and _holds_doc_numbers(question, top)
+    )
     return Judgment(found, coverage, dense, tuple(hits))
+
+
+def _holds_doc_numbers(question: str, chunks) -> bool:
+    """A 文号 the question names ("教职成厅函〔2025〕10号") identifies one document: when no
+    passage holds it, that document is not in the knowledge base, however close the others."""
+    wanted = [normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(question)]
+    if not wanted:
+        return True
+    texts = [normalize(f"{c.search_text}\n{c.doc.doc_number}").replace(" ", "") for c in chunks]
+    return all(any(normalize(w) in t for t in texts) for w in wanted)
 
 
 def _holds_slots(question: str, chunks) -> bool:

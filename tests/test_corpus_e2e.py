@@ -74,12 +74,12 @@ def test_eval_sets_meet_the_targets(corpus_index):
         return answer_question(question, index.retriever)
 
     r = evaluate(cases, index.retriever, answer_fn)
-    # Regression guards just below the figures recorded in the README (0.935 / 0.82 / 0.18):
+    # Regression guards just below the figures recorded in the README (0.935 / 0.86 / 0.18):
     # the fusion must beat both retrievers, and the gate must not drift.
     assert r.recall5["hybrid"] >= 0.92, r.misses["hybrid"]
     assert r.recall5["hybrid"] > max(r.recall5["keyword"], r.recall5["dense"])
     assert r.mrr10["hybrid"] > max(r.mrr10["keyword"], r.mrr10["dense"])
-    assert r.refusal_accuracy >= 0.75, [f for f in r.failures if f["found"]]
+    assert r.refusal_accuracy >= 0.8, [f for f in r.failures if f["found"]]
     assert r.false_refusals <= 0.22
     assert r.answer_accuracy >= 0.68
     assert r.citation_precision == 1.0

@@ -76,6 +76,7 @@ def test_answer_cites_exact_passages(real_index):
         "成都市青羊区2030年的航空产业营收目标是多少？",
         "联合体秘书长的手机号码是多少？",
         "今天成都的天气怎么样？",
+        "教职成厅函〔2025〕10号文件的主要内容是什么？",  # a 文号 no document carries
     ],
 )
 def test_unanswerable_questions_are_refused(real_index, question):
@@ -89,3 +90,11 @@ def test_judge_accepts_answerable_question(real_index):
     q = "职业学校学生实习有哪些规定？"
     verdict = judge(q, _top(real_index, q, k=6), real_index.retriever)
     assert verdict.found and verdict.coverage > 0.5
+
+
+def test_a_document_named_by_its_doc_number_is_answered(real_index):
+    ans = answer_question(
+        "教职成厅函〔2024〕20号对市域产教联合体建设提出了哪些总体要求？", real_index.retriever
+    )
+    assert ans.found
+    assert any("moe-2024-10-21" in c.source for c in ans.citations)
