@@ -45,7 +45,7 @@ def open_index(settings: Settings, show_progress: bool = True) -> Index:
         embedder,
         cache,
         max_bytes=settings.max_file_mb * 1024 * 1024,
-        progress=tqdm_progress(show_progress),
+        progress=tqdm_progress(show_progress, always=settings.progress_always),
     )
     return Index(settings, store, embedder, cache, retriever, ingestor)
 

@@ -66,6 +66,10 @@ class Settings:
         default=2,
         metadata={"env": "CHANJIAO_LLM_RETRIES", "doc": "Retries on 429/5xx/connection errors."},
     )
+    progress_always: bool = field(
+        default=False,
+        metadata={"env": "CHANJIAO_PROGRESS", "doc": "1 = draw progress bars even off a terminal."},
+    )
     max_file_mb: int = field(
         default=100,
         metadata={"env": "CHANJIAO_MAX_FILE_MB", "doc": "Files larger than this are refused."},
@@ -82,6 +86,8 @@ class Settings:
                 continue
             if f.type in ("int",):
                 values[f.name] = int(raw)
+            elif f.type in ("bool",):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             elif f.type in ("float",):
                 values[f.name] = float(raw)
             elif f.type in ("Path",):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -340,8 +339,11 @@ class Ingestor:
         return done
 
 
-def tqdm_progress(enabled: bool = True) -> Progress:
-    """A progress callback drawing bars on stderr (one per stage), silent when disabled."""
+def tqdm_progress(enabled: bool = True, always: bool = False) -> Progress:
+    """A progress callback drawing bars on stderr (one per stage), silent when disabled.
+
+    Bars are drawn only on a terminal, unless `always` (logs of long batch runs want them).
+    """
     if not enabled:
         return _no_progress
     from tqdm import tqdm
@@ -357,7 +359,7 @@ def tqdm_progress(enabled: bool = True) -> Progress:
                 desc=labels.get(stage, stage),
                 file=sys.stderr,
                 unit="",
-                disable=not sys.stderr.isatty() and os.environ.get("CHANJIAO_PROGRESS") != "1",
+                disable=not (always or sys.stderr.isatty()),
             )
         bar.total = total
         bar.n = done
