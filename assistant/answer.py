@@ -221,9 +221,8 @@ def answer_question(
         )
     verdict = judge(standalone, hits, retriever, MIN_COVERAGE if chat is None else MIN_COVERAGE_LLM)
     if not verdict.found:
-        mode = "llm" if chat is not None else "extractive"
-        ans = refusal(question, hits)
-        return Answer(ans.question, ans.answer, False, mode, suggestions=ans.suggestions)
+        # The gate answered, not a model (none was asked): the mode says so.
+        return refusal(question, hits)
     if chat is not None:
         from .generate import generate_answer
         from .llm import LLMError

@@ -252,6 +252,7 @@ def test_a_document_cannot_close_the_data_block():
 def test_nothing_relevant_means_refusal_without_asking_the_model(tiny, openai_server):
     ans, _ = ask(UNANSWERABLE_Q, tiny, http_chat(openai_server))
     assert (ans.answer, ans.found, ans.citations) == (REFUSAL, False, ())
+    assert ans.mode == "extractive"  # no model was asked
     assert ans.suggestions and {"title", "source", "doc_type"} <= set(ans.suggestions[0])
     assert openai_server.requests == []
 
@@ -426,7 +427,8 @@ def test_eval_llm_mode_reports_accuracy_precision_refusals_and_latency(tiny, ope
     assert r.answer_accuracy == 1.0 and r.refusal_accuracy == 1.0 and r.false_refusals == 0.0
     assert r.citation_precision == 1.0
     assert r.raw_citation_precision == pytest.approx(3 / 4)  # the invented sentence was 1 of 4
-    assert r.modes == {"llm": 3} and r.fallbacks == 0
+    # the unanswerable question is refused by the gate, before any model is asked
+    assert r.modes == {"llm": 2, "extractive": 1} and r.fallbacks == 0
     assert 0 < r.latency_first_token <= r.latency_total
     assert len(openai_server.requests) == 2  # the unanswerable question never reached the model
 
@@ -522,7 +524,8 @@ def test_cli_eval_llm_mode(cli_env, openai_server, capsys, tmp_path):
     assert main(["eval", "--llm", "--json", "--questions", str(questions), *cli_env]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["answer_accuracy"] == 1.0 and report["refusal_accuracy"] == 1.0
-    assert report["citation_precision"] == 1.0 and report["modes"] == {"llm": 2}
+    assert report["citation_precision"] == 1.0
+    assert report["modes"] == {"llm": 1, "extractive": 1}  # the refusal needs no model
     assert report["latency_first_token"] is not None and report["latency_total"] is not None
 
 
