@@ -17,7 +17,7 @@ from datetime import date
 
 from ingest.clean import cjk_share
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
-from ingest.tokens import asked_attributes, concepts, is_number, normalize
+from ingest.tokens import asked_attributes, compact, concepts, is_number
 from ingest.types import Answer, Citation, Hit, citation_for
 
 from .extract import pick_sentences, sentences_of
@@ -88,8 +88,8 @@ def _holds_doc_numbers(question: str, chunks) -> bool:
     wanted = [normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(question)]
     if not wanted:
         return True
-    texts = [normalize(f"{c.search_text}\n{c.doc.doc_number}").replace(" ", "") for c in chunks]
-    return all(any(normalize(w) in t for t in texts) for w in wanted)
+    texts = [compact(f"{c.search_text}\n{c.doc.doc_number}") for c in chunks]
+    return all(any(compact(w) in t for t in texts) for w in wanted)
 
 
 def _holds_slots(question: str, chunks) -> bool:
@@ -105,7 +105,7 @@ def _holds_slots(question: str, chunks) -> bool:
         word, parts = attr
         return word in text or any(p in text for p in parts)
 
-    texts = [normalize(c.search_text).replace(" ", "") for c in chunks]
+    texts = [compact(c.search_text) for c in chunks]
     if asked and not any(has(a, t) for a in asked for t in texts):
         return False
     if labels and not any(all(label in t for label in labels) for t in texts):
@@ -115,13 +115,9 @@ def _holds_slots(question: str, chunks) -> bool:
     for chunk in chunks:
         # The document's date and 文号 say which year a sentence of it speaks of.
         doc = chunk.doc
-        prefix = normalize(
-            chunk.search_text[: len(chunk.search_text) - len(chunk.text)]
-            + doc.date
-            + doc.doc_number
-        )
+        prefix = compact(chunk.context + doc.date + doc.doc_number)
         for _, sentence in sentences_of(chunk):
-            text = (prefix + normalize(sentence)).replace(" ", "")
+            text = prefix + compact(sentence)
             if all(n in text for n in numbers) and (not asked or any(has(a, text) for a in asked)):
                 return True
     return False
@@ -163,7 +159,7 @@ def extractive_answer(
     items = retriever.weighted_concepts(question)
 
     def holds(sentence: str) -> float:
-        return retriever.holds(items, normalize(sentence).replace(" ", ""))
+        return retriever.holds(items, compact(sentence))
 
     picked = pick_sentences(question, hits, holds)
     if not picked:

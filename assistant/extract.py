@@ -181,7 +181,7 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
     by_chunk: dict[str, list[tuple[int, str]]] = {}
     for hit in hits[:MAX_PASSAGES]:
         sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
-        context = hit.chunk.search_text[: len(hit.chunk.search_text) - len(hit.chunk.text)]
+        context = hit.chunk.context
         for pos, sentence in sentences:
             # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
             # answers a question about 市域产教联合体的牵头企业 because it stands in the

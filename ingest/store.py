@@ -102,7 +102,7 @@ def _meta_to_doc(m: dict) -> DocMeta:
 
 def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
     meta = _doc_to_meta(chunk.doc)
-    prefix = chunk.search_text[: len(chunk.search_text) - len(chunk.text)].rstrip("\n")
+    prefix = chunk.context.rstrip("\n")
     meta.update(
         {
             "page": chunk.page or 0,

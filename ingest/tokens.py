@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import jieba
 
@@ -96,6 +97,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def compact(text: str) -> str:
+    """`normalize` without spaces: how passages and questions are compared as strings."""
+    return normalize(text).replace(" ", "")
+
+
 def codes_in(text: str) -> list[str]:
     """观测点-style numbered codes (8.5.2) in `text`."""
     return _CODE.findall(normalize(text))
@@ -133,7 +139,20 @@ ATTRIBUTE_FILLERS = frozenset(
 )
 
 
+def _parts(word: str) -> tuple[str, ...]:
+    """The search-mode parts of a word ("征收率" → 征收, 收率), stopwords and letters dropped."""
+    return tuple(
+        t for t in jieba.cut_for_search(word) if t != word and len(t) > 1 and t not in STOPWORDS
+    )
+
+
 def concept_spans(text: str) -> list[tuple[str, list[str], int, int]]:
+    """See `_concept_spans`; a fresh list each call, the segmentation cached."""
+    return [(w, list(parts), a, b) for w, parts, a, b in _concept_spans(text)]
+
+
+@lru_cache(maxsize=512)
+def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ...]:
     """The question's content words (jieba's precise mode) with their search-mode parts and
     their place in the normalised text.
 
@@ -145,7 +164,7 @@ def concept_spans(text: str) -> list[tuple[str, list[str], int, int]]:
     protected = [
         (m.group(0).replace(" ", ""), m.start(), m.end()) for m in _PROTECTED.finditer(norm)
     ]
-    out: list[tuple[str, list[str], int, int]] = [(w, [], a, b) for w, a, b in protected]
+    out: list[tuple[str, tuple[str, ...], int, int]] = [(w, (), a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
     for word, a, b in jieba.tokenize(norm):
         w = word.strip()
@@ -158,9 +177,9 @@ def concept_spans(text: str) -> list[tuple[str, list[str], int, int]]:
         if w in ABSTRACT_ATTRIBUTES or w in FRAMING_WORDS:
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
         seen.add(w)
-        parts = [t for t in jieba.cut_for_search(w) if t != w and len(t) > 1 and t not in STOPWORDS]
+        parts = _parts(w)
         out.append((w, parts, a, b))
-    return sorted(out, key=lambda item: item[2])
+    return tuple(sorted(out, key=lambda item: item[2]))
 
 
 def concepts(text: str) -> list[tuple[str, list[str]]]:
@@ -184,6 +203,12 @@ _NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
 
 
 def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
+    """See `_asked_attributes`; a fresh list each call, the tagging cached."""
+    return [(w, list(parts)) for w, parts in _asked_attributes(text)]
+
+
+@lru_cache(maxsize=512)
+def _asked_attributes(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """What the question asks for: "学费" in "…课程的学费是多少？", "留学生" in "招收了多少名
     留学生？" — the noun before the question word, or right after "多少名". A passage that
     holds none of these (not even in part) does not answer it, however many of the
@@ -193,7 +218,7 @@ def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
     norm = normalize(text)
     m = _ASKING.search(norm)
     if m is None or _YES_NO.search(norm):
-        return []
+        return ()
     import jieba.posseg as pseg
 
     nouns, pos = [], 0
@@ -214,10 +239,7 @@ def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
     after_m = _AFTER_ASKING.match(norm, m.start())
     after = [n for n in nouns if after_m and n[1] == after_m.end()]
     chosen = ([before[-1]] if before else []) + after[:1]
-    return [
-        (w, [t for t in jieba.cut_for_search(w) if t != w and len(t) > 1 and t not in STOPWORDS])
-        for w, _, _ in chosen
-    ]
+    return tuple((w, _parts(w)) for w, _, _ in chosen)
 
 
 def is_number(term: str) -> bool:

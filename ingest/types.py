@@ -82,6 +82,11 @@ class Chunk:
     end: int = 0
     kind: str = "text"
 
+    @property
+    def context(self) -> str:
+        """The title and heading path in front of `text` in `search_text`."""
+        return self.search_text[: len(self.search_text) - len(self.text)]
+
 
 @dataclass(frozen=True)
 class Hit:
