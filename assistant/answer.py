@@ -17,7 +17,7 @@ from datetime import date
 
 from ingest.clean import cjk_share
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
-from ingest.tokens import asked_attributes, compact, concepts, is_number
+from ingest.tokens import asked_attributes, compact, concepts, held, is_number
 from ingest.types import Answer, Citation, Hit, citation_for
 
 from .extract import pick_sentences, sentences_of
@@ -103,7 +103,7 @@ def _holds_slots(question: str, chunks) -> bool:
 
     def has(attr: tuple[str, list[str]], text: str) -> bool:
         word, parts = attr
-        return word in text or any(p in text for p in parts)
+        return held(word, text) or any(p in text for p in parts)
 
     texts = [compact(c.search_text) for c in chunks]
     if asked and not any(has(a, t) for a in asked for t in texts):

@@ -25,7 +25,8 @@ from ingest.embed import Embedder
 from ingest.lexical import KeywordIndex
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.store import ChromaStore
-from ingest.tokens import codes_in, compact, concepts, is_number, normalize, tokenize
+from ingest.synonyms import alternatives
+from ingest.tokens import codes_in, compact, concepts, held, is_number, normalize, query_tokens
 from ingest.types import Chunk, Hit
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
@@ -42,6 +43,9 @@ _QUANTITY = re.compile(
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+DUPLICATE_SHARE = 0.9
+DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 
 
@@ -116,7 +120,7 @@ class IndexView:
 
 
 def query_terms(question: str) -> list[str]:
-    return tokenize(question)
+    return query_tokens(question)
 
 
 def exact_targets(question: str) -> list[str]:
@@ -129,6 +133,41 @@ def exact_targets(question: str) -> list[str]:
 
 def _contains_code(text: str, code: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(code)}(?![\d])", text) is not None
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}
+
+
+def same_passage(a: str, b: str) -> bool:
+    """Whether two normalised passages say the same thing: one document saved twice (the
+    charter as PDF and as Word, a notice and its reprint), cut at slightly different places.
+    Nine in ten of the shorter one's character trigrams must be in the other, and their
+    numbers must be the same — so two rows of one table ("档次1…200", "档次2…300") never are.
+    """
+    if _NUMBERS.findall(a) != _NUMBERS.findall(b) and not (a in b or b in a):
+        return False
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) >= DUPLICATE_SHARE * min(len(sa), len(sb))
+
+
+def fold_duplicates(
+    ranked: list[tuple[int, float]], texts: list[str], k: int
+) -> list[tuple[int, float]]:
+    """Move a passage that repeats one ranked above it after the first `k` distinct ones.
+
+    Two copies of one passage would take two of the five places a reader (or the answer)
+    looks at, and push out a passage that says something else. The copy is kept, below,
+    so nothing is lost to a reader who scrolls.
+    """
+    kept: list[tuple[int, float]] = []
+    moved: list[tuple[int, float]] = []
+    for item in ranked[: k + DUPLICATE_WINDOW]:
+        if len(kept) < k and any(same_passage(texts[item[0]], texts[p]) for p, _ in kept):
+            moved.append(item)
+        else:
+            kept.append(item)
+    return kept[:k] + moved + kept[k:] + ranked[k + DUPLICATE_WINDOW :]
 
 
 class Retriever:
@@ -240,6 +279,7 @@ class Retriever:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
+            ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
         return [
             Hit(
@@ -267,7 +307,9 @@ class Retriever:
             elif kw.df.get(word):
                 w = min(kw.idf(word), cap)
             else:
-                known = [kw.idf(p) for p in parts if kw.df.get(p)]
+                # An abbreviation the documents spell out ("三甲") weighs as its full form.
+                known = [kw.idf(a) for a in alternatives(word) if kw.df.get(a)]
+                known = known or [kw.idf(p) for p in parts if kw.df.get(p)]
                 w = min(max(known), cap) if known else cap
             out.append((word, parts, w))
         return out
@@ -277,7 +319,7 @@ class Retriever:
         total = sum(w for _, _, w in items) or 1.0
         got = 0.0
         for word, parts, w in items:
-            if word in text:
+            if held(word, text):
                 got += w
             elif parts and not is_number(word):
                 got += w * 0.7 * sum(p in text for p in parts) / len(parts)

@@ -29,7 +29,7 @@ from .tokens import tokenize
 from .types import Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 EMBED_BATCH = 16

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import jieba
 
+from .synonyms import alternatives, forms
+
 jieba.setLogLevel(logging.WARNING)
 
 DOMAIN_TERMS = (
@@ -119,6 +121,19 @@ def tokenize(text: str) -> list[str]:
     out.extend(codes_in(norm))
     out.extend(f"{y}〔{n}〕" for y, n in _DOC_NO.findall(text))
     return out
+
+
+def query_tokens(text: str) -> list[str]:
+    """`tokenize` widened by the other forms of its words ("医保" → 医疗保险): what a
+    question is keyword-searched with. See `synonyms`."""
+    base = tokenize(text)
+    extra = [t for w in dict.fromkeys(base) for alt in alternatives(w) for t in tokenize(alt)]
+    return base + [t for t in dict.fromkeys(extra) if len(t) > 1 and t not in base]
+
+
+def held(word: str, text: str) -> bool:
+    """Whether `text` holds `word` in any of its forms."""
+    return any(f in text for f in forms(word))
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

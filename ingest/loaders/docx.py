@@ -44,6 +44,36 @@ def _table_rows(table: Table) -> tuple[list[list[str]], set[int]]:
     return rows, merged
 
 
+CAPTION_CHARS = 60
+QUESTION_CHARS = 80
+_QUESTION_LINE = re.compile(r"[？?]$")
+_LIST_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
+
+
+def _is_caption(line: str) -> bool:
+    """A short line that names what follows, not a sentence or a list item."""
+    return len(line) <= CAPTION_CHARS and not line.endswith(("。", "；", ";")) and not (
+        _LIST_ITEM.match(line)
+    )
+
+
+def table_caption(before: list[str]) -> str:
+    """What a table is about, from the paragraphs just above it.
+
+    Word tables rarely carry a caption object; what names them is the short line above
+    ("专项经费使用情况表", "个人缴费档次及对应的政府缴费补贴为：（单位：元）") and, in the
+    question-and-answer handbooks policies are explained in, the question the table answers
+    ("问：城乡居民基本养老保险的缴费档次有哪些？"). Each row is searched under this label, so
+    a row "档次5；缴费金额：600；政府补贴：60" is found by a question about 养老保险.
+    """
+    last = before[-3:]
+    question = next(
+        (p for p in reversed(last) if _QUESTION_LINE.search(p) and len(p) <= QUESTION_CHARS), ""
+    )
+    short = last[-1] if last and _is_caption(last[-1]) and last[-1] != question else ""
+    return " ".join(p for p in (question, short) if p)
+
+
 def load_docx(path: Path) -> Loaded:
     try:
         document = docx.Document(str(path))
@@ -56,6 +86,7 @@ def load_docx(path: Path) -> Loaded:
     title = ""
     table_no = 0
     last_heading = ""
+    recent: list[str] = []  # paragraphs since the last heading or table
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
@@ -67,16 +98,19 @@ def load_docx(path: Path) -> Loaded:
             if style.startswith("heading") or style == "title" or "标题" in style:
                 level = "".join(ch for ch in style if ch.isdigit()) or "1"
                 last_heading = text
+                recent = []
                 prose.append("#" * min(int(level), 6) + " " + text if style != "title" else text)
             else:
                 prose.append(text)
+                recent.append(text)
         elif isinstance(block, Table):
             table_no += 1
             if prose:
                 sections.append(Section(text="\n".join(prose)))
                 prose = []
             name = f"表{table_no}"
-            label = f"{last_heading} {name}".strip() if last_heading else name
+            label = f"{last_heading} {table_caption(recent) or name}".strip()
+            recent = []
             grid, merged = _table_rows(block)
             for row_no, record in rows_to_records(grid, merged):
                 sections.append(
