@@ -20,6 +20,7 @@ MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
 LIST_CHARS = 320
+FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
 _LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -168,13 +169,20 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     )
 
 
-def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]) -> list[Picked]:
+def pick_sentences(
+    question: str,
+    hits: list[Hit],
+    holds: Callable[[str], float],
+    states: Callable[[str, Chunk], bool] | None = None,
+) -> list[Picked]:
     """The sentences of the top passages that answer `question`, in source order.
 
     `holds(sentence)` is the share of the question's weighted concepts a sentence holds
     (the same measure the refusal gate uses). A question asking 多少/几/比例 prefers
     sentences that state a quantity ("附加率为3%") over the ones around them; a sentence
     that only repeats the question counts for little; a list's lead-in brings its items.
+    `states(sentence, chunk)` marks the sentences that state the document fact a question
+    asks for (its date, its validity — see `doc_facts`): they lead the answer.
     """
     wants_quantity = bool(ASKS_QUANTITY.search(question))
     candidates: list[Picked] = []
@@ -191,7 +199,9 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
             score = holds(f"{context}\n{lead}\n{sentence}")
             if wants_quantity and QUANTITY.search(sentence):
                 score += 0.25
-            if not _adds_something(sentence, question):
+            if states is not None and states(sentence, hit.chunk):
+                score += FACT_BONUS
+            elif not _adds_something(sentence, question):
                 score *= 0.3
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
@@ -210,4 +220,8 @@ def pick_sentences(question: str, hits: list[Hit], holds: Callable[[str], float]
             continue
         chosen.append(c)
         used += len(c.text)
-    return sorted(chosen, key=lambda c: (c.hit_rank, c.position))
+    # The stated fact first, then the rest in the retriever's and the source's order.
+    def is_fact(c: Picked) -> bool:
+        return states is not None and states(c.text, c.chunk)
+
+    return sorted(chosen, key=lambda c: (not is_fact(c), c.hit_rank, c.position))

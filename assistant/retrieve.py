@@ -29,6 +29,8 @@ from ingest.synonyms import alternatives
 from ingest.tokens import codes_in, compact, concepts, held, is_number, normalize, query_tokens
 from ingest.types import Chunk, Hit
 
+from .doc_facts import fact_passage, wanted_fact
+
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
 UNSEEN_DF = 5
@@ -43,6 +45,7 @@ _QUANTITY = re.compile(
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 DUPLICATE_SHARE = 0.9
 DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
@@ -98,6 +101,7 @@ class IndexView:
         self.keywords = KeywordIndex([t for _, t in pairs])
         self._norm_texts: list[str] | None = None
         self._norm_search: list[str] | None = None
+        self._by_doc: dict[str, list[int]] | None = None
         self.complete = not store.has_pending_vectors()
         self.loaded_at = time.monotonic()
 
@@ -106,6 +110,17 @@ class IndexView:
         if self._norm_search is None:
             self._norm_search = [compact(c.search_text) for c in self.chunks]
         return self._norm_search
+
+    def positions_of(self, doc_id: str) -> list[int]:
+        """The positions of one document's chunks, in document order."""
+        if self._by_doc is None:
+            by_doc: dict[str, list[int]] = {}
+            for pos, c in enumerate(self.chunks):
+                by_doc.setdefault(c.doc.doc_id, []).append(pos)
+            for positions in by_doc.values():
+                positions.sort(key=lambda p: self.chunks[p].chunk_id)  # ids end in a sequence no.
+            self._by_doc = by_doc
+        return self._by_doc.get(doc_id, [])
 
     @property
     def norm_texts(self) -> list[str]:
@@ -119,8 +134,8 @@ class IndexView:
         return np.array([filters.admits(c) for c in self.chunks], dtype=bool)
 
 
-def query_terms(question: str) -> list[str]:
-    return query_tokens(question)
+def query_terms(question: str, vocabulary=None) -> list[str]:
+    return query_tokens(question, vocabulary)
 
 
 def exact_targets(question: str) -> list[str]:
@@ -204,7 +219,7 @@ class Retriever:
         self, question: str, k: int, filters: Filters = Filters()
     ) -> list[tuple[int, float]]:
         view = self.view()
-        return view.keywords.search(query_terms(question), k, view.mask(filters))
+        return view.keywords.search(query_terms(question, view.keywords.df), k, view.mask(filters))
 
     def dense(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
         if self.embedder is None:
@@ -279,6 +294,11 @@ class Retriever:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
+            fact = wanted_fact(question)
+            if fact:
+                ranked = self._with_fact_passages(ranked, fact, view)
+                for pos, _ in ranked[:k]:
+                    via.setdefault(pos, ["fact"])
             ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
         return [
@@ -292,6 +312,29 @@ class Retriever:
             )
             for i, (pos, score) in enumerate(ranked)
         ]
+
+    @staticmethod
+    def _with_fact_passages(
+        ranked: list[tuple[int, float]], fact: str, view: IndexView
+    ) -> list[tuple[int, float]]:
+        """Put the passage stating the date or validity of each of the top documents right
+        after that document's best passage (see `doc_facts`)."""
+        out = list(ranked)
+        docs: list[str] = []
+        for pos, _ in ranked[:FACT_DOCS + 1]:
+            d = view.chunks[pos].doc.doc_id
+            if d not in docs:
+                docs.append(d)
+        for doc_id in docs[:FACT_DOCS]:
+            chunks = [view.chunks[p] for p in view.positions_of(doc_id)]
+            passage = fact_passage(chunks, fact)
+            if passage is None:
+                continue
+            pos = view.position[passage.chunk_id]
+            out = [item for item in out if item[0] != pos]
+            at = next(i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id)
+            out.insert(at + 1, (pos, out[at][1]))
+        return out
 
     def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:
         """The question's content words with their weights (see `coverage`)."""

@@ -123,12 +123,21 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-def query_tokens(text: str) -> list[str]:
+def query_tokens(text: str, vocabulary=None) -> list[str]:
     """`tokenize` widened by the other forms of its words ("医保" → 医疗保险): what a
-    question is keyword-searched with. See `synonyms`."""
+    question is keyword-searched with. See `synonyms`. A form is added whole when the
+    documents use it as a word (`vocabulary`), else as its parts — never both, so that a
+    word with three spelled-out forms does not outweigh the rest of the question.
+    """
     base = tokenize(text)
-    extra = [t for w in dict.fromkeys(base) for alt in alternatives(w) for t in tokenize(alt)]
-    return base + [t for t in dict.fromkeys(extra) if len(t) > 1 and t not in base]
+    extra: list[str] = []
+    for word in dict.fromkeys(base):
+        for alt in alternatives(word):
+            if vocabulary is not None and alt in vocabulary:
+                extra.append(alt)
+            else:
+                extra.extend(t for t in tokenize(alt) if len(t) > 1)
+    return base + [t for t in dict.fromkeys(extra) if t not in base]
 
 
 def held(word: str, text: str) -> bool:

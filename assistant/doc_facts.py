@@ -1,0 +1,82 @@
+"""Questions about a document rather than about its content: when it was issued, and
+whether it is still in force.
+
+"教职成厅函〔2024〕20号是哪天印发的？" and "这个补贴现在还能申请吗？" are answered by one
+line of a document — the date above the seal, "本通知自印发之日起施行，有效期至…" — that
+shares almost no words with the question and sits in a chunk about something else (the
+last article, the signature block). Search finds the document; this module says which of
+its passages states the fact asked about, so the retriever can put it beside the
+document's best passage. Pure functions: the retriever does the I/O.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.tokens import compact
+from ingest.types import Chunk
+
+ISSUE_DATE = "issue_date"
+VALIDITY = "validity"
+
+_ASKS_WHEN = re.compile(r"哪天|哪一天|哪日|何时|什么时候|什么时间|几月几[日号]|日期|哪年|哪一年")
+_DOC_EVENT = re.compile(r"印发|发布|发文|出台|落款|签发|成文|公布|下发|颁布|发的|报送|签署")
+_ASKS_VALIDITY = re.compile(
+    r"有效期|还有效|是否有效|仍然有效|[还仍](?:能|可以|可)(?:申请|申报|享受|办理|领取|用)"
+    r"|现在还|目前还|失效|废止|过期|作废|还在执行|是否执行|还执行|还适用|是否适用"
+)
+_STATES_VALIDITY = re.compile(
+    r"有效期|自.{0,16}施行|自.{0,16}起执行|废止|失效|停止执行|有效至|同时废止|不再执行"
+)
+
+
+def wanted_fact(question: str) -> str | None:
+    """Which document-level fact the question asks for, if any."""
+    q = compact(question)
+    if _ASKS_VALIDITY.search(q):
+        return VALIDITY
+    if _ASKS_WHEN.search(q) and _DOC_EVENT.search(q):
+        return ISSUE_DATE
+    return None
+
+
+def _date_pattern(iso: str) -> re.Pattern | None:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", iso or "")
+    if m is None:
+        return None
+    y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
+    return re.compile(
+        rf"{y}年0?{mo}月0?{d}日|{y}[-./]0?{mo}[-./]0?{d}(?!\d)"
+    )
+
+
+def states_fact(chunk: Chunk, fact: str) -> bool:
+    """Whether the passage itself states `fact` for its own document."""
+    return states_in(chunk.text, chunk, fact)
+
+
+def fact_passage(chunks: list[Chunk], fact: str) -> Chunk | None:
+    """The passage of one document (its chunks in order) that states `fact`: for the issue
+    date the last one holding the date (the signature comes after any mention of it in
+    the body); for validity the last one that speaks of 施行/有效期 (the closing article)."""
+    found = [c for c in chunks if states_fact(c, fact)]
+    return found[-1] if found else None
+
+
+def states_in(sentence: str, chunk: Chunk, fact: str) -> bool:
+    """Whether one sentence of `chunk` states `fact` (see `states_fact`)."""
+    text = compact(sentence)
+    if fact == VALIDITY:
+        return _STATES_VALIDITY.search(text) is not None
+    pattern = _date_pattern(chunk.doc.date)
+    return pattern is not None and pattern.search(text) is not None
+
+
+def without_fact_words(question: str) -> str:
+    """The question with its asking-for-a-date/validity words taken out: what remains names
+    the document ("联合体2024年度建设自评报告的落款日期是哪天" → "…自评报告的"), and that is
+    what the passages must hold for the question to be answered."""
+    q = compact(question)
+    for pattern in (_ASKS_VALIDITY, _ASKS_WHEN, _DOC_EVENT):
+        q = pattern.sub("", q)
+    return q
