@@ -32,9 +32,12 @@ MIN_COVERAGE = 0.55
 MIN_COVERAGE_LLM = 0.40
 MIN_COVERAGE_PARAPHRASE = 0.35
 MIN_DENSE_PARAPHRASE = 0.91
+MIN_COVERAGE_EXACT = 0.35
 MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
-_CLASS_LABEL = re.compile(r"[a-z][类级型档]")
+# Category labels a passage must name to speak of that category: "E类", "A级", and the
+# grades of certificates, hospitals and honours ("特级", "三级", "国家级").
+_CLASS_LABEL = re.compile(r"[a-z][类级型档]|[特一二三四五六七八九十初中高]级|国家级|省级|市级|区级")
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
 NOT_CHINESE = (
     "请用中文提问：资料为中文，离线模式无法用其他语言作答。"
@@ -80,6 +83,11 @@ def judge(
     # compressed, unrelated text scores ~0.8) and a fair part of the words is there, it
     # passes. Calibrated on evals/: 11 answerable questions more, no unanswerable one.
     close = coverage >= MIN_COVERAGE_PARAPHRASE and dense >= MIN_DENSE_PARAPHRASE
+    if any("exact" in h.via for h in hits[:3]):
+        # The 观测点 code, 文号 or quoted phrase the question names is there, literally:
+        # "观测点11.2.5考察的是哪项指标" is answered by the line that starts "11.2.5", which
+        # shares none of "考察", "指标".
+        threshold = min(threshold, MIN_COVERAGE_EXACT)
     found = (
         (coverage >= threshold or close)
         and _holds_slots(question, top)
@@ -102,7 +110,7 @@ def _holds_slots(question: str, chunks) -> bool:
     asked = asked_attributes(question)
     # A 文号's digits ("〔2023〕21号") are matched by the exact path, not here.
     numbers = [w for w, _ in concepts(_DOC_NUMBER_DIGITS.sub("", question)) if is_number(w)]
-    # A class label ("E类人才", "A级") names the category asked about, as a year does.
+    # A class label ("E类人才", "特级技师") names the category asked about, as a year does.
     labels = [w for w, _ in concepts(question) if _CLASS_LABEL.fullmatch(w)]
     if not asked and not numbers and not labels:
         return True
