@@ -45,9 +45,7 @@ def _date_pattern(iso: str) -> re.Pattern | None:
     if m is None:
         return None
     y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
-    return re.compile(
-        rf"{y}年0?{mo}月0?{d}日|{y}[-./]0?{mo}[-./]0?{d}(?!\d)"
-    )
+    return re.compile(rf"{y}年0?{mo}月0?{d}日|{y}[-./]0?{mo}[-./]0?{d}(?!\d)")
 
 
 def states_fact(chunk: Chunk, fact: str) -> bool:

@@ -220,6 +220,7 @@ def pick_sentences(
             continue
         chosen.append(c)
         used += len(c.text)
+
     # The stated fact first, then the rest in the retriever's and the source's order.
     def is_fact(c: Picked) -> bool:
         return states is not None and states(c.text, c.chunk)

@@ -22,6 +22,7 @@ import numpy as np
 
 from ingest.clean import cjk_share
 from ingest.embed import Embedder
+from ingest.glossary import chinese_terms
 from ingest.lexical import KeywordIndex
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.store import ChromaStore
@@ -45,6 +46,7 @@ _QUANTITY = re.compile(
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 DUPLICATE_SHARE = 0.9
 DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
@@ -269,17 +271,21 @@ class Retriever:
         if not view.chunks:
             return []
         # A question in another language shares only stray English words with Chinese
-        # documents (a vocabulary appendix…): in the hybrid, only the multilingual dense
-        # retriever speaks for it.
+        # documents (a vocabulary appendix…): in the hybrid, the multilingual dense
+        # retriever speaks for it…
         foreign = mode == "hybrid" and cjk_share(question) < 0.3
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
+        if foreign and (terms := chinese_terms(question)):
+            # …except through the Chinese forms of the domain terms it uses (see glossary).
+            kw = self.keyword(" ".join(terms), CANDIDATES, filters)
         de = self.dense(question, CANDIDATES, filters) if mode in ("hybrid", "dense") else []
         scores: dict[int, float] = {}
         via: dict[int, list[str]] = {}
         kw_score = dict(kw)
         de_score = dict(de)
-        for weight, name, ranked in ((KEYWORD_WEIGHT, "keyword", kw), (DENSE_WEIGHT, "dense", de)):
+        kw_weight = GLOSSARY_WEIGHT if foreign else KEYWORD_WEIGHT
+        for weight, name, ranked in ((kw_weight, "keyword", kw), (DENSE_WEIGHT, "dense", de)):
             for rank, (pos, _) in enumerate(ranked):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
                 via.setdefault(pos, []).append(name)
@@ -321,7 +327,7 @@ class Retriever:
         after that document's best passage (see `doc_facts`)."""
         out = list(ranked)
         docs: list[str] = []
-        for pos, _ in ranked[:FACT_DOCS + 1]:
+        for pos, _ in ranked[: FACT_DOCS + 1]:
             d = view.chunks[pos].doc.doc_id
             if d not in docs:
                 docs.append(d)

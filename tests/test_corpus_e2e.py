@@ -76,12 +76,12 @@ def test_eval_sets_meet_the_targets(corpus_index):
     r = evaluate(cases, index.retriever, answer_fn)
     # Regression guards just below the figures recorded in the README (0.935 / 0.86 / 0.18):
     # the fusion must beat both retrievers, and the gate must not drift.
-    assert r.recall5["hybrid"] >= 0.92, r.misses["hybrid"]
+    assert r.recall5["hybrid"] >= 0.95, r.misses["hybrid"]
     assert r.recall5["hybrid"] > max(r.recall5["keyword"], r.recall5["dense"])
     assert r.mrr10["hybrid"] > max(r.mrr10["keyword"], r.mrr10["dense"])
-    assert r.refusal_accuracy >= 0.8, [f for f in r.failures if f["found"]]
-    assert r.false_refusals <= 0.22
-    assert r.answer_accuracy >= 0.68
+    assert r.refusal_accuracy >= 0.9, [f for f in r.failures if f["found"]]
+    assert r.false_refusals <= 0.16
+    assert r.answer_accuracy >= 0.74
     assert r.citation_precision == 1.0
 
 
@@ -139,3 +139,42 @@ def test_a_pdf_subsidy_table_answers_by_its_row(corpus_index):
     index, _ = corpus_index
     ans = answer_question("青羊区航空企业职工取得高级工证书，培训补贴多少？", index.retriever)
     assert ans.found and "2400" in ans.answer and "三级/高级工" in ans.answer
+
+
+def test_when_a_notice_was_issued_is_answered_by_its_signature_date(corpus_index):
+    index, _ = corpus_index
+    ans = answer_question("青人社发〔2023〕21号是哪天印发的？", index.retriever)
+    assert ans.found and ans.answer.startswith("2023年6月20日")
+    assert "青人社发〔2023〕21号" in ans.citations[0].source
+
+
+def test_whether_a_policy_is_still_in_force_is_answered_by_its_closing_article(corpus_index):
+    index, _ = corpus_index
+    ans = answer_question(
+        "企业接收职业院校学生岗位实习，每月500元的补贴现在还能申请吗？", index.retriever
+    )
+    assert ans.found and ans.answer.startswith("本通知自印发之日起施行，有效期至2025年12月31日")
+    assert "失效" in ans.notice  # and the expired notice is flagged
+
+
+def test_an_abbreviation_finds_the_table_row_that_spells_it_out(corpus_index):
+    index, _ = corpus_index
+    q = "参加城乡居民医保去三甲医院住院，报销比例是多少？"
+    top = index.retriever.search(q, k=3)
+    assert "三级甲等" in top[0].chunk.text and "55%" in top[0].chunk.text
+    # the row is found by the question its table answers, named above the table
+    assert "起付线" in top[0].chunk.context
+    assert "55%" in answer_question(q, index.retriever).answer
+
+
+def test_an_english_question_reaches_keyword_search_through_its_domain_terms(corpus_index):
+    index, _ = corpus_index
+    hits = index.retriever.search("What is the education surcharge rate levied on VAT?", k=5)
+    assert any("教育费附加率为3%" in h.chunk.text for h in hits)
+
+
+def test_a_grade_no_document_names_is_not_answered_with_a_neighbouring_grade(corpus_index):
+    index, _ = corpus_index
+    q = "航空航天企业职工取得特级技师证书，青羊区的培训补贴是多少？"
+    assert not answer_question(q, index.retriever).found
+    assert answer_question(q.replace("特级技师", "高级技师"), index.retriever).found

@@ -135,3 +135,37 @@ def test_a_row_of_amounts_is_data_not_a_second_header():
     records = rows_to_records(rows, merged_rows={0})
     assert [r for r, _ in records] == [2, 3]
     assert records[0][1].startswith("人员类别：在职人员；起付线：200元")
+
+
+def test_a_word_table_is_searched_under_the_line_and_question_above_it(tmp_path):
+    import docx
+
+    from ingest.loaders.docx import table_caption
+
+    d = docx.Document()
+    d.add_heading("社保服务类", level=1)
+    d.add_paragraph("问：城乡居民基本养老保险的缴费档次有哪些？")
+    d.add_paragraph("答：缴费标准目前设有15个档次，政府对参保人正常年限缴费给予缴费补贴。")
+    d.add_paragraph("个人缴费档次及对应的政府缴费补贴为：（单位：元）")
+    t = d.add_table(rows=2, cols=3)
+    for cell, text in zip(
+        t.rows[0].cells + t.rows[1].cells, ["档次", "缴费金额", "政府补贴", "档次5", "600", "60"]
+    ):
+        cell.text = text
+    d.add_paragraph("（七）工亡职工父母均已死亡的。")
+    t2 = d.add_table(rows=2, cols=2)
+    for cell, text in zip(
+        t2.rows[0].cells + t2.rows[1].cells, ["机构", "电话", "市社保局", "2022001"]
+    ):
+        cell.text = text
+    path = tmp_path / "handbook.docx"
+    d.save(str(path))
+
+    records = [s for s in load_file(path).sections if s.kind == "record"]
+    assert records[0].heading == (
+        "社保服务类 问：城乡居民基本养老保险的缴费档次有哪些？ 个人缴费档次及对应的政府缴费补贴为：（单位：元）"
+    )
+    assert "600" in records[0].text and records[0].sheet == "表1"
+    # a list item or a sentence above a table is no caption: the table keeps its number
+    assert records[-1].heading == "社保服务类 表2"
+    assert table_caption(["专项经费使用情况如下表。", "专项经费使用情况表"]) == "专项经费使用情况表"

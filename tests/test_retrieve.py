@@ -98,3 +98,19 @@ def test_a_document_named_by_its_doc_number_is_answered(real_index):
     )
     assert ans.found
     assert any("moe-2024-10-21" in c.source for c in ans.citations)
+
+
+def test_a_passage_saved_twice_takes_one_place_in_the_top():
+    from assistant.retrieve import fold_duplicates, same_passage
+
+    pdf = "第四十条揭榜单位应当与秘书处签订项目任务书，按照任务书组织实施。"
+    docx = "第四十条揭榜单位应当与秘书处签订项目任务书，按照任务书组织实施。项目实施期间确需调整。"
+    row1 = "档次：档次1；个人年缴费金额：200；对应的政府补贴：40"
+    row2 = "档次：档次2；个人年缴费金额：300；对应的政府补贴：45"
+    other = "第四十二条奖补资金分两次拨付：任务书签订后拨付30%作为启动资金。"
+    assert same_passage(pdf, docx) and not same_passage(row1, row2)
+    texts = [pdf, docx, row1, row2, other]
+    ranked = [(i, 1.0 - i / 10) for i in range(5)]
+    folded = fold_duplicates(ranked, texts, k=4)
+    assert [p for p, _ in folded[:4]] == [0, 2, 3, 4]  # the copy moved below the top 4
+    assert sorted(p for p, _ in folded) == [0, 1, 2, 3, 4]  # and kept

@@ -29,3 +29,26 @@ def test_what_a_question_asks_for():
     assert "比例" not in asked("研发费用加计扣除的比例是多少？")
     assert asked("青教发〔2024〕18号现在还有效吗？") == []
     assert "上限" not in asked("职工教育经费扣除的上限是多少？")
+
+
+def test_a_question_is_searched_with_the_forms_documents_use():
+    from ingest.tokens import held, query_tokens
+
+    # "医保"/"三甲" as people say it; "医疗保险"/"三级甲等" as the handbook writes it
+    tokens = query_tokens("城乡居民医保去三甲医院住院报销多少？")
+    assert {"医保", "三甲"} <= set(tokens) and {"医疗保险", "三级", "甲等"} <= set(tokens)
+    # a form the index knows as one word is added whole, not as its parts as well
+    whole = query_tokens("医保报销", vocabulary={"医疗保险": 3})
+    assert "医疗保险" in whole and "医疗" not in whole
+    assert query_tokens("产教融合型企业") == tokenize("产教融合型企业")  # nothing to widen
+    assert held("三甲", "三级甲等医疗机构；报销比例：55%") and not held("三甲", "三级乙等医疗机构")
+
+
+def test_english_domain_terms_have_their_chinese_forms():
+    from ingest.glossary import chinese_terms
+
+    got = chinese_terms("What is the education surcharge rate levied on VAT and consumption tax?")
+    assert got[:1] == ["教育费附加"] and {"增值税", "消费税"} <= set(got)
+    # the longest term wins, plurals are found, and unknown words add nothing
+    assert chinese_terms("Vocational Education Law subsidies") == ["职业教育法", "补贴"]
+    assert chinese_terms("Where is the cafeteria?") == []

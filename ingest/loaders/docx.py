@@ -15,6 +15,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from ..clean import heading_level
 from ..types import Section
 from .errors import Loaded, LoadError
 from .table import rows_to_records
@@ -47,13 +48,14 @@ def _table_rows(table: Table) -> tuple[list[list[str]], set[int]]:
 CAPTION_CHARS = 60
 QUESTION_CHARS = 80
 _QUESTION_LINE = re.compile(r"[？?]$")
-_LIST_ITEM = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|[一二三四五六七八九十]+、)")
 
 
 def _is_caption(line: str) -> bool:
     """A short line that names what follows, not a sentence or a list item."""
-    return len(line) <= CAPTION_CHARS and not line.endswith(("。", "；", ";")) and not (
-        _LIST_ITEM.match(line)
+    return (
+        len(line) <= CAPTION_CHARS
+        and not line.endswith(("。", "；", ";"))
+        and heading_level(line) is None  # "（七）…", "1.…": an item of a list
     )
 
 

@@ -1,0 +1,54 @@
+"""Questions about a document's date or validity: which passage states it."""
+
+from assistant.doc_facts import (
+    ISSUE_DATE,
+    VALIDITY,
+    fact_passage,
+    states_fact,
+    wanted_fact,
+    without_fact_words,
+)
+from ingest.types import Chunk, DocMeta
+
+DOC = DocMeta(doc_id="d", source="n.docx", title="关于实施学徒制补贴的通知", date="2023-06-20")
+
+
+def _chunk(text: str, n: int) -> Chunk:
+    return Chunk(chunk_id=f"d-v-{n:05d}", doc=DOC, text=text, search_text=text)
+
+
+CHUNKS = [
+    _chunk(
+        "各有关企业：为推行新型学徒制，现将有关事项通知如下。2023年6月20日前备案的项目照旧。", 0
+    ),
+    _chunk("三、补贴标准 培养中级工的，按每人每年4000元给予补贴。", 1),
+    _chunk("六、其他事项 本通知自2023年7月1日起施行，有效期至2025年12月31日。", 2),
+    _chunk("成都市青羊区人力资源和社会保障局\n2023年6月20日", 3),
+]
+
+
+def test_which_fact_a_question_asks_for():
+    assert wanted_fact("教职成厅函〔2024〕20号是哪天印发的？") == ISSUE_DATE
+    assert wanted_fact("自评报告的落款日期是哪天？") == ISSUE_DATE
+    assert wanted_fact("这个补贴政策现在还能申请吗？") == VALIDITY
+    assert wanted_fact("青人社发〔2023〕21号的有效期到什么时候？") == VALIDITY
+    # a date that is not the document's own: a deadline, an event
+    assert wanted_fact("申报截止时间是什么时候？") is None
+    assert wanted_fact("培训补贴每人多少钱？") is None
+
+
+def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_it():
+    assert fact_passage(CHUNKS, ISSUE_DATE) is CHUNKS[3]  # the last, after a mention in the body
+    assert fact_passage(CHUNKS, VALIDITY) is CHUNKS[2]
+    assert not states_fact(CHUNKS[1], ISSUE_DATE) and not states_fact(CHUNKS[1], VALIDITY)
+    undated = DocMeta(doc_id="u", source="u.md", title="无日期")
+    assert (
+        fact_passage([Chunk("u-1", undated, "2023年6月20日", "2023年6月20日")], ISSUE_DATE) is None
+    )
+
+
+def test_what_remains_of_the_question_names_the_document():
+    assert without_fact_words("联合体2024年度建设自评报告的落款日期是哪天？").startswith(
+        "联合体2024年度建设自评报告的是"
+    )
+    assert "现在还" not in without_fact_words("岗位实习补贴现在还能申请吗？")
