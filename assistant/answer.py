@@ -117,6 +117,10 @@ def _holds_slots(question: str, chunks) -> bool:
 
     def has(attr: tuple[str, list[str]], text: str) -> bool:
         word, parts = attr
+        if word.endswith("人"):
+            # A role ("发明人", "负责人") is a field a passage has or has not: "发明专利"
+            # holds a part of "发明人", and no inventor.
+            return held(word, text)
         return held(word, text) or any(p in text for p in parts)
 
     texts = [compact(c.search_text) for c in chunks]

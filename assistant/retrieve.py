@@ -27,7 +27,18 @@ from ingest.lexical import KeywordIndex
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.store import ChromaStore
 from ingest.synonyms import alternatives
-from ingest.tokens import codes_in, compact, concepts, held, is_number, normalize, query_tokens
+from ingest.tokens import (
+    PROVINCES,
+    codes_in,
+    compact,
+    concepts,
+    held,
+    holds_place,
+    is_number,
+    normalize,
+    places,
+    query_tokens,
+)
 from ingest.types import Chunk, Hit
 
 from .doc_facts import fact_passage, wanted_fact
@@ -104,6 +115,7 @@ class IndexView:
         self._norm_texts: list[str] | None = None
         self._norm_search: list[str] | None = None
         self._by_doc: dict[str, list[int]] | None = None
+        self._doc_texts: dict[str, str] = {}
         self.complete = not store.has_pending_vectors()
         self.loaded_at = time.monotonic()
 
@@ -123,6 +135,13 @@ class IndexView:
                 positions.sort(key=lambda p: self.chunks[p].chunk_id)  # ids end in a sequence no.
             self._by_doc = by_doc
         return self._by_doc.get(doc_id, [])
+
+    def doc_text(self, doc_id: str) -> str:
+        """A document's whole normalised text (its title included)."""
+        if doc_id not in self._doc_texts:
+            positions = self.positions_of(doc_id)
+            self._doc_texts[doc_id] = "".join(self.norm_search_texts[p] for p in positions)
+        return self._doc_texts[doc_id]
 
     @property
     def norm_texts(self) -> list[str]:
@@ -400,6 +419,18 @@ class Retriever:
             out.append((pos, score + bonus))
         return sorted(out, key=lambda item: -item[1])
 
+    def _names_places(self, chunk: Chunk, named: list[str]) -> bool:
+        """Whether a passage speaks of the places a question names: a city or district
+        ("广州市", "高新区") in the passage itself, a province ("四川") anywhere in its
+        document — a provincial notice says "全省" where the question says "四川"."""
+        text = compact(chunk.search_text)
+        for place in named:
+            if holds_place(place, text):
+                continue
+            if place not in PROVINCES or place not in self.view().doc_text(chunk.doc.doc_id):
+                return False
+        return True
+
     def coverage(self, question: str, chunks: list[Chunk]) -> float:
         """How much of the question's information the best single passage holds (0–1).
 
@@ -413,6 +444,9 @@ class Retriever:
         items = self.weighted_concepts(question)
         if not items:
             return 0.0
+        named = places(question)
+        if named:
+            chunks = [c for c in chunks if self._names_places(c, named)]
         texts = [compact(c.search_text) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
         if numbers and not any(all(n in t for n in numbers) for t in texts):

@@ -153,7 +153,7 @@ _PROTECTED = re.compile(
 )
 # Where a question asks: the word before it (or right after "多少名") is what it asks for.
 _ASKING = re.compile(
-    r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗"
+    r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
 )
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
 # Words before 多少 that say how the quantity is counted, not what is asked for.
@@ -264,6 +264,40 @@ def _asked_attributes(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     after = [n for n in nouns if after_m and n[1] == after_m.end()]
     chosen = ([before[-1]] if before else []) + after[:1]
     return tuple((w, _parts(w)) for w, _, _ in chosen)
+
+
+PROVINCES = frozenset(
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 "
+    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
+)
+_PLACE_SUFFIX = ("省", "市", "区", "县", "州")
+# Words with a place suffix that name a kind of place, not one.
+GENERIC_PLACES = frozenset(
+    "大城市 直辖市 地级市 县级市 自治区 自治州 自治县 行政区 功能区 辖区 各区县 全市 全省 全区 "
+    "本市 本省 本区 本县 该市 该区".split()
+)
+
+
+def places(text: str) -> list[str]:
+    """The places a question names — "广州市", "广东省", "高新区", "河北" — as written.
+
+    A policy of one city does not answer a question about another, however much else the
+    two share ("内江驻广州市的工作站" is not answered by the row for 东莞市), so a passage
+    must name the place to answer. Provinces are known by name; cities, districts and
+    zones by their suffix (市/区/县/省/州 on a word of three or more characters).
+    """
+    out = []
+    for word, _ in concepts(text):
+        if word in PROVINCES or (
+            len(word) >= 3 and word.endswith(_PLACE_SUFFIX) and word not in GENERIC_PLACES
+        ):
+            out.append(word)
+    return out
+
+
+def holds_place(place: str, text: str) -> bool:
+    """`text` names `place`, with or without its suffix ("成都" names 成都市)."""
+    return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)
 
 
 def is_number(term: str) -> bool:
