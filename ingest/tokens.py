@@ -73,6 +73,7 @@ STOPWORDS = frozenset(
     "能 可以 可 需要 要 会 给 从 向 到 以 于 由 按 所 上 中 下 里 时 后 前 个 我 我们 你 "
     "您 他 她 它 们 吗 啥 多久 多长 哪里 谁 么样 呢 有没有 是不是 "
     "怎么样 什么样 怎么办 今天 现在 目前 能否 可否 哪家 哪所 哪位 分别 具体 相关 有关 "
+    "应该 必须 可能 能够 得要 想要 "
     "the a an of to in on for and or is are be what which how who when where does do".split()
 )
 
@@ -190,6 +191,7 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     ]
     out: list[tuple[str, tuple[str, ...], int, int]] = [(w, (), a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
+    function_words = _function_words(norm)
     for word, a, b in jieba.tokenize(norm):
         w = word.strip()
         if any(a < pe and b > ps for _, ps, pe in protected):
@@ -200,10 +202,36 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
             continue
         if w in ABSTRACT_ATTRIBUTES or w in FRAMING_WORDS:
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
+        if w in function_words:
+            continue  # "这个", "他们", "到底", "几年": how it is asked, not what about
         seen.add(w)
         parts = _parts(w)
         out.append((w, parts, a, b))
     return tuple(sorted(out, key=lambda item: item[2]))
+
+
+# Parts of speech that carry no subject: pronouns, adverbs, directions, classifiers,
+# prepositions, conjunctions, particles, interjections, onomatopoeia.
+FUNCTION_TAGS = frozenset("r d f q mq p c u uj ul uz ug uv ud y e o".split())
+_VAGUE_NUMERAL = re.compile(r"^(?:几|多|一[起次共些下点])")
+
+
+def _function_words(norm: str) -> set[str]:
+    """The words of a question that only frame it, by jieba's part-of-speech tags.
+
+    Colloquial questions are full of them ("这笔钱能不能拿来抵…", "到底包括哪几类"), and
+    a word the documents never use weighs as a rare one: left in, they would count as
+    missing facts. Numerals that ask rather than state ("几年", "一起") go too; "三岁" and
+    "2024" stay.
+    """
+    import jieba.posseg as pseg
+
+    out = set()
+    for piece in pseg.cut(norm):
+        w = piece.word.strip()
+        if piece.flag in FUNCTION_TAGS or (piece.flag == "m" and _VAGUE_NUMERAL.match(w)):
+            out.add(w)
+    return out
 
 
 def concepts(text: str) -> list[tuple[str, list[str]]]:
