@@ -20,7 +20,7 @@ from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.tokens import asked_attributes, compact, concepts, held, is_number
 from ingest.types import Answer, Citation, Hit, citation_for
 
-from .doc_facts import states_fact, states_in, wanted_fact, without_fact_words
+from .doc_facts import states_fact, states_in, wanted_facts, without_fact_words
 from .extract import pick_sentences, sentences_of
 from .prompts import REFUSAL
 from .retrieve import Filters, Retriever
@@ -68,8 +68,8 @@ def judge(
     if not hits:
         return Judgment(False, 0.0, 0.0, ())
     top = [h.chunk for h in hits[:5]]
-    fact = wanted_fact(question)
-    if fact and any(states_fact(c, fact) for c in top):
+    facts = wanted_facts(question)
+    if any(states_fact(c, fact) for fact in facts for c in top):
         # "…自评报告的落款日期是哪天": the passages must name the document; the date line
         # itself shares no word with "落款日期是哪天".
         question = without_fact_words(question)
@@ -179,9 +179,15 @@ def extractive_answer(
     def holds(sentence: str) -> float:
         return retriever.holds(items, compact(sentence))
 
-    fact = wanted_fact(question)
-    states = (lambda sentence, chunk: states_in(sentence, chunk, fact)) if fact else None
-    picked = pick_sentences(question, hits, holds, states)
+    facts = wanted_facts(question)
+
+    def states(sentence: str, chunk) -> bool:
+        # Of the document found first: another notice's 施行 date answers nothing here.
+        if chunk.doc.doc_id != hits[0].chunk.doc.doc_id:
+            return False
+        return any(states_in(sentence, chunk, fact) for fact in facts)
+
+    picked = pick_sentences(question, hits, holds, states if facts else None)
     if not picked:
         return refusal(question, hits, notice)
     numbers: dict[str, int] = {}

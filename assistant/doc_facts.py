@@ -25,19 +25,22 @@ _ASKS_VALIDITY = re.compile(
     r"有效期|还有效|是否有效|仍然有效|[还仍](?:能|可以|可)(?:申请|申报|享受|办理|领取|用)"
     r"|现在还|目前还|失效|废止|过期|作废|还在执行|是否执行|还执行|还适用|是否适用"
 )
+_TAKES_EFFECT = re.compile(r"施行|生效|执行|实施")
 _STATES_VALIDITY = re.compile(
     r"有效期|自.{0,16}施行|自.{0,16}起执行|废止|失效|停止执行|有效至|同时废止|不再执行"
 )
 
 
-def wanted_fact(question: str) -> str | None:
-    """Which document-level fact the question asks for, if any."""
+def wanted_facts(question: str) -> tuple[str, ...]:
+    """The document-level facts the question asks for: none, one, or both ("…是哪天印发的？
+    从哪天起施行？")."""
     q = compact(question)
-    if _ASKS_VALIDITY.search(q):
-        return VALIDITY
+    facts = []
     if _ASKS_WHEN.search(q) and _DOC_EVENT.search(q):
-        return ISSUE_DATE
-    return None
+        facts.append(ISSUE_DATE)
+    if _ASKS_VALIDITY.search(q) or (_ASKS_WHEN.search(q) and _TAKES_EFFECT.search(q)):
+        facts.append(VALIDITY)
+    return tuple(facts)
 
 
 def _date_pattern(iso: str) -> re.Pattern | None:
@@ -75,6 +78,6 @@ def without_fact_words(question: str) -> str:
     the document ("联合体2024年度建设自评报告的落款日期是哪天" → "…自评报告的"), and that is
     what the passages must hold for the question to be answered."""
     q = compact(question)
-    for pattern in (_ASKS_VALIDITY, _ASKS_WHEN, _DOC_EVENT):
+    for pattern in (_ASKS_VALIDITY, _ASKS_WHEN, _DOC_EVENT, _TAKES_EFFECT):
         q = pattern.sub("", q)
     return q

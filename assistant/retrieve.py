@@ -41,7 +41,7 @@ from ingest.tokens import (
 )
 from ingest.types import Chunk, Hit
 
-from .doc_facts import fact_passage, wanted_fact
+from .doc_facts import fact_passage, wanted_facts
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -206,6 +206,20 @@ def fold_duplicates(
     return kept[:k] + moved + kept[k:] + ranked[k + DUPLICATE_WINDOW :]
 
 
+def _focus_docs(question: str, ranked: list[tuple[int, float]], view: IndexView) -> list[str]:
+    """The documents a question about a date or validity is about: the one whose own 文号
+    it names (a report citing that 文号 is not it), else the top few found."""
+    named = set(exact_targets(question))
+    docs: list[str] = []
+    for i, (pos, _) in enumerate(ranked):
+        doc = view.chunks[pos].doc
+        if doc.doc_number and compact(normalize_doc_number(doc.doc_number)) in named:
+            return [doc.doc_id]
+        if i <= FACT_DOCS and doc.doc_id not in docs and len(docs) < FACT_DOCS:
+            docs.append(doc.doc_id)
+    return docs
+
+
 class Retriever:
     """Hybrid search over one store. Thread-safe; the view refreshes itself when stale."""
 
@@ -319,9 +333,10 @@ class Retriever:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
-            fact = wanted_fact(question)
-            if fact:
-                ranked = self._with_fact_passages(ranked, fact, view)
+            facts = wanted_facts(question)
+            docs = _focus_docs(question, ranked, view) if facts else []
+            for fact in facts:
+                ranked = self._with_fact_passages(ranked, fact, view, docs)
                 for pos, _ in ranked[:k]:
                     via.setdefault(pos, ["fact"])
             ranked = fold_duplicates(ranked, view.norm_texts, k)
@@ -340,25 +355,20 @@ class Retriever:
 
     @staticmethod
     def _with_fact_passages(
-        ranked: list[tuple[int, float]], fact: str, view: IndexView
+        ranked: list[tuple[int, float]], fact: str, view: IndexView, docs: list[str]
     ) -> list[tuple[int, float]]:
-        """Put the passage stating the date or validity of each of the top documents right
+        """Put the passage stating the date or validity of each document in `docs` right
         after that document's best passage (see `doc_facts`)."""
         out = list(ranked)
-        docs: list[str] = []
-        for pos, _ in ranked[: FACT_DOCS + 1]:
-            d = view.chunks[pos].doc.doc_id
-            if d not in docs:
-                docs.append(d)
-        for doc_id in docs[:FACT_DOCS]:
+        for doc_id in docs:
             chunks = [view.chunks[p] for p in view.positions_of(doc_id)]
             passage = fact_passage(chunks, fact)
             if passage is None:
                 continue
             pos = view.position[passage.chunk_id]
             out = [item for item in out if item[0] != pos]
-            at = next(i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id)
-            out.insert(at + 1, (pos, out[at][1]))
+            at = next((i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id), 0)
+            out.insert(at + 1 if out else 0, (pos, out[at][1] if out else 0.0))
         return out
 
     def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:

@@ -178,3 +178,17 @@ def test_a_grade_no_document_names_is_not_answered_with_a_neighbouring_grade(cor
     q = "航空航天企业职工取得特级技师证书，青羊区的培训补贴是多少？"
     assert not answer_question(q, index.retriever).found
     assert answer_question(q.replace("特级技师", "高级技师"), index.retriever).found
+
+
+def test_a_passage_about_another_city_does_not_answer(corpus_index):
+    index, _ = corpus_index
+    asked = "内江驻{}的农民工服务工作站站长是谁？电话多少？"
+    assert answer_question(asked.format("东莞市"), index.retriever).found
+    assert not answer_question(asked.format("广州市"), index.retriever).found
+
+
+def test_a_field_the_list_does_not_have_is_not_answered_from_its_neighbours(corpus_index):
+    index, _ = corpus_index
+    q = "成果清单里“一种飞机壁板柔性铆接工装”这项发明专利的{}是什么？"
+    assert answer_question(q.format("专利号"), index.retriever).found
+    assert not answer_question(q.format("发明人").replace("是什么", "是谁"), index.retriever).found

@@ -5,7 +5,7 @@ from assistant.doc_facts import (
     VALIDITY,
     fact_passage,
     states_fact,
-    wanted_fact,
+    wanted_facts,
     without_fact_words,
 )
 from ingest.types import Chunk, DocMeta
@@ -28,13 +28,14 @@ CHUNKS = [
 
 
 def test_which_fact_a_question_asks_for():
-    assert wanted_fact("教职成厅函〔2024〕20号是哪天印发的？") == ISSUE_DATE
-    assert wanted_fact("自评报告的落款日期是哪天？") == ISSUE_DATE
-    assert wanted_fact("这个补贴政策现在还能申请吗？") == VALIDITY
-    assert wanted_fact("青人社发〔2023〕21号的有效期到什么时候？") == VALIDITY
+    assert wanted_facts("教职成厅函〔2024〕20号是哪天印发的？") == (ISSUE_DATE,)
+    assert wanted_facts("自评报告的落款日期是哪天？") == (ISSUE_DATE,)
+    assert wanted_facts("这个补贴政策现在还能申请吗？") == (VALIDITY,)
+    assert wanted_facts("青人社发〔2023〕21号的有效期到什么时候？") == (VALIDITY,)
+    assert wanted_facts("这个措施是哪天印发的？从哪天起施行？") == (ISSUE_DATE, VALIDITY)
     # a date that is not the document's own: a deadline, an event
-    assert wanted_fact("申报截止时间是什么时候？") is None
-    assert wanted_fact("培训补贴每人多少钱？") is None
+    assert wanted_facts("申报截止时间是什么时候？") == ()
+    assert wanted_facts("培训补贴每人多少钱？") == ()
 
 
 def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_it():

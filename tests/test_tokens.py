@@ -52,3 +52,22 @@ def test_english_domain_terms_have_their_chinese_forms():
     # the longest term wins, plurals are found, and unknown words add nothing
     assert chinese_terms("Vocational Education Law subsidies") == ["职业教育法", "补贴"]
     assert chinese_terms("Where is the cafeteria?") == []
+
+
+def test_words_that_only_frame_a_question_are_not_concepts():
+    got = [w for w, _ in concepts("企业投钱办职业教育，这笔钱能不能拿来抵教育费附加？")]
+    assert "这笔" not in got and "职业教育" in got and "教育费附加" in got
+    got = [w for w, _ in concepts("法律上说的中小企业到底包括哪几类？")]
+    assert "到底" not in got and "中小企业" in got
+    # a numeral that states something stays
+    assert "2024" in [w for w, _ in concepts("2024年招了几个学徒？")]
+
+
+def test_places_a_question_names():
+    from ingest.tokens import holds_place, places
+
+    assert places("内江驻广州市的农民工服务工作站站长是谁？") == ["广州市"]
+    assert places("河北专升本考试考多长时间？") == ["河北"]
+    assert places("内江高新区劳动人事争议仲裁院的地址") == ["高新区"]
+    assert places("全市的园区有多少家企业？") == []  # kinds of places, not places
+    assert holds_place("成都市", "成都青羊经开区") and not holds_place("广州市", "东莞市")
