@@ -21,7 +21,7 @@ from ingest.tokens import asked_attributes, compact, concepts, held, is_number
 from ingest.types import Answer, Citation, Hit, citation_for
 
 from .doc_facts import states_fact, states_in, wanted_facts, without_fact_words
-from .extract import pick_sentences, sentences_of
+from .extract import LIST_PASSAGES, asks_list, pick_sentences, sentences_of
 from .prompts import REFUSAL
 from .retrieve import Filters, Retriever
 
@@ -227,7 +227,8 @@ def answer_question(
     notice = ""
     if history:
         standalone = _standalone(question, history, chat)
-    hits = retriever.search(standalone, k=ANSWER_PASSAGES, filters=filters)
+    k = LIST_PASSAGES if asks_list(standalone) else ANSWER_PASSAGES
+    hits = retriever.search(standalone, k=k, filters=filters)
     if chat is None and cjk_share(standalone) < 0.3:
         # Extractive answers quote Chinese sentences picked by the question's words; a
         # question in another language shares none, so say so and point at the nearest

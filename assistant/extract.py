@@ -13,12 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.clean import heading_level
-from ingest.tokens import normalize
+from ingest.tokens import normalize, without_year_ranges
 from ingest.types import Chunk, Hit
 
 MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
+# "有哪些课程/需求/成果": the answer is a list of rows, each shown by its first fields.
+LIST_ITEMS = 8
+LIST_MAX_CHARS = 1000
+LIST_PASSAGES = 10
+ROW_EXCERPT = 90
+LIST_ROW_SHARE = 0.8  # a row listed must hold about as much of the question as the best one
+_ASKS_LIST = re.compile(r"哪些|都有什么|有什么.{0,4}(?:课|项目|需求|成果|培训|教材|专利)|列出|列举")
 LIST_CHARS = 320
 FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
@@ -169,6 +176,20 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     )
 
 
+def asks_list(question: str) -> bool:
+    """Whether the question asks for a list ("有哪些…课程", "列出…")."""
+    return _ASKS_LIST.search(question) is not None
+
+
+def row_excerpt(record: str, limit: int = ROW_EXCERPT) -> str:
+    """The first fields of a table row, cut at a field boundary: how a row is shown as one
+    item of a list ("序号：2；课程名称：复合材料无损检测技术；开课学校：…；…")."""
+    if len(record) <= limit:
+        return record
+    cut = record.rfind("；", 0, limit)
+    return record[: cut + 1] + "…" if cut > 0 else record
+
+
 def pick_sentences(
     question: str,
     hits: list[Hit],
@@ -185,11 +206,15 @@ def pick_sentences(
     asks for (its date, its validity — see `doc_facts`): they lead the answer.
     """
     wants_quantity = bool(ASKS_QUANTITY.search(question))
+    listing = asks_list(question)
+    max_sentences, max_chars = (
+        (LIST_ITEMS, LIST_MAX_CHARS) if listing else (MAX_SENTENCES, MAX_CHARS)
+    )
     candidates: list[Picked] = []
     by_chunk: dict[str, list[tuple[int, str]]] = {}
-    for hit in hits[:MAX_PASSAGES]:
+    for hit in hits[: LIST_PASSAGES if listing else MAX_PASSAGES]:
         sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
-        context = hit.chunk.context
+        context = without_year_ranges(hit.chunk.context)
         for pos, sentence in sentences:
             # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
             # answers a question about 市域产教联合体的牵头企业 because it stands in the
@@ -211,12 +236,16 @@ def pick_sentences(
     chosen: list[Picked] = []
     used = 0
     for c in sorted(candidates, key=lambda c: -c.score):
-        if c.score < best * 0.55 or len(chosen) >= MAX_SENTENCES:
+        if c.score < best * (LIST_ROW_SHARE if listing and c.chunk.kind == "record" else 0.55):
+            continue
+        if len(chosen) >= max_sentences:
             break
         if any(_similar(c.text, p.text) or c.text in p.text for p in chosen):
             continue
         c = _with_list(c, by_chunk[c.chunk.chunk_id])
-        if used + len(c.text) > MAX_CHARS and chosen:
+        if listing and c.chunk.kind == "record":
+            c = Picked(row_excerpt(c.text), c.chunk, c.hit_rank, c.position, c.score)
+        if used + len(c.text) > max_chars and chosen:
             continue
         chosen.append(c)
         used += len(c.text)

@@ -38,6 +38,7 @@ from ingest.tokens import (
     normalize,
     places,
     query_tokens,
+    without_year_ranges,
 )
 from ingest.types import Chunk, Hit
 
@@ -50,6 +51,7 @@ RERANK_DEPTH = 20
 COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift a passage a few places
 QUANTITY_BONUS = 0.02
 STALE_PENALTY = 0.03
+NUMBER_PENALTY = 0.02
 _ASKS_QUANTITY = re.compile(r"多少|几|比例|金额|标准|数量|百分|率")
 _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)"
@@ -122,7 +124,7 @@ class IndexView:
     @property
     def norm_search_texts(self) -> list[str]:
         if self._norm_search is None:
-            self._norm_search = [compact(c.search_text) for c in self.chunks]
+            self._norm_search = [judged_text(c) for c in self.chunks]
         return self._norm_search
 
     def positions_of(self, doc_id: str) -> list[int]:
@@ -153,6 +155,12 @@ class IndexView:
         if filters.is_empty():
             return None
         return np.array([filters.admits(c) for c in self.chunks], dtype=bool)
+
+
+def judged_text(chunk: Chunk) -> str:
+    """What a passage is judged to hold: its text under its title and headings, normalised.
+    Titled "（2025—2026）", a list does not hold "2026" in every row (see tokens)."""
+    return compact(without_year_ranges(chunk.context) + chunk.text)
 
 
 def query_terms(question: str, vocabulary=None) -> list[str]:
@@ -417,11 +425,15 @@ class Retriever:
         if not items:
             return ranked
         wants_quantity = bool(_ASKS_QUANTITY.search(question))
+        numbers = [w for w, _, _ in items if is_number(w)]
         today = date.today()
         out = []
         for pos, score in ranked:
             chunk = view.chunks[pos]
-            bonus = COVERAGE_WEIGHT * self.holds(items, view.norm_search_texts[pos])
+            text = view.norm_search_texts[pos]
+            bonus = COVERAGE_WEIGHT * self.holds(items, text)
+            if numbers and not all(n in text for n in numbers):
+                bonus -= NUMBER_PENALTY  # "2025届" is not answered by the row for 2024
             if wants_quantity and _QUANTITY.search(chunk.text):
                 bonus += QUANTITY_BONUS
             if is_stale(chunk.doc, today):
@@ -457,7 +469,7 @@ class Retriever:
         named = places(question)
         if named:
             chunks = [c for c in chunks if self._names_places(c, named)]
-        texts = [compact(c.search_text) for c in chunks]
+        texts = [judged_text(c) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
         if numbers and not any(all(n in t for n in numbers) for t in texts):
             return 0.0  # "2030年的目标", "2023年的营收": no passage speaks of that year

@@ -141,6 +141,17 @@ def query_tokens(text: str, vocabulary=None) -> list[str]:
     return base + [t for t in dict.fromkeys(extra) if t not in base]
 
 
+_YEAR_RANGE = re.compile(
+    r"(?:19|20)\d{2}\s*年?\s*[-—–~～至到]+\s*(?:(?:19|20)\d{2}|\d{2})\s*(?:学年|年度|年)?"
+)
+
+
+def without_year_ranges(text: str) -> str:
+    """`text` without spans of years ("2025—2026学年", "2024-2025年"): a catalogue titled
+    for two years does not speak of 2026 in each of its rows; a row does, by its date."""
+    return _YEAR_RANGE.sub(" ", text)
+
+
 def held(word: str, text: str) -> bool:
     """Whether `text` holds `word` in any of its forms."""
     return any(f in text for f in forms(word))
@@ -213,6 +224,7 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
 # Parts of speech that carry no subject: pronouns, adverbs, directions, classifiers,
 # prepositions, conjunctions, particles, interjections, onomatopoeia.
 FUNCTION_TAGS = frozenset("r d f q mq p c u uj ul uz ug uv ud y e o".split())
+_PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱")
 _VAGUE_NUMERAL = re.compile(r"^(?:几|多|一[起次共些下点])")
 
 
@@ -229,6 +241,8 @@ def _function_words(norm: str) -> set[str]:
     out = set()
     for piece in pseg.cut(norm):
         w = piece.word.strip()
+        if piece.flag == "r" and not w.startswith(_PRONOUN_HEADS):
+            continue  # "本地", "当地", "每年": not pronouns that point elsewhere
         if piece.flag in FUNCTION_TAGS or (piece.flag == "m" and _VAGUE_NUMERAL.match(w)):
             out.add(w)
     return out
