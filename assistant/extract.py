@@ -48,6 +48,8 @@ class Picked:
 
 
 _CELL_MAX = 24
+TABLE_MIN_CELLS = 6
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMERIC_CELL = re.compile(r"[\d.,，%％]+(?:元|万元|人|个|天|月|年)?(?:/[\u4e00-\u9fff]{1,2})?")
 
 
@@ -75,7 +77,7 @@ def table_rows(lines: list[str]) -> dict[int, str]:
             j += 1
         block = list(range(i, j))
         numeric = [k for k in block if _NUMERIC_CELL.fullmatch(lines[k])]
-        if j - i >= 6 and len(numeric) >= 2:
+        if j - i >= TABLE_MIN_CELLS and len(numeric) >= 2:
             first = next((k for k in block if k + 1 in numeric and k not in numeric), None)
             if first is None:
                 i = j
@@ -129,12 +131,25 @@ def _similar(a: str, b: str) -> bool:
     return len(sa & sb) / max(1, len(sa | sb)) > 0.85
 
 
+def _in_table(text: str, start: int) -> bool:
+    """Whether the short line starting at `start` is one of a run of cells (see
+    `table_rows`), not a line of its own such as the issuer above a date."""
+    lines = text.split("\n")
+    k = text.count("\n", 0, start)
+    i = j = k
+    while i > 0 and _is_cell(lines[i - 1].strip()):
+        i -= 1
+    while j + 1 < len(lines) and _is_cell(lines[j + 1].strip()):
+        j += 1
+    return j - i + 1 >= TABLE_MIN_CELLS
+
+
 def _paragraph_lead(text: str, pos: int) -> str:
     """What a sentence at offset `pos` is read after: the first sentence of its paragraph
     (line), or, for a row of a flattened table, the line that introduces the table."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    if _is_cell(text[start : end if end >= 0 else len(text)].strip()):
+    if _is_cell(text[start : end if end >= 0 else len(text)].strip()) and _in_table(text, start):
         back = start - 1
         while back > 0:
             prev_start = text.rfind("\n", 0, back) + 1
@@ -156,7 +171,11 @@ def _adds_something(sentence: str, question: str) -> bool:
         for ch in normalize(sentence)
         if ch not in q and (ch.isdigit() or "\u4e00" <= ch <= "\u9fff")
     ]
-    return len(own) >= 4
+    if len(own) >= 4:
+        return True
+    # "良好的，按80%给予奖补；": a number the question does not have is an answer
+    asked = set(_DIGITS.findall(normalize(question)))
+    return any(n not in asked for n in _DIGITS.findall(normalize(sentence)))
 
 
 def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:

@@ -63,3 +63,54 @@ def test_a_lead_in_brings_its_list_items():
     )
     joined = "".join(p.text for p in picked)
     assert "3000万元" in joined and "100人" in joined
+
+
+def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():
+    text = (
+        "第四十二条 项目实行绩效评价，评价结果分为优秀、良好、合格、不合格四个等级。"
+        "奖补资金根据绩效核定：评价为优秀的，按项目包经费额度的100%给予奖补；"
+        "良好的，按80%给予奖补；合格的，按60%给予奖补；"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences(
+        "项目绩效评价为良好的，按项目包经费的多少比例给奖补？",
+        [hit],
+        _holds_words("良好", "奖补", "绩效评价"),
+    )
+    assert "良好的，按80%给予奖补；" in [p.text for p in picked]
+
+
+def test_the_line_above_a_signature_date_is_not_a_table_header():
+    from assistant.extract import _paragraph_lead
+
+    text = "（四）考核激励。项目包实行绩效评价。\n成都市航空航天产教联合体秘书处\n2025年1月20日"
+    assert _paragraph_lead(text, text.index("2025")) == ""
+    # a row of a real table is read after the line that introduces the table
+    lead = _paragraph_lead(FLAT_TABLE, FLAT_TABLE.index("三级/高级工"))
+    assert lead.endswith("具体标准见下表。")
+
+
+def test_a_list_question_is_answered_by_the_matching_rows_each_by_its_first_fields():
+    from assistant.extract import asks_list, row_excerpt
+
+    assert asks_list("成都航空职业技术大学开设了哪些复合材料方面的开放课程？")
+    assert not asks_list("复合材料无损检测技术这门课多少学时？")
+    row = "序号：2；课程名称：复合材料无损检测技术；开课学校：成都航空职业技术大学；专业（群）：飞行器制造技术专业群；课程类型：省级精品；学时：48"
+    short = row_excerpt(row, 60)
+    assert short.startswith("序号：2；课程名称：复合材料无损检测技术；") and short.endswith("；…")
+    assert len(short) <= 61 and row_excerpt("课程名称：钣金", 60) == "课程名称：钣金"
+    rows = [
+        ("复合材料无损检测技术", "成都航空职业技术大学"),
+        ("飞机复合材料成型工艺", "成都航空职业技术大学"),
+        ("复合材料成型技术", "成都工业职业技术学院"),
+    ]
+    hits = []
+    for i, (course, school) in enumerate(rows):
+        c = _chunk(f"课程名称：{course}；开课学校：{school}；学时：48", cid=f"r{i}")
+        hits.append(Hit(Chunk(**{**c.__dict__, "kind": "record"}), 1.0, i + 1))
+    picked = pick_sentences(
+        "成都航空职业技术大学开设了哪些复合材料方面的开放课程？",
+        hits,
+        _holds_words("成都航空职业技术大学", "复合材料", "课程"),
+    )
+    assert [p.chunk.chunk_id for p in picked] == ["r0", "r1"]  # the other school's row is not
