@@ -42,7 +42,7 @@ from ingest.tokens import (
 )
 from ingest.types import Chunk, Hit
 
-from .doc_facts import fact_passage, wanted_facts
+from .doc_facts import DOC_NO, TITLE, fact_passage, wanted_facts, without_fact_words
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -61,6 +61,7 @@ DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
+TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
 DUPLICATE_SHARE = 0.9
 DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
@@ -214,20 +215,6 @@ def fold_duplicates(
     return kept[:k] + moved + kept[k:] + ranked[k + DUPLICATE_WINDOW :]
 
 
-def _focus_docs(question: str, ranked: list[tuple[int, float]], view: IndexView) -> list[str]:
-    """The documents a question about a date or validity is about: the one whose own 文号
-    it names (a report citing that 文号 is not it), else the top few found."""
-    named = set(exact_targets(question))
-    docs: list[str] = []
-    for i, (pos, _) in enumerate(ranked):
-        doc = view.chunks[pos].doc
-        if doc.doc_number and compact(normalize_doc_number(doc.doc_number)) in named:
-            return [doc.doc_id]
-        if i <= FACT_DOCS and doc.doc_id not in docs and len(docs) < FACT_DOCS:
-            docs.append(doc.doc_id)
-    return docs
-
-
 class Retriever:
     """Hybrid search over one store. Thread-safe; the view refreshes itself when stale."""
 
@@ -341,9 +328,8 @@ class Retriever:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
-            facts = wanted_facts(question)
-            docs = _focus_docs(question, ranked, view) if facts else []
-            for fact in facts:
+            for fact in wanted_facts(question):
+                docs = self._focus_docs(question, fact, ranked, view)
                 ranked = self._with_fact_passages(ranked, fact, view, docs)
                 for pos, _ in ranked[:k]:
                     via.setdefault(pos, ["fact"])
@@ -360,6 +346,26 @@ class Retriever:
             )
             for i, (pos, score) in enumerate(ranked)
         ]
+
+    def _focus_docs(
+        self, question: str, fact: str, ranked: list[tuple[int, float]], view: IndexView
+    ) -> list[str]:
+        """The documents a question about a date, validity, title or 文号 is about: the one
+        whose own 文号 it names (a report citing that 文号 is not it), else the top few
+        found — for a title or 文号, only one whose title the question describes."""
+        named = set(exact_targets(question))
+        docs: list[str] = []
+        for i, (pos, _) in enumerate(ranked):
+            doc = view.chunks[pos].doc
+            if doc.doc_number and compact(normalize_doc_number(doc.doc_number)) in named:
+                return [doc.doc_id]
+            if i <= FACT_DOCS and doc.doc_id not in docs and len(docs) < FACT_DOCS:
+                docs.append(doc.doc_id)
+        if fact in (TITLE, DOC_NO):
+            items = self.weighted_concepts(without_fact_words(question))
+            titles = {d.doc_id: compact(d.title) for d in (view.chunks[p].doc for p, _ in ranked)}
+            docs = [d for d in docs if self.holds(items, titles[d]) >= TITLE_MATCH]
+        return docs
 
     @staticmethod
     def _with_fact_passages(

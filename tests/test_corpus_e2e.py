@@ -192,3 +192,9 @@ def test_a_field_the_list_does_not_have_is_not_answered_from_its_neighbours(corp
     q = "成果清单里“一种飞机壁板柔性铆接工装”这项发明专利的{}是什么？"
     assert answer_question(q.format("专利号"), index.retriever).found
     assert not answer_question(q.format("发明人").replace("是什么", "是谁"), index.retriever).found
+
+
+def test_what_a_numbered_notice_is_called_is_answered_by_its_title_line(corpus_index):
+    index, _ = corpus_index
+    ans = answer_question("青财发〔2025〕6号是什么文件？", index.retriever)
+    assert ans.found and ans.answer.startswith("成都市青羊区财政局关于印发产教融合税费优惠政策指引")

@@ -1,7 +1,9 @@
 """Questions about a document's date or validity: which passage states it."""
 
 from assistant.doc_facts import (
+    DOC_NO,
     ISSUE_DATE,
+    TITLE,
     VALIDITY,
     fact_passage,
     states_fact,
@@ -10,7 +12,13 @@ from assistant.doc_facts import (
 )
 from ingest.types import Chunk, DocMeta
 
-DOC = DocMeta(doc_id="d", source="n.docx", title="关于实施学徒制补贴的通知", date="2023-06-20")
+DOC = DocMeta(
+    doc_id="d",
+    source="n.docx",
+    title="关于实施学徒制补贴的通知",
+    date="2023-06-20",
+    doc_number="青人社发〔2023〕21号",
+)
 
 
 def _chunk(text: str, n: int) -> Chunk:
@@ -18,6 +26,7 @@ def _chunk(text: str, n: int) -> Chunk:
 
 
 CHUNKS = [
+    _chunk("关于实施学徒制补贴的通知\n青人社发〔2023〕21号\n各有关企业：", 9),
     _chunk(
         "各有关企业：为推行新型学徒制，现将有关事项通知如下。2023年6月20日前备案的项目照旧。", 0
     ),
@@ -33,15 +42,19 @@ def test_which_fact_a_question_asks_for():
     assert wanted_facts("这个补贴政策现在还能申请吗？") == (VALIDITY,)
     assert wanted_facts("青人社发〔2023〕21号的有效期到什么时候？") == (VALIDITY,)
     assert wanted_facts("这个措施是哪天印发的？从哪天起施行？") == (ISSUE_DATE, VALIDITY)
+    assert wanted_facts("青财发〔2025〕6号是什么文件？") == (TITLE,)
+    assert wanted_facts("联合体章程是用什么文号印发的？") == (DOC_NO,)
     # a date that is not the document's own: a deadline, an event
     assert wanted_facts("申报截止时间是什么时候？") == ()
     assert wanted_facts("培训补贴每人多少钱？") == ()
 
 
 def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_it():
-    assert fact_passage(CHUNKS, ISSUE_DATE) is CHUNKS[3]  # the last, after a mention in the body
-    assert fact_passage(CHUNKS, VALIDITY) is CHUNKS[2]
-    assert not states_fact(CHUNKS[1], ISSUE_DATE) and not states_fact(CHUNKS[1], VALIDITY)
+    assert fact_passage(CHUNKS, ISSUE_DATE) is CHUNKS[4]  # the last, after a mention in the body
+    assert fact_passage(CHUNKS, VALIDITY) is CHUNKS[3]
+    assert fact_passage(CHUNKS, TITLE) is CHUNKS[0] and fact_passage(CHUNKS, DOC_NO) is CHUNKS[0]
+    assert not states_fact(_chunk("关于实施", 8), TITLE)  # a fragment of the title is not it
+    assert not states_fact(CHUNKS[2], ISSUE_DATE) and not states_fact(CHUNKS[2], VALIDITY)
     undated = DocMeta(doc_id="u", source="u.md", title="无日期")
     assert (
         fact_passage([Chunk("u-1", undated, "2023年6月20日", "2023年6月20日")], ISSUE_DATE) is None
