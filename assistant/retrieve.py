@@ -159,9 +159,11 @@ class IndexView:
 
 
 def judged_text(chunk: Chunk) -> str:
-    """What a passage is judged to hold: its text under its title and headings, normalised.
-    Titled "（2025—2026）", a list does not hold "2026" in every row (see tokens)."""
-    return compact(without_year_ranges(chunk.context) + chunk.text)
+    """What a passage is judged to hold: its text under its document's 文号, title and
+    headings, normalised. The 文号 says which year's notice it is ("2023年的学徒制补贴细则"
+    is 青人社发〔2023〕21号); titled "（2025—2026）", a list does not hold "2026" in every
+    row (see tokens)."""
+    return compact(f"{chunk.doc.doc_number} {without_year_ranges(chunk.context)}{chunk.text}")
 
 
 def query_terms(question: str, vocabulary=None) -> list[str]:
@@ -442,8 +444,10 @@ class Retriever:
                 bonus -= NUMBER_PENALTY  # "2025届" is not answered by the row for 2024
             if wants_quantity and _QUANTITY.search(chunk.text):
                 bonus += QUANTITY_BONUS
-            if is_stale(chunk.doc, today):
-                bonus -= STALE_PENALTY  # the notice in force before the one it replaced
+            if is_stale(chunk.doc, today) and str(chunk.doc.year) not in numbers:
+                # the notice in force before the one it replaced — unless its year is asked
+                # for ("2023年的学徒制补贴细则里…")
+                bonus -= STALE_PENALTY
             out.append((pos, score + bonus))
         return sorted(out, key=lambda item: -item[1])
 
