@@ -332,9 +332,9 @@ class Retriever:
             ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
             for fact in wanted_facts(question):
                 docs = self._focus_docs(question, fact, ranked, view)
-                ranked = self._with_fact_passages(ranked, fact, view, docs)
-                for pos, _ in ranked[:k]:
-                    via.setdefault(pos, ["fact"])
+                ranked, stating = self._with_fact_passages(ranked, fact, view, docs)
+                for pos in stating:
+                    via.setdefault(pos, []).append("fact")
             ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
         return [
@@ -372,10 +372,11 @@ class Retriever:
     @staticmethod
     def _with_fact_passages(
         ranked: list[tuple[int, float]], fact: str, view: IndexView, docs: list[str]
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], list[int]]:
         """Put the passage stating the date or validity of each document in `docs` right
-        after that document's best passage (see `doc_facts`)."""
+        after that document's best passage (see `doc_facts`); also say which they are."""
         out = list(ranked)
+        stating: list[int] = []
         for doc_id in docs:
             chunks = [view.chunks[p] for p in view.positions_of(doc_id)]
             passage = fact_passage(chunks, fact)
@@ -385,7 +386,8 @@ class Retriever:
             out = [item for item in out if item[0] != pos]
             at = next((i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id), 0)
             out.insert(at + 1 if out else 0, (pos, out[at][1] if out else 0.0))
-        return out
+            stating.append(pos)
+        return out, stating
 
     def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:
         """The question's content words with their weights (see `coverage`)."""
