@@ -35,6 +35,7 @@ from ingest.tokens import (
     held,
     holds_place,
     is_number,
+    issued_by,
     normalize,
     places,
     query_tokens,
@@ -453,12 +454,18 @@ class Retriever:
             out.append((pos, score + bonus))
         return sorted(out, key=lambda item: -item[1])
 
-    def _names_places(self, chunk: Chunk, named: list[str]) -> bool:
+    def _names_places(self, question: str, chunk: Chunk, named: list[str]) -> bool:
         """Whether a passage speaks of the places a question names: a city or district
         ("广州市", "高新区") in the passage itself, a province ("四川") anywhere in its
-        document — a provincial notice says "全省" where the question says "四川"."""
+        document — a provincial notice says "全省" where the question says "四川". A
+        national document (its title names no place: 残疾人就业条例, 教育部…通知) applies
+        everywhere — unless the question asks about a document of that place
+        ("广东省职业教育条例")."""
+        national = not places(chunk.doc.title)
         text = compact(chunk.search_text)
         for place in named:
+            if national and not issued_by(question, place):
+                continue
             if holds_place(place, text):
                 continue
             if place not in PROVINCES or place not in self.view().doc_text(chunk.doc.doc_id):
@@ -480,7 +487,7 @@ class Retriever:
             return 0.0
         named = places(question)
         if named:
-            chunks = [c for c in chunks if self._names_places(c, named)]
+            chunks = [c for c in chunks if self._names_places(question, c, named)]
         texts = [judged_text(c) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
         if numbers and not any(all(n in t for n in numbers) for t in texts):

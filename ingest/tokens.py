@@ -337,6 +337,16 @@ def places(text: str) -> list[str]:
     return out
 
 
+_DOCUMENT_WORDS = "条例|办法|规定|通知|意见|政策|细则|措施|文件|规划|方案"
+
+
+def issued_by(question: str, place: str) -> bool:
+    """Whether the question names `place` as the issuer of a document ("广东省职业教育条例",
+    "内江市的创业补贴政策") rather than as where the asker is ("四川的企业招用残疾人…")."""
+    pattern = rf"{re.escape(place)}[^，。？！、,.?!\s]{{0,12}}?(?:{_DOCUMENT_WORDS})"
+    return re.search(pattern, normalize(question)) is not None
+
+
 def holds_place(place: str, text: str) -> bool:
     """`text` names `place`, with or without its suffix ("成都" names 成都市)."""
     return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)

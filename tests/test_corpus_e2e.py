@@ -185,6 +185,11 @@ def test_a_passage_about_another_city_does_not_answer(corpus_index):
     asked = "内江驻{}的农民工服务工作站站长是谁？电话多少？"
     assert answer_question(asked.format("东莞市"), index.retriever).found
     assert not answer_question(asked.format("广州市"), index.retriever).found
+    # a national law applies in every province, unless a province's own regulation is asked
+    assert answer_question("四川的企业招用残疾人能享受什么税收优惠？", index.retriever).found
+    assert not answer_question(
+        "广东省职业教育条例对企业提取职工教育经费的比例是怎么规定的？", index.retriever
+    ).found
 
 
 def test_a_field_the_list_does_not_have_is_not_answered_from_its_neighbours(corpus_index):

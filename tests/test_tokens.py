@@ -71,3 +71,11 @@ def test_places_a_question_names():
     assert places("内江高新区劳动人事争议仲裁院的地址") == ["高新区"]
     assert places("全市的园区有多少家企业？") == []  # kinds of places, not places
     assert holds_place("成都市", "成都青羊经开区") and not holds_place("广州市", "东莞市")
+
+
+def test_a_place_named_as_a_documents_issuer_or_as_where_the_asker_is():
+    from ingest.tokens import issued_by
+
+    assert issued_by("广东省职业教育条例对职工教育经费怎么规定？", "广东省")
+    assert issued_by("内江市的创业补贴政策有哪些？", "内江市")
+    assert not issued_by("四川的企业招用残疾人能享受什么优惠？", "四川")
