@@ -44,6 +44,7 @@ from ingest.tokens import (
 from ingest.types import Chunk, Hit
 
 from .doc_facts import DOC_NO, TITLE, fact_passage, wanted_facts, without_fact_words
+from .duplicates import fold_duplicates
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -63,9 +64,6 @@ KEYWORD_WEIGHT = 1.0
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
-DUPLICATE_SHARE = 0.9
-DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
-_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 
 
@@ -181,41 +179,6 @@ def exact_targets(question: str) -> list[str]:
 
 def _contains_code(text: str, code: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(code)}(?![\d])", text) is not None
-
-
-def _shingles(text: str) -> set[str]:
-    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}
-
-
-def same_passage(a: str, b: str) -> bool:
-    """Whether two normalised passages say the same thing: one document saved twice (the
-    charter as PDF and as Word, a notice and its reprint), cut at slightly different places.
-    Nine in ten of the shorter one's character trigrams must be in the other, and their
-    numbers must be the same — so two rows of one table ("档次1…200", "档次2…300") never are.
-    """
-    if _NUMBERS.findall(a) != _NUMBERS.findall(b) and not (a in b or b in a):
-        return False
-    sa, sb = _shingles(a), _shingles(b)
-    return len(sa & sb) >= DUPLICATE_SHARE * min(len(sa), len(sb))
-
-
-def fold_duplicates(
-    ranked: list[tuple[int, float]], texts: list[str], k: int
-) -> list[tuple[int, float]]:
-    """Move a passage that repeats one ranked above it after the first `k` distinct ones.
-
-    Two copies of one passage would take two of the five places a reader (or the answer)
-    looks at, and push out a passage that says something else. The copy is kept, below,
-    so nothing is lost to a reader who scrolls.
-    """
-    kept: list[tuple[int, float]] = []
-    moved: list[tuple[int, float]] = []
-    for item in ranked[: k + DUPLICATE_WINDOW]:
-        if len(kept) < k and any(same_passage(texts[item[0]], texts[p]) for p, _ in kept):
-            moved.append(item)
-        else:
-            kept.append(item)
-    return kept[:k] + moved + kept[k:] + ranked[k + DUPLICATE_WINDOW :]
 
 
 class Retriever:

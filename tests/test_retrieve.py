@@ -101,7 +101,7 @@ def test_a_document_named_by_its_doc_number_is_answered(real_index):
 
 
 def test_a_passage_saved_twice_takes_one_place_in_the_top():
-    from assistant.retrieve import fold_duplicates, same_passage
+    from assistant.duplicates import fold_duplicates, same_passage
 
     pdf = "第四十条揭榜单位应当与秘书处签订项目任务书，按照任务书组织实施。"
     docx = "第四十条揭榜单位应当与秘书处签订项目任务书，按照任务书组织实施。项目实施期间确需调整。"
