@@ -82,6 +82,8 @@ def fact_passage(chunks: list[Chunk], fact: str) -> Chunk | None:
 def states_in(sentence: str, chunk: Chunk, fact: str) -> bool:
     """Whether one sentence of `chunk` states `fact` for its own document: its date, its
     validity, its title line, its 文号."""
+    if chunk.kind == "record":
+        return False  # a row's dates are the row's ("发布日期：…"), not its list's
     text = compact(sentence)
     doc = chunk.doc
     if fact == VALIDITY:

@@ -54,6 +54,8 @@ def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_
     assert fact_passage(CHUNKS, VALIDITY) is CHUNKS[3]
     assert fact_passage(CHUNKS, TITLE) is CHUNKS[0] and fact_passage(CHUNKS, DOC_NO) is CHUNKS[0]
     assert not states_fact(_chunk("关于实施", 8), TITLE)  # a fragment of the title is not it
+    row = Chunk("d-v-00007", DOC, "需求标题：检测；发布日期：2023年6月20日", "…", kind="record")
+    assert not states_fact(row, ISSUE_DATE)  # a row's date is the row's
     assert not states_fact(CHUNKS[2], ISSUE_DATE) and not states_fact(CHUNKS[2], VALIDITY)
     undated = DocMeta(doc_id="u", source="u.md", title="无日期")
     assert (
