@@ -119,11 +119,19 @@ def find_doc_number(text: str) -> str:
     return ""
 
 
+# Words a sentence puts before a 文号 that the 文号 regex would take for its issuer:
+# "按成经信发〔2025〕9号" is 成经信发〔2025〕9号.
+_LEAD_IN = re.compile(
+    r"^.*?(?:按照|根据|依据|依照|对照|参照|落实|执行|请问|关于|查询|按|据|依|看|查)"
+)
+
+
 def normalize_doc_number(raw: str) -> str:
     m = DOC_NUMBER.search(raw)
     if not m:
         return raw.strip()
-    return f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+    issuer = _LEAD_IN.sub("", m.group(1)) or m.group(1)
+    return f"{issuer}〔{m.group(2)}〕{m.group(3)}号"
 
 
 def _iso(y: str, m: str, d: str) -> str:

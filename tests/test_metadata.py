@@ -52,3 +52,14 @@ def test_stale_documents_are_the_expired_the_repealed_and_the_superseded():
     assert not md.is_stale(doc(status="现行有效（2022年5月1日起施行）"), today)
     assert not md.is_stale(doc(valid_until="2027-12-31", status="有效"), today)
     assert not md.is_stale(doc(), today)
+
+
+def test_a_doc_number_in_a_question_loses_the_words_before_it():
+    from ingest.metadata import DOC_NUMBER, normalize_doc_number
+
+    def numbers(q):
+        return [normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(q)]
+
+    assert numbers("按成经信发〔2025〕9号，共建产业学院怎么补助？") == ["成经信发〔2025〕9号"]
+    assert numbers("根据青人社发〔2023〕21号，技师补多少？") == ["青人社发〔2023〕21号"]
+    assert numbers("教职成厅函〔2024〕20号是哪天印发的") == ["教职成厅函〔2024〕20号"]
