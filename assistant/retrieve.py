@@ -347,10 +347,17 @@ class Retriever:
             if passage is None:
                 continue
             pos = view.position[passage.chunk_id]
-            out = [item for item in out if item[0] != pos]
-            at = next((i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id), 0)
-            out.insert(at + 1 if out else 0, (pos, out[at][1] if out else 0.0))
             stating.append(pos)
+            first = next(
+                (i for i, (p, _) in enumerate(out) if view.chunks[p].doc.doc_id == doc_id), None
+            )
+            if first is None:
+                continue
+            if out[first][0] == pos or (first + 1 < len(out) and out[first + 1][0] == pos):
+                continue  # already where it belongs
+            score = out[first][1]
+            out = [item for item in out if item[0] != pos]
+            out.insert(first + 1, (pos, score))
         return out, stating
 
     def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:
