@@ -43,6 +43,9 @@ def test_which_fact_a_question_asks_for():
     assert wanted_facts("青人社发〔2023〕21号的有效期到什么时候？") == (VALIDITY,)
     assert wanted_facts("这个措施是哪天印发的？从哪天起施行？") == (ISSUE_DATE, VALIDITY)
     assert wanted_facts("青财发〔2025〕6号是什么文件？") == (TITLE,)
+    assert wanted_facts("青人社发〔2025〕12号的标题是什么？") == (TITLE,)
+    # a document the named one cites is not the named one's title
+    assert wanted_facts("青人社发〔2025〕12号里，学徒补贴的依据是哪个文件？") == ()
     assert wanted_facts("联合体章程是用什么文号印发的？") == (DOC_NO,)
     # a date that is not the document's own: a deadline, an event
     assert wanted_facts("申报截止时间是什么时候？") == ()
