@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.clean import cjk_share
+from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
 from ingest.tokens import asked_attributes, compact, concepts, held, is_number
 from ingest.types import Answer, Citation, Hit, citation_for
@@ -75,7 +75,7 @@ def judge(
         question = without_fact_words(question)
     coverage = retriever.coverage(question, top)
     dense = max((h.dense_score for h in hits[:3]), default=0.0)
-    if cjk_share(question) < 0.3:
+    if is_foreign(question):
         found = dense >= MIN_DENSE_FOR_CROSS_LINGUAL or coverage >= threshold
         return Judgment(found, coverage, dense, tuple(hits))
     # A paraphrase ("学生到我们厂里顶岗…") shares few words with its answer: when the meaning
@@ -232,7 +232,7 @@ def answer_question(
         standalone = _standalone(question, history, chat)
     k = LIST_PASSAGES if asks_list(standalone) else ANSWER_PASSAGES
     hits = retriever.search(standalone, k=k, filters=filters)
-    if chat is None and cjk_share(standalone) < 0.3:
+    if chat is None and is_foreign(standalone):
         # Extractive answers quote Chinese sentences picked by the question's words; a
         # question in another language shares none, so say so and point at the nearest
         # documents (dense retrieval is multilingual) instead of quoting at random.

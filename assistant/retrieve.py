@@ -20,7 +20,7 @@ from datetime import date
 
 import numpy as np
 
-from ingest.clean import cjk_share
+from ingest.clean import is_foreign
 from ingest.embed import Embedder
 from ingest.glossary import chinese_terms
 from ingest.lexical import KeywordIndex
@@ -267,7 +267,7 @@ class Retriever:
         # A question in another language shares only stray English words with Chinese
         # documents (a vocabulary appendix…): in the hybrid, the multilingual dense
         # retriever speaks for it…
-        foreign = mode == "hybrid" and cjk_share(question) < 0.3
+        foreign = mode == "hybrid" and is_foreign(question)
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
         if foreign and (terms := chinese_terms(question)):
@@ -453,8 +453,8 @@ class Retriever:
         not make an answer.
         """
         items = self.weighted_concepts(question)
-        if not items:
-            return 0.0
+        if all(is_number(w) for w, _, _ in items):
+            return 0.0  # "2026年？": a number alone asks about nothing
         named = places(question)
         if named:
             chunks = [c for c in chunks if self._names_places(question, c, named)]

@@ -325,3 +325,12 @@ def text_quality(text: str) -> tuple[float, str]:
 def cjk_share(text: str) -> float:
     visible = [c for c in text if not c.isspace()]
     return len(_CJK_RE.findall(text)) / len(visible) if visible else 0.0
+
+
+def is_foreign(question: str) -> bool:
+    """Whether a question is written in another language than Chinese: its letters are
+    mostly Latin ones. Digits and punctuation say nothing ("2026年？" is Chinese), and a
+    question of neither is not foreign either."""
+    cjk = len(_CJK_RE.findall(question))
+    latin = sum(1 for c in question if c.isascii() and c.isalpha())
+    return latin >= 3 and cjk / (cjk + latin) < 0.3

@@ -89,3 +89,11 @@ def test_text_quality_flags_mojibake_but_not_chinese_or_english():
     assert text_quality("The English curriculum standard for vocational colleges.")[1] == ""
     assert text_quality("\ue001\ue002\ue003\ue004 \ue005\ue006\ue007")[1] == "garbled"
     assert text_quality("ÃÂ¼ÃÂ¿Ã¦Â¸Â©Ã©ÂÂ¡Ã¨Â±Â")[1] == "garbled"
+
+
+def test_a_question_is_foreign_by_its_letters_not_its_digits():
+    from ingest.clean import is_foreign
+
+    assert is_foreign("What subsidies are there for apprenticeships?")
+    assert not is_foreign("2026年？") and not is_foreign("？？？")
+    assert not is_foreign("AI赋能职业教育有什么政策？")

@@ -173,6 +173,12 @@ def test_an_english_question_reaches_keyword_search_through_its_domain_terms(cor
     assert any("教育费附加率为3%" in h.chunk.text for h in hits)
 
 
+def test_a_number_alone_asks_about_nothing(corpus_index):
+    index, _ = corpus_index
+    ans = answer_question("2026年？", index.retriever)
+    assert not ans.found and ans.answer != NOT_CHINESE  # refused, and not taken for English
+
+
 def test_a_grade_no_document_names_is_not_answered_with_a_neighbouring_grade(corpus_index):
     index, _ = corpus_index
     q = "航空航天企业职工取得特级技师证书，青羊区的培训补贴是多少？"
