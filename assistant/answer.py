@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ingest.clean import is_foreign
@@ -226,10 +226,24 @@ def answer_question(
         return Answer(
             question, "请输入问题。", False, "extractive", notice="空问题 (empty question)"
         )
-    standalone = question
+    if not history:
+        return _answer(question, question, retriever, chat, history, filters, on_token)
+    standalone = _standalone(question, history, chat)
+    ans = _answer(question, standalone, retriever, chat, history, filters, on_token)
+    # A follow-up ("那学徒制呢？") is searched as the question it stands for: say which.
+    return replace(ans, searched_as=standalone) if standalone != question else ans
+
+
+def _answer(
+    question: str,
+    standalone: str,
+    retriever: Retriever,
+    chat,
+    history: list[dict] | None,
+    filters: Filters,
+    on_token: Callable[[str], None] | None,
+) -> Answer:
     notice = ""
-    if history:
-        standalone = _standalone(question, history, chat)
     k = LIST_PASSAGES if asks_list(standalone) else ANSWER_PASSAGES
     hits = retriever.search(standalone, k=k, filters=filters)
     if chat is None and is_foreign(standalone):

@@ -140,6 +140,8 @@ def _short(text: str, n: int = 120) -> str:
 
 
 def print_answer(ans) -> None:
+    if ans.searched_as:
+        print(f"（按“{ans.searched_as}”检索）")
     print(ans.answer)
     if ans.citations:
         print("\n来源：")

@@ -140,6 +140,7 @@ class Answer:
     dropped: tuple[Dropped, ...] = ()
     notice: str = ""
     suggestions: tuple[dict, ...] = field(default=())
+    searched_as: str = ""  # the stand-alone question a follow-up was searched as
 
     def to_json(self) -> dict:
         return {
@@ -151,6 +152,7 @@ class Answer:
             "dropped": [d.to_json() for d in self.dropped],
             "notice": self.notice,
             "suggestions": list(self.suggestions),
+            "searched_as": self.searched_as,
         }
 
 

@@ -167,6 +167,7 @@ def test_answer_is_cited_verified_and_renumbered(kind, tiny, openai_server):
         "dropped",
         "notice",
         "suggestions",
+        "searched_as",
     }
     if kind == "http-stream":
         assert len(tokens) > 5 and "".join(tokens).startswith("企业实习补贴按每人")
@@ -331,6 +332,8 @@ def test_a_dead_endpoint_is_waited_for_once_per_question(tiny, openai_server):
     ans, _ = ask("那学徒制呢？", tiny, http_chat(openai_server, timeout=1.0), history=history)
     assert time.monotonic() - started < 3.5 and len(openai_server.requests) == 1
     assert ans.mode == "extractive" and ans.question == "那学徒制呢？" and "超时" in ans.notice
+    # the follow-up was searched as itself with the previous question in front (no model)
+    assert ans.searched_as.endswith("那学徒制呢？") and SUBSIDY_Q in ans.searched_as
 
 
 def test_bad_key_falls_back_without_retrying(tiny):
