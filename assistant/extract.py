@@ -195,6 +195,21 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     )
 
 
+_BARE_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def _with_signer(p: Picked) -> Picked:
+    """A date standing alone is the signature: the line above it says who signed
+    ("成都市青羊区人力资源和社会保障局 2023年6月20日")."""
+    if not _BARE_DATE.fullmatch(p.text.strip()):
+        return p
+    above = p.chunk.text[: p.chunk.text.find(p.text, p.position)].rstrip("\n").rsplit("\n", 1)[-1]
+    above = above.strip()
+    if not above or len(above) > 30 or above[-1] in "。；;：:，,！？!?":
+        return p
+    return Picked(f"{above} {p.text}", p.chunk, p.hit_rank, p.position, p.score)
+
+
 def asks_list(question: str) -> bool:
     """Whether the question asks for a list ("有哪些…课程", "列出…")."""
     return _ASKS_LIST.search(question) is not None
@@ -272,5 +287,7 @@ def pick_sentences(
     # The stated fact first, then the rest in the retriever's and the source's order.
     def is_fact(c: Picked) -> bool:
         return states is not None and states(c.text, c.chunk)
+
+    chosen = [_with_signer(c) if is_fact(c) else c for c in chosen]
 
     return sorted(chosen, key=lambda c: (not is_fact(c), c.hit_rank, c.position))
