@@ -27,6 +27,7 @@ ROW_EXCERPT = 90
 LIST_ROW_SHARE = 0.8  # a row listed must hold about as much of the question as the best one
 _ASKS_LIST = re.compile(r"哪些|都有什么|有什么.{0,4}(?:课|项目|需求|成果|培训|教材|专利)|列出|列举")
 LIST_CHARS = 320
+WIDER_EXTRA = 40  # how much longer a line may be to replace one it contains
 FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
 _LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
@@ -274,6 +275,13 @@ def pick_sentences(
             continue
         if len(chosen) >= max_sentences:
             break
+        # A line that says what a chosen one says and more ("成都市青羊区教育局 张勇" after
+        # "成都市青羊区教育局") takes its place; one that says less is left out.
+        wider = next((i for i, p in enumerate(chosen) if p.text in c.text != p.text), None)
+        if wider is not None and len(c.text) - len(chosen[wider].text) <= WIDER_EXTRA:
+            used += len(c.text) - len(chosen[wider].text)
+            chosen[wider] = c
+            continue
         if any(_similar(c.text, p.text) or c.text in p.text for p in chosen):
             continue
         c = _with_list(c, by_chunk[c.chunk.chunk_id])

@@ -114,3 +114,11 @@ def test_a_list_question_is_answered_by_the_matching_rows_each_by_its_first_fiel
         _holds_words("成都航空职业技术大学", "复合材料", "课程"),
     )
     assert [p.chunk.chunk_id for p in picked] == ["r0", "r1"]  # the other school's row is not
+
+
+def test_a_line_that_says_more_replaces_the_one_it_contains():
+    text = "成都市青羊区教育局\n区域推进产教融合的实践创新\n成都市青羊区教育局 张勇\n2025年12月16日"
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences("这次汇报是青羊区教育局谁做的？", [hit], _holds_words("青羊区教育局"))
+    texts = [p.text for p in picked]
+    assert "成都市青羊区教育局 张勇" in texts and "成都市青羊区教育局" not in texts
