@@ -16,8 +16,7 @@ import re
 from ingest.tokens import compact
 from ingest.types import Chunk
 
-# Facts that identify a document: asked of a document the question must describe by its
-# title (or 文号), never of whichever document happened to rank first.
+# The facts a question may ask of a document as a whole.
 ISSUE_DATE = "issue_date"
 VALIDITY = "validity"
 TITLE = "title"
@@ -43,8 +42,8 @@ _STATES_VALIDITY = re.compile(
 
 
 def wanted_facts(question: str) -> tuple[str, ...]:
-    """The document-level facts the question asks for: none, one, or both ("…是哪天印发的？
-    从哪天起施行？")."""
+    """The document-level facts the question asks for: none, one, or several ("…是哪天印发
+    的？从哪天起施行？")."""
     q = compact(question)
     facts = []
     if _ASKS_WHEN.search(q) and _DOC_EVENT.search(q):
@@ -74,7 +73,8 @@ def states_fact(chunk: Chunk, fact: str) -> bool:
 def fact_passage(chunks: list[Chunk], fact: str) -> Chunk | None:
     """The passage of one document (its chunks in order) that states `fact`: for the issue
     date the last one holding the date (the signature comes after any mention of it in
-    the body); for validity the last one that speaks of 施行/有效期 (the closing article)."""
+    the body); for validity the last one that speaks of 施行/有效期 (the closing article);
+    for the title and the 文号 the first (the header)."""
     found = [c for c in chunks if states_fact(c, fact)]
     if not found:
         return None
