@@ -37,7 +37,10 @@ MIN_DENSE_FOR_CROSS_LINGUAL = 0.86
 ANSWER_PASSAGES = 6
 # Category labels a passage must name to speak of that category: "E类", "A级", and the
 # grades of certificates, hospitals and honours ("特级", "三级", "国家级").
-_CLASS_LABEL = re.compile(r"[a-z][类级型档]|[特一二三四五六七八九十初中高]级|国家级|省级|市级|区级")
+_CLASS_LABEL = re.compile(
+    r"[a-z][类级型档]|(?:i{1,3}|iv|v|vi{1,3}|ix|x|\d)级|[特一二三四五六七八九十初中高]级"
+    r"|国家级|省级|市级|区级"
+)
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
 NOT_CHINESE = (
     "请用中文提问：资料为中文，离线模式无法用其他语言作答。"
@@ -96,6 +99,13 @@ def judge(
     return Judgment(found, coverage, dense, tuple(hits))
 
 
+def _holds_label(label: str, text: str) -> bool:
+    """`text` names the category whole: "i级" (Ⅰ级) is not held by "ii级" (Ⅱ级)."""
+    # only a Roman numeral or a digit may not run into it: "rt ⅱ级" is "rtii级" once
+    # normalised, and names Ⅱ级
+    return re.search(rf"(?<![ivx0-9]){re.escape(label)}", text) is not None
+
+
 def _holds_doc_numbers(question: str, chunks) -> bool:
     """A 文号 the question names ("教职成厅函〔2025〕10号") identifies one document: when no
     passage holds it, that document is not in the knowledge base, however close the others."""
@@ -126,7 +136,7 @@ def _holds_slots(question: str, chunks) -> bool:
     texts = [compact(c.search_text) for c in chunks]
     if asked and not any(has(a, t) for a in asked for t in texts):
         return False
-    if labels and not any(all(label in t for label in labels) for t in texts):
+    if labels and not any(all(_holds_label(label, t) for label in labels) for t in texts):
         return False
     if not numbers:
         return True

@@ -159,9 +159,10 @@ def held(word: str, text: str) -> bool:
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
-# labels ("E类人才", "A级").
+# labels ("E类人才", "A级", "Ⅲ级" — "iii级" once normalised —, "3级").
 _PROTECTED = re.compile(
     r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])"
+    r"|(?<![a-z])(?:i{1,3}|iv|v|vi{1,3}|ix|x)级|(?<![\d.])\d级"
 )
 # Where a question asks: the word before it (or right after "多少名") is what it asks for.
 _ASKING = re.compile(

@@ -79,3 +79,14 @@ def test_a_place_named_as_a_documents_issuer_or_as_where_the_asker_is():
     assert issued_by("广东省职业教育条例对职工教育经费怎么规定？", "广东省")
     assert issued_by("内江市的创业补贴政策有哪些？", "内江市")
     assert not issued_by("四川的企业招用残疾人能享受什么优惠？", "四川")
+
+
+def test_grades_written_in_roman_numerals_or_digits_are_one_concept():
+    from assistant.answer import _holds_label
+
+    got = [w for w, _ in concepts("射线检测Ⅲ级人员资格培训多少钱？")]
+    assert "iii级" in got
+    assert "3级" in [w for w, _ in concepts("无损检测3级证书")]
+    # a label is held whole: Ⅰ级 is not Ⅱ级
+    assert _holds_label("i级", "资格证书（i级）") and not _holds_label("i级", "资格证书（rtii级）")
+    assert _holds_label("ii级", "资格证书（rtii级）") and not _holds_label("iii级", "（rtii级）")
