@@ -4,11 +4,10 @@ reprint. Pure functions over normalised texts; the retriever applies them to its
 
 from __future__ import annotations
 
-import re
+from ingest.tokens import numbers_in
 
 DUPLICATE_SHARE = 0.9
 DUPLICATE_WINDOW = 10  # how far below the k-th place a distinct passage is looked for
-_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _shingles(text: str) -> set[str]:
@@ -21,7 +20,7 @@ def same_passage(a: str, b: str) -> bool:
     Nine in ten of the shorter one's character trigrams must be in the other, and their
     numbers must be the same — so two rows of one table ("档次1…200", "档次2…300") never are.
     """
-    if _NUMBERS.findall(a) != _NUMBERS.findall(b) and not (a in b or b in a):
+    if numbers_in(a) != numbers_in(b) and not (a in b or b in a):
         return False
     sa, sb = _shingles(a), _shingles(b)
     return len(sa & sb) >= DUPLICATE_SHARE * min(len(sa), len(sb))

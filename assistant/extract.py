@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.clean import heading_level
-from ingest.tokens import normalize, without_year_ranges
+from ingest.metadata import CN_DATE
+from ingest.tokens import normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
 
 MAX_SENTENCES = 4
@@ -50,7 +51,6 @@ class Picked:
 
 _CELL_MAX = 24
 TABLE_MIN_CELLS = 6
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NUMERIC_CELL = re.compile(r"[\d.,，%％]+(?:元|万元|人|个|天|月|年)?(?:/[\u4e00-\u9fff]{1,2})?")
 
 
@@ -175,8 +175,8 @@ def _adds_something(sentence: str, question: str) -> bool:
     if len(own) >= 4:
         return True
     # "良好的，按80%给予奖补；": a number the question does not have is an answer
-    asked = set(_DIGITS.findall(normalize(question)))
-    return any(n not in asked for n in _DIGITS.findall(normalize(sentence)))
+    asked = set(numbers_in(normalize(question)))
+    return any(n not in asked for n in numbers_in(normalize(sentence)))
 
 
 def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
@@ -196,13 +196,10 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     )
 
 
-_BARE_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-
-
 def _with_signer(p: Picked) -> Picked:
     """A date standing alone is the signature: the line above it says who signed
     ("成都市青羊区人力资源和社会保障局 2023年6月20日")."""
-    if not _BARE_DATE.fullmatch(p.text.strip()):
+    if not CN_DATE.fullmatch(p.text.strip()):
         return p
     above = p.chunk.text[: p.chunk.text.find(p.text, p.position)].rstrip("\n").rsplit("\n", 1)[-1]
     above = above.strip()

@@ -353,5 +353,10 @@ def holds_place(place: str, text: str) -> bool:
     return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)
 
 
+def numbers_in(text: str) -> list[str]:
+    """The numbers written in digits in `text`, in order ("80%", "2025年" → 80, 2025)."""
+    return _NUMBER.findall(text)
+
+
 def is_number(term: str) -> bool:
     return bool(_NUMBER.fullmatch(term))
