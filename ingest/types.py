@@ -40,6 +40,9 @@ class Section:
     row: int | None = None
     kind: str = "text"
     heading: str = ""
+    # For kind="record": the row's cells as (column name, cell text) pairs, in column order,
+    # with merged headers resolved to the real column names. Empty for prose.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
