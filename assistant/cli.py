@@ -66,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, action="append", help="问题集 jsonl，可重复")
     p.add_argument("--llm", action="store_true", help="同时评测大模型回答（需要配置端点）")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--calibrate", action="store_true", help="打印拒答阈值的校准表")
+    p.add_argument(
+        "--fit", action="store_true", help="在调优问题集上拟合回答/拒答判定模型（交叉验证）"
+    )
+    p.add_argument("--ablation", action="store_true", help="逐个去掉判定特征，打印影响")
     _add_index(p)
 
     p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")

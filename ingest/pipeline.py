@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -197,7 +196,7 @@ def file_hash(path: Path) -> str:
 Progress = Callable[[str, int, int], None]
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
@@ -209,7 +208,7 @@ class Ingestor:
     embedder: Embedder
     cache: VectorCache
     max_bytes: int = 100 * 1024 * 1024
-    progress: Progress = _no_progress
+    progress: Progress = no_progress
 
     def ingest(
         self, paths: list[Path], base: Path | None = None, embed: bool = True
@@ -268,8 +267,7 @@ class Ingestor:
 
     def _registry(self) -> dict[str, str]:
         """Absolute path of every registered document, by id."""
-        got = self.store.docs.get(include=["metadatas"])
-        return {i: m.get("abs_path", "") for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: m.get("abs_path", "") for i, m in self.store.registry().items()}
 
     def _write(
         self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
@@ -310,8 +308,7 @@ class Ingestor:
 
         Counting is cheap and scanning is not, so the scan runs only when the counts differ.
         """
-        got = self.store.docs.get(include=["metadatas"])
-        expected = sum(int(m.get("n_chunks", 0)) for m in got["metadatas"])
+        expected = sum(int(m.get("n_chunks", 0)) for m in self.store.registry().values())
         if self.store.count() == expected:
             return
         live = self.store.live_docs()
@@ -340,34 +337,3 @@ class Ingestor:
         if report is not None:
             report.embedded += done
         return done
-
-
-def tqdm_progress(enabled: bool = True, always: bool = False) -> Progress:
-    """A progress callback drawing bars on stderr (one per stage), silent when disabled.
-
-    Bars are drawn only on a terminal, unless `always` (logs of long batch runs want them).
-    """
-    if not enabled:
-        return _no_progress
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-    labels = {"index": "索引文件 indexing", "embed": "计算向量 embedding"}
-
-    def show(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(
-                total=total,
-                desc=labels.get(stage, stage),
-                file=sys.stderr,
-                unit="",
-                disable=not (always or sys.stderr.isatty()),
-            )
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return show

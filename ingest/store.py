@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .embed import DIM
 from .types import Chunk, DocMeta
-
-DIM = 384
 
 
 def _placeholder(chunk_id: str) -> list[float]:
@@ -299,3 +298,15 @@ class ChromaStore:
         return json.dumps(
             {"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()}
         )
+
+    def registry(self) -> dict[str, dict]:
+        """Every registered document's stored metadata, by id (paths, chunk counts…)."""
+        got = self.docs.get(include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"]))
+
+    def doc_count(self) -> int:
+        return self.docs.count()
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """The ids of every stored chunk of `doc_id`, whatever its version."""
+        return self.chunks.get(where={"doc_id": doc_id})["ids"]

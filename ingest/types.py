@@ -144,12 +144,20 @@ class Answer:
     notice: str = ""
     suggestions: tuple[dict, ...] = field(default=())
     searched_as: str = ""  # the stand-alone question a follow-up was searched as
+    # answered (found), not_direct (something close, not the thing asked: the nearest
+    # passages are shown) or refused (nothing relevant); "" = taken from `found`
+    status: str = ""
+
+    @property
+    def outcome(self) -> str:
+        return self.status or ("answered" if self.found else "refused")
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
+            "status": self.outcome,
             "mode": self.mode,
             "citations": [c.to_json() for c in self.citations],
             "dropped": [d.to_json() for d in self.dropped],

@@ -168,6 +168,7 @@ def test_answer_is_cited_verified_and_renumbered(kind, tiny, openai_server):
         "notice",
         "suggestions",
         "searched_as",
+        "status",
     }
     if kind == "http-stream":
         assert len(tokens) > 5 and "".join(tokens).startswith("企业实习补贴按每人")

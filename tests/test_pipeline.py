@@ -101,12 +101,12 @@ def test_deleted_file_and_remove_command_drop_chunks_for_good(ingestor_factory, 
     assert report.removed == ["gbk.csv"]
     assert "gbk.csv" not in _sources(ing.store)
     assert not [c for c, _ in ing.store.live_chunks() if c.doc.source == "gbk.csv"]
-    assert ing.store.chunks.get(where={"doc_id": doc_id_for("gbk.csv")})["ids"] == []
+    assert ing.store.chunk_ids(doc_id_for("gbk.csv")) == []
 
     removed = ing.remove([docs_dir / "notes.md"], base=docs_dir)
     assert removed == ["notes.md"]
     assert "notes.md" not in _sources(ing.store)
-    assert ing.store.chunks.get(where={"doc_id": doc_id_for("notes.md")})["ids"] == []
+    assert ing.store.chunk_ids(doc_id_for("notes.md")) == []
 
 
 def test_a_bad_new_version_never_loses_the_indexed_one(ingestor_factory, docs_dir):
