@@ -103,6 +103,8 @@ def extractive_answer(
             n = numbers[p.chunk.chunk_id] = len(numbers) + 1
             citations.append(citation_for(n, p.chunk))
         parts.append(f"{p.text}[{n}]")
+    if spec.intent == "list" and len(parts) > 1:
+        parts = [f"{i}. {text}" for i, text in enumerate(parts, 1)]  # a list reads as one
     if spec.is_foreign:
         from .english import english_lead
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -359,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
 
         kind = "索引错误" if isinstance(e, StoreError) else "错误"
         print(f"{kind}：{e}", file=sys.stderr)
-        if "--debug" in sys.argv or __import__("os").environ.get("CHANJIAO_DEBUG"):
+        if os.environ.get("CHANJIAO_DEBUG"):  # developers: the traceback as well
             raise
         return 2
 
