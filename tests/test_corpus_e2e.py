@@ -29,7 +29,11 @@ pytestmark = pytest.mark.slow
 def corpus_index(tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus-index")
     settings = Settings(
-        index_dir=base / "index", vector_cache=base / "vectors.npz", collection="corpus"
+        index_dir=base / "index",
+        vector_cache=base / "vectors.npz",
+        collection="corpus",
+        ocr_cache=base / "ocr.json",
+        convert_dir=base / "converted",
     )
     index = open_index(settings, show_progress=False)
     report = ensure_corpus(index, quiet=True)
@@ -39,13 +43,20 @@ def corpus_index(tmp_path_factory):
 
 def test_every_corpus_file_is_indexed_or_reported_with_its_remedy(corpus_index):
     _, report = corpus_index
+    from ingest.loaders.legacy import find_soffice
+
     failed = dict(report.failed)
-    assert any(s.endswith("课程标准 （2021年).pdf") and "OCR" in r for s, r in failed.items())
-    assert any(s.endswith(".doc") and ".docx" in r for s, r in failed.items())
-    # nothing else fails: every other file of every kind has text and was indexed
-    assert len(failed) == 2, failed
+    # The scanned standard is read by OCR (from the shipped results: no OCR on a first run)
+    # and the Word 97 .doc is converted by LibreOffice where it is installed (.ci/run
+    # installs it); without it, the .doc is reported with the package to install.
+    if find_soffice():
+        assert failed == {}
+    else:
+        assert list(failed) == ["corpus/policies/内江市返乡下乡创业政策汇编（12.11）.doc"]
+        assert "libreoffice" in next(iter(failed.values()))
     indexed = {Path(s).suffix for s, _ in report.indexed}
     assert {".pdf", ".docx", ".xlsx", ".csv", ".md", ".txt", ".html"} <= indexed
+    assert any(s.endswith("课程标准 （2021年).pdf") for s, _ in report.indexed)
 
 
 def test_shipped_vectors_cover_the_corpus(corpus_index):
