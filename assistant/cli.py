@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")
     p.add_argument("--synthetic", type=int, default=20000, help="合成索引的段落数")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-ocr", action="store_true", help="跳过OCR测量（约数分钟）")
 
     p = sub.add_parser("export-vectors", help="导出当前索引中语料的向量缓存（维护内置语料用）")
     p.add_argument("output", type=Path)

@@ -133,10 +133,12 @@ def load_pdf(path: Path, ocr: str = "never", tables: bool = True) -> Loaded:
 
 def _with_tables(path: Path, sections: list[Section]) -> list[Section]:
     """Replace the text of pages holding ruled tables by their records and outside text."""
+    from ..render import pages_with_rules
     from .pdftables import extract_tables
 
     try:
-        found = extract_tables(path, [s.page for s in sections if s.page])
+        ruled = pages_with_rules(path, sorted({s.page for s in sections if s.page}))
+        found = extract_tables(path, ruled) if ruled else {}
     except Exception:  # table detection is a refinement: the text layer stays usable
         return sections
     if not found:

@@ -182,11 +182,15 @@ def extract_tables(path: Path, numbers: list[int] | None = None) -> dict[int, Ta
 
     out: dict[int, TablePage] = {}
     carry = _Carry()
-    wanted = set(numbers) if numbers else None
+    wanted = set(numbers) if numbers is not None else None
+    last = 0
     with pdfplumber.open(str(path)) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
             if wanted is not None and number not in wanted:
                 continue
+            if number != last + 1:
+                carry.names = []  # a table runs over into the next page only
+            last = number
             try:
                 tables = [t for t in page.find_tables() if t.bbox and len(t.rows) >= 2]
             except Exception:  # one malformed page must not lose the document's tables
