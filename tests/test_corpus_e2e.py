@@ -249,7 +249,9 @@ def test_scanned_standard_is_searchable_from_its_ocr_text_and_cited_as_such(corp
 
     index, report = corpus_index
     assert report.ocr_pages == 0  # the shipped OCR results: a first run reads nothing
-    hits = index.retriever.search("《高等数学》课程标准 授课教师基本要求 行动导向的教学设计能力", k=5)
+    hits = index.retriever.search(
+        "《高等数学》课程标准 授课教师基本要求 行动导向的教学设计能力", k=5
+    )
     top = hits[0].chunk
     assert "高等数学" in top.doc.source and top.ocr and top.confidence > 0.9
     assert top.page == 7
