@@ -21,11 +21,11 @@ def tqdm_progress(enabled: bool = True, always: bool = False) -> Progress:
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
-    labels = {"index": "索引文件 indexing", "embed": "计算向量 embedding"}
+    labels = {"index": "索引文件 indexing", "embed": "计算向量 embedding", "ocr": "OCR识别 ocr"}
 
     def show(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
-        if bar is None:
+        if bar is None or done < bar.n:  # a new round of the stage (the next scan's pages)
             bar = bars[stage] = tqdm(
                 total=total,
                 desc=labels.get(stage, stage),

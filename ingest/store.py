@@ -111,6 +111,8 @@ def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
             "start": chunk.start,
             "end": chunk.end,
             "kind": chunk.kind,
+            "ocr": chunk.ocr,
+            "confidence": float(chunk.confidence),
             "prefix": prefix,
             "tokens": " ".join(tokens),
         }
@@ -135,6 +137,8 @@ def record_to_chunk(
         start=m.get("start", 0),
         end=m.get("end", 0),
         kind=m.get("kind", "text"),
+        ocr=bool(m.get("ocr", False)),
+        confidence=float(m.get("confidence", 1.0)),
     )
 
 

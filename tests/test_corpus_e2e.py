@@ -29,7 +29,11 @@ pytestmark = pytest.mark.slow
 def corpus_index(tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus-index")
     settings = Settings(
-        index_dir=base / "index", vector_cache=base / "vectors.npz", collection="corpus"
+        index_dir=base / "index",
+        vector_cache=base / "vectors.npz",
+        collection="corpus",
+        ocr_cache=base / "ocr.json",
+        convert_dir=base / "converted",
     )
     index = open_index(settings, show_progress=False)
     report = ensure_corpus(index, quiet=True)
@@ -39,13 +43,20 @@ def corpus_index(tmp_path_factory):
 
 def test_every_corpus_file_is_indexed_or_reported_with_its_remedy(corpus_index):
     _, report = corpus_index
+    from ingest.loaders.legacy import find_soffice
+
     failed = dict(report.failed)
-    assert any(s.endswith("课程标准 （2021年).pdf") and "OCR" in r for s, r in failed.items())
-    assert any(s.endswith(".doc") and ".docx" in r for s, r in failed.items())
-    # nothing else fails: every other file of every kind has text and was indexed
-    assert len(failed) == 2, failed
+    # The scanned standard is read by OCR (from the shipped results: no OCR on a first run)
+    # and the Word 97 .doc is converted by LibreOffice where it is installed (.ci/run
+    # installs it); without it, the .doc is reported with the package to install.
+    if find_soffice():
+        assert failed == {}
+    else:
+        assert list(failed) == ["corpus/policies/内江市返乡下乡创业政策汇编（12.11）.doc"]
+        assert "libreoffice" in next(iter(failed.values()))
     indexed = {Path(s).suffix for s, _ in report.indexed}
     assert {".pdf", ".docx", ".xlsx", ".csv", ".md", ".txt", ".html"} <= indexed
+    assert any(s.endswith("课程标准 （2021年).pdf") for s, _ in report.indexed)
 
 
 def test_shipped_vectors_cover_the_corpus(corpus_index):
@@ -233,3 +244,41 @@ def test_blind_held_out_sets_hold_their_figures(corpus_index, name, recall, accu
     assert r.recall5["hybrid"] >= recall, r.misses["hybrid"]
     assert r.answer_accuracy >= accuracy
     assert r.citation_precision == 1.0
+
+
+def test_scanned_standard_is_searchable_from_its_ocr_text_and_cited_as_such(corpus_index):
+    from ingest.types import citation_for
+
+    index, report = corpus_index
+    assert report.ocr_pages == 0  # the shipped OCR results: a first run reads nothing
+    hits = index.retriever.search(
+        "《高等数学》课程标准 授课教师基本要求 行动导向的教学设计能力", k=5
+    )
+    top = hits[0].chunk
+    assert "高等数学" in top.doc.source and top.ocr and top.confidence > 0.9
+    assert top.page == 7
+    assert citation_for(1, top).to_json()["ocr"] is True
+
+
+def test_a_plan_row_is_found_as_one_record_with_page_and_row(corpus_index):
+    index, _ = corpus_index
+    hits = index.retriever.search("廊坊师范学院 电气工程及其自动化 专升本 学费标准", k=5)
+    rows = [h.chunk for h in hits if h.chunk.kind == "record" and "专升本" in h.chunk.doc.source]
+    assert rows, [h.chunk.text[:60] for h in hits]
+    row = rows[0]
+    assert "学校名称：廊坊师范学院" in row.text and "招生专业名称：电气工程及其自动化" in row.text
+    assert "学费标准：4900" in row.text and "普通考生招生计划数：40" in row.text
+    assert row.page == 16 and row.row
+
+
+def test_the_word97_doc_is_indexed_like_its_docx(corpus_index):
+    from ingest.loaders.legacy import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice not installed (.ci/run installs it)")
+    index, _ = corpus_index
+    docs = {d.source: d for d in index.store.live_docs().values()}
+    doc = docs["corpus/policies/内江市返乡下乡创业政策汇编（12.11）.doc"]
+    chunks = [c for c, _ in index.store.live_chunks() if c.doc.doc_id == doc.doc_id]
+    assert len(chunks) > 50 and not any(c.ocr for c in chunks)
+    assert any("创业孵化基地" in c.text for c in chunks)

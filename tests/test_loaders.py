@@ -88,7 +88,6 @@ def test_text_in_gb18030_and_markdown_headings():
         ("garbled.pdf", "OCR"),
         ("empty.txt", "空文件"),
         ("unknown.xyz", "不支持"),
-        ("legacy.doc", ".docx"),
     ],
 )
 def test_bad_inputs_get_a_clear_message(name, words):
@@ -169,3 +168,13 @@ def test_a_word_table_is_searched_under_the_line_and_question_above_it(tmp_path)
     # a list item or a sentence above a table is no caption: the table keeps its number
     assert records[-1].heading == "社保服务类 表2"
     assert table_caption(["专项经费使用情况如下表。", "专项经费使用情况表"]) == "专项经费使用情况表"
+
+
+def test_legacy_doc_without_libreoffice_names_the_debian_package(monkeypatch):
+    from ingest.loaders import legacy
+
+    monkeypatch.setattr(legacy, "find_soffice", lambda: None)
+    with pytest.raises(LoadError) as e:
+        load_file(DATA / "legacy.doc")
+    assert "libreoffice-writer-nogui" in e.value.message and ".docx" in e.value.message
+    assert "(" in e.value.message
