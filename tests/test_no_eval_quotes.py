@@ -36,10 +36,9 @@ def _questions() -> list[tuple[str, str]]:
 def _names() -> str:
     """Titles and file names of the bundled documents, folded: a question that names a
     document by its title does not make every mention of that title a quote of it."""
-    names = []
+    names = [p.name for p in (ROOT / "corpus").rglob("*") if p.is_file()]
     for meta in (ROOT / "corpus").rglob("*.meta.json"):
         names.append(json.loads(meta.read_text("utf-8")).get("title", ""))
-        names.append(meta.name.removesuffix(".meta.json"))
     return norm("|".join(names))
 
 
