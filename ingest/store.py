@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .types import Chunk, DocMeta
+from .types import Chunk, DocMeta, Record
 
 DIM = 384
 
@@ -114,6 +114,11 @@ def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
             "kind": chunk.kind,
             "prefix": prefix,
             "tokens": " ".join(tokens),
+            # A record's typed fields, as JSON: metadata, never the document text, so its
+            # restricted (contact) fields are neither embedded nor keyword-indexed.
+            "record": json.dumps(chunk.record.to_json(), ensure_ascii=False)
+            if chunk.record
+            else "",
         }
     )
     return meta
@@ -136,6 +141,7 @@ def record_to_chunk(
         start=m.get("start", 0),
         end=m.get("end", 0),
         kind=m.get("kind", "text"),
+        record=Record.from_json(json.loads(m["record"])) if m.get("record") else None,
     )
 
 
