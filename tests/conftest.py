@@ -253,3 +253,13 @@ def openai_server():
 
     with FakeOpenAI() as server:
         yield server
+
+
+# --- records (issue 9) ---
+@pytest.fixture(scope="session")
+def records_index(tmp_path_factory):
+    """The bundled lists and policy notices, indexed with the hashing embedder (see
+    tests/lookup_fixtures.py): record lookups are exact over fields."""
+    from .lookup_fixtures import build_records_index
+
+    return build_records_index(tmp_path_factory.mktemp("records-index"))
