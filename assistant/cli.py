@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", action="store_true", help="同时评测大模型回答（需要配置端点）")
     p.add_argument("--json", action="store_true")
     p.add_argument("--calibrate", action="store_true", help="打印拒答阈值的校准表")
+    p.add_argument("--lookups", action="store_true", help="评测查询/计数（questions_lookup.jsonl）")
     _add_index(p)
 
     p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")

@@ -54,6 +54,8 @@ KIND_WORDS = frozenset(
     "开设 开 开了 开出 提供 发布 有".split()
     # words that frame a constraint rather than state it ("面向企业员工的…")
     + "面向 针对 适合 适用 相关 关于 有关 方面 类 类型 方向 领域".split()
+    # what every course and training is: taught ("混合教学的课程" is a mode, 混合)
+    + "教学 授课 上课 开课 讲授 学习 举办 承办 办".split()
     # periods the question reading turns into since/until ("暑假" → July–August)
     + "暑假 寒假 暑期 寒期 假期 上半年 下半年 春季 秋季 夏季 冬季".split()
     + "年初 年底 今年 明年 去年 期间".split()
@@ -188,9 +190,15 @@ def _number(text: str) -> float | None:
 
 
 def _value_holds(cell: str, value: str) -> bool:
-    """Whether a cell says `value` in any of its forms (成航院 = 成都航空职业技术大学)."""
+    """Whether a cell says `value` in any of its forms (成航院 = 成都航空职业技术大学); an
+    alias shorter than SHORT_ALIAS only as a whole item of the cell."""
     text = fold(cell)
-    return any(fold(f) in text for f in forms(value))
+    if fold(value) in text:
+        return True
+    items = {fold(i) for i in _items(cell)} | {text}
+    return any(
+        (fold(f) in text) if len(f) >= SHORT_ALIAS else fold(f) in items for f in forms(value)[1:]
+    )
 
 
 def _meets(chunk: Chunk, fields: dict, cond: Condition) -> bool:
@@ -407,27 +415,43 @@ def _constraints(spec: QuestionSpec) -> list[str]:
 
 
 _ITEM_SPLIT = re.compile(r"[、，,；;/]")
+SHORT_ALIAS = 4  # an alias shorter than this must be a whole cell item ("成航大" ≠ 成航大学科技园)
+
+
+def _items(text: str) -> set[str]:
+    return {i.strip() for i in _ITEM_SPLIT.split(text) if i.strip()}
 
 
 def _mentions(spec: QuestionSpec, chunks: list[Chunk]) -> list[tuple[str, str]]:
     """(value, form as written) of the categorical values a question names: a school, a
-    mode, a level, an audience — values several records share, found whole in the question
-    in any of their forms ("成航院" for 成都航空职业技术大学, "在线" for 线上)."""
+    mode, a level, an audience — values several records share — and the names of the
+    sheets records are kept in ("人才需求"), each found whole in the question in any of
+    its forms ("成航院" for 成都航空职业技术大学, "在线" for 线上). Longer forms first, so
+    "线上线下混合" is 混合 and not also 线上. A sheet is mentioned as "@sheet:NAME"."""
     counts: dict[str, int] = {}
+    sheets = set()
     for c in chunks:
+        if c.sheet:
+            sheets.add(c.sheet)
         for _, cell in c.record.fields:
-            for item in {i.strip() for i in _ITEM_SPLIT.split(cell) if i.strip()}:
+            for item in _items(cell):
                 if 2 <= len(item) <= 24:
                     counts[item] = counts.get(item, 0) + 1
-    out: list[tuple[str, str]] = []
-    taken = ""
-    for value in sorted((v for v, n in counts.items() if n >= 2), key=len, reverse=True):
+    found: list[tuple[str, str]] = []
+    for value in (v for v, n in counts.items() if n >= 2):
         for f in forms(value):
             cf = compact(f)
-            if len(cf) >= 2 and cf in spec.norm and cf not in taken:
-                out.append((value, cf))
-                taken += "|" + cf
-                break
+            if len(cf) >= 2 and cf in spec.norm:
+                found.append((value, cf))
+    found += [
+        (f"@sheet:{s}", compact(s)) for s in sheets if len(s) >= 3 and compact(s) in spec.norm
+    ]
+    out: list[tuple[str, str]] = []
+    taken = spec.norm
+    for value, cf in sorted(found, key=lambda vf: -len(vf[1])):
+        if cf in taken:
+            out.append((value, cf))
+            taken = taken.replace(cf, "\x00")
     return out
 
 
@@ -451,19 +475,28 @@ def matching_records(
         return None
     if kind == "policy":
         texts = {c.chunk_id: judged_text(c) for c in chunks}
-    else:
-        texts = {c.chunk_id: _record_text(c) for c in chunks}
+    else:  # its fields, and the title of its list (what every row of it is)
+        texts = {c.chunk_id: compact(c.doc.title) + "|" + _record_text(c) for c in chunks}
     mentions = _mentions(spec, chunks)
-    named = "|".join(f for _, f in mentions)
-    words = [w for w in _constraints(spec) if compact(w) not in named]
+    rest = spec.norm
+    for _, cf in mentions:
+        rest = rest.replace(cf, "\x00")
+    # a word inside a value the question names ("成航院办" → 院办) is that value's
+    words = [w for w in _constraints(spec) if compact(w) in rest]
     for w in words:
         if not any(_word_in(w, t) for t in texts.values()):
             return None
+
+    def holds_mention(c: Chunk, value: str) -> bool:
+        if value.startswith("@sheet:"):
+            return c.sheet == value[len("@sheet:") :]
+        return _word_in(value, texts[c.chunk_id])
+
     kept = [
         c
         for c in chunks
         if all(_word_in(w, texts[c.chunk_id]) for w in words)
-        and all(_word_in(v, texts[c.chunk_id]) for v, _ in mentions)
+        and all(holds_mention(c, v) for v, _ in mentions)
     ]
     since, until = spec.since, spec.until
     if not (since or until) and spec.years:
@@ -472,7 +505,21 @@ def matching_records(
 
 
 def _word_in(word: str, text: str) -> bool:
-    return any(held(compact(f), text) for f in forms(word))
+    """Whether `text` holds `word`, or an alias of it (a short alias only as a whole item)."""
+    if held(compact(word), text):
+        return True
+    return any(_alias_in(compact(f), text) for f in forms(word)[1:])
+
+
+def _alias_in(alias: str, text: str) -> bool:
+    if len(alias) >= SHORT_ALIAS:
+        return alias in text
+    return any(alias == item for part in text.split("|") for item in _items(_cells(part)))
+
+
+def _cells(text: str) -> str:
+    """The values of a rendered record "列名：值；列名：值" as one 、-separated string."""
+    return "、".join(pair.split("：", 1)[-1] for pair in text.split("；"))
 
 
 def answer_from_records(
@@ -517,4 +564,122 @@ def answer_from_records(
         mode="extractive",
         citations=tuple(citations),
         notice=f"按记录逐条筛选：共{n}条，列表完整。",
+    )
+
+
+# --- versions of a policy ----------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+SAME_CLAUSE = 0.5  # bigram overlap of two sentences, numbers left out, to be the same clause
+
+
+def _skeleton(text: str) -> set[str]:
+    t = _DIGITS.sub("#", compact(text))
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def _similarity(a: str, b: str) -> float:
+    x, y = _skeleton(a), _skeleton(b)
+    return len(x & y) / (len(x | y) or 1)
+
+
+def _chunk(retriever: Retriever, chunk_id: str) -> Chunk | None:
+    view = retriever.view()
+    pos = view.position.get(chunk_id)
+    return view.chunks[pos] if pos is not None else None
+
+
+def version_pairs(retriever: Retriever, filters: Filters = Filters()) -> list[tuple[Chunk, Chunk]]:
+    """(old, new) policy records where the new notice supersedes the old one."""
+    notices = records_of(retriever, "policy", filters)
+    by_number = {c.doc.doc_number: c for c in notices if c.doc.doc_number}
+    pairs = []
+    for old in notices:
+        by = superseded_by(retriever, old)
+        if by in by_number and by_number[by] is not old:
+            pairs.append((old, by_number[by]))
+    return pairs
+
+
+def _fmt_yuan(v: float) -> str:
+    if v >= 10000 and v % 10000 == 0:
+        return f"{v / 10000:g}万元"
+    return f"{v:g}元"
+
+
+def compare_versions(
+    spec: QuestionSpec, retriever: Retriever, filters: Filters = Filters()
+) -> Answer | None:
+    """Old and new values side by side, each cited, and the difference, when a question
+    compares the versions of a policy and one notice supersedes another. None otherwise.
+
+    The pair is the one whose 文号 the question names, else the one a policy search for the
+    question finds first. Clauses are paired by wording with the numbers left out
+    ("按每人每年4000元给予…" ↔ "按每人每年6000元给予…"); when some pairs hold the
+    question's words (中级工), only those are shown.
+    """
+    if spec.intent != "comparison":
+        return None
+    pairs = version_pairs(retriever, filters)
+    if not pairs:
+        return None
+    named = set(spec.doc_numbers)
+    pair = next((p for p in pairs if named & {p[0].doc.doc_number, p[1].doc.doc_number}), None)
+    if pair is None:
+        hits = retriever.search(spec.text, k=10, filters=Filters(doc_types=("policy",)))
+        docs = [h.chunk.doc.doc_id for h in hits if filters.admits(h.chunk)]
+        for doc_id in docs:
+            pair = next((p for p in pairs if doc_id in (p[0].doc.doc_id, p[1].doc.doc_id)), None)
+            if pair:
+                break
+    if pair is None:
+        return None
+    old, new = pair
+    rows = []
+    for n_amount in new.record.values.get("amounts", ()):
+        best, score = None, 0.0
+        for o_amount in old.record.values.get("amounts", ()):
+            s = _similarity(n_amount["text"], o_amount["text"])
+            if s > score:
+                best, score = o_amount, s
+        if best is not None and score >= SAME_CLAUSE and best["yuan"] != n_amount["yuan"]:
+            rows.append((best, n_amount))
+    words = [w for w in spec.concept_words if w not in KIND_WORDS]
+    focused = [r for r in rows if any(_word_in(w, compact(r[1]["text"])) for w in words)]
+    rows = focused or rows
+    if not rows:
+        return None
+    lines = [
+        f"《{new.doc.title}》（{new.doc.doc_number}）取代了《{old.doc.title}》"
+        f"（{old.doc.doc_number}）。新旧标准对照："
+    ]
+    citations: list = []
+    cited: dict[str, int] = {}
+
+    def cite(chunk_id: str) -> int:
+        if chunk_id not in cited:
+            chunk = _chunk(retriever, chunk_id)
+            if chunk is None:
+                return 0
+            cited[chunk_id] = len(citations) + 1
+            citations.append(citation_for(cited[chunk_id], chunk))
+        return cited[chunk_id]
+
+    for i, (o, n) in enumerate(rows, start=1):
+        diff = n["yuan"] - o["yuan"]
+        pct = f"，{diff / o['yuan']:+.0%}" if o["yuan"] else ""
+        change = "增加" if diff > 0 else "减少"
+        lines.append(f"{i}. 原（{old.doc.doc_number}）：{o['text']}[{cite(o['chunk_id'])}]")
+        lines.append(f"   现（{new.doc.doc_number}）：{n['text']}[{cite(n['chunk_id'])}]")
+        lines.append(
+            f"   变化：{_fmt_yuan(o['yuan'])} → {_fmt_yuan(n['yuan'])}，"
+            f"{change}{_fmt_yuan(abs(diff))}{pct}"
+        )
+    return Answer(
+        question=spec.text,
+        answer="\n".join(lines),
+        found=True,
+        mode="extractive",
+        citations=tuple(citations),
+        notice=f"{old.doc.doc_number}已被{new.doc.doc_number}取代，旧标准仅供对照。",
     )

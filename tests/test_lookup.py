@@ -225,3 +225,28 @@ def test_answers_never_show_contacts(records_index):
     assert ans is not None and ans.citations
     assert "028-0000" not in ans.answer
     assert not any("028-0000" in c.quote or "联系人" in c.quote for c in ans.citations)
+
+
+def test_versions_of_a_policy_side_by_side(records_index):
+    from assistant.lookup import compare_versions
+
+    ans = compare_versions(
+        spec("学徒制补贴调整以后，培养技师的标准比以前高了多少？", "comparison", "policy"),
+        records_index,
+    )
+    assert ans is not None and ans.found
+    # the old and new standards of the sample notices, read from their source text
+    assert "5000元" in ans.answer and "8000元" in ans.answer and "增加3000元" in ans.answer
+    sources = {c.source.rsplit("/", 1)[-1].split(" ")[0] for c in ans.citations}
+    assert sources == {"青人社发〔2023〕21号", "青人社发〔2025〕12号"}
+    named = compare_versions(
+        spec(
+            "青人社发〔2023〕21号和新的有什么不同",
+            "comparison",
+            "policy",
+            doc_numbers=("青人社发〔2023〕21号",),
+        ),
+        records_index,
+    )
+    assert named is not None and "4000元 → 6000元" in named.answer
+    assert compare_versions(spec("职业技能培训补贴标准", "number", "policy"), records_index) is None
