@@ -319,13 +319,26 @@ def _ranked(retriever: Retriever, kind: str, query: str, chunks: list[Chunk]):
     query they hold, plus a little for their rank in a hybrid search over the kind."""
     items = retriever.weighted_concepts(query)
     ids = {c.chunk_id for c in chunks}
-    hits = retriever.search(query, k=50, filters=Filters(doc_types=KIND_DOC_TYPES[kind]))
-    rank = {h.chunk.chunk_id: h.rank for h in hits if h.chunk.chunk_id in ids}
+    # Keyword and dense ranks over the kind's documents, fused by rank; the passage
+    # reranking of `search` is not needed, the records are judged by what they hold.
+    view = retriever.view()
+    kind_filter = Filters(doc_types=KIND_DOC_TYPES[kind])
+    fused: dict[str, float] = {}
+    for ranked in (
+        retriever.keyword(query, 50, kind_filter),
+        retriever.dense(query, 50, kind_filter),
+    ):
+        for r, (pos, _) in enumerate(ranked):
+            cid = view.chunks[pos].chunk_id
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (10 + r + 1)
+    order = sorted(fused, key=lambda cid: -fused[cid])
+    rank = {cid: i + 1 for i, cid in enumerate(order) if cid in ids}
     out = []
     for c in chunks:
-        share = _holds(items, _record_text(c) if c.record.kind != "policy" else judged_text(c))
-        if c.record.kind == "policy":
-            share = max(share, _holds(items, compact(c.doc.title)))
+        if c.record.kind == "policy":  # a notice is judged by its whole text
+            share = _holds(items, view.doc_text(c.doc.doc_id))
+        else:
+            share = _holds(items, _record_text(c))
         bonus = 0.1 / (1 + rank[c.chunk_id]) if c.chunk_id in rank else 0.0
         if share >= MATCH_SHARE or (not items and c.chunk_id in rank):
             out.append((c, share + bonus))

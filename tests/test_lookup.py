@@ -250,3 +250,9 @@ def test_versions_of_a_policy_side_by_side(records_index):
     )
     assert named is not None and "4000元 → 6000元" in named.answer
     assert compare_versions(spec("职业技能培训补贴标准", "number", "policy"), records_index) is None
+
+
+def test_a_policy_query_reads_the_whole_notice(records_index):
+    got = find(records_index, "policy", "学徒制 导师", limit=0)
+    numbers = [r.fields["文号"] for r in got.results]
+    assert set(numbers[:2]) == {"青人社发〔2023〕21号", "青人社发〔2025〕12号"}
