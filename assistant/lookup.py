@@ -696,3 +696,13 @@ def compare_versions(
         citations=tuple(citations),
         notice=f"{old.doc.doc_number}已被{new.doc.doc_number}取代，旧标准仅供对照。",
     )
+
+
+def answer_with_records(
+    spec: QuestionSpec, retriever: Retriever, filters: Filters = Filters()
+) -> Answer | None:
+    """The records' answer to a question, if records answer it: versions of a policy side
+    by side, else a list or a count. For `ask` to try before passages (None: passages)."""
+    return compare_versions(spec, retriever, filters) or answer_from_records(
+        spec, retriever, filters
+    )

@@ -256,3 +256,13 @@ def test_a_policy_query_reads_the_whole_notice(records_index):
     got = find(records_index, "policy", "学徒制 导师", limit=0)
     numbers = [r.fields["文号"] for r in got.results]
     assert set(numbers[:2]) == {"青人社发〔2023〕21号", "青人社发〔2025〕12号"}
+
+
+def test_records_answer_comparisons_then_lists(records_index):
+    from assistant.lookup import answer_with_records
+
+    listed = answer_with_records(spec("西华大学有哪些线下课程", "list", "course"), records_index)
+    assert listed is not None and "列表完整" in listed.answer
+    assert (
+        answer_with_records(spec("西华大学有哪些线下课程", "fact", "course"), records_index) is None
+    )
