@@ -141,3 +141,19 @@ def test_vocabulary_files_in_solr_format(tmp_path):
         and is_contact_column("E-mail")
         and not is_contact_column("学时")
     )
+
+
+def test_word_table_rows_carry_their_fields():
+    import docx
+
+    from ingest.loaders import load_file
+
+    from .conftest import DATA
+
+    table = docx.Document(str(DATA / "table.docx")).tables[0]
+    header = [c.text.strip() for c in table.rows[0].cells]
+    records = [s for s in load_file(DATA / "table.docx").sections if s.kind == "record"]
+    assert records and all(s.fields for s in records)
+    for s in records:
+        assert [k for k, _ in s.fields] == [h for h in header if h in dict(s.fields)]
+        assert s.text == "；".join(f"{k}：{v}" for k, v in s.fields)
