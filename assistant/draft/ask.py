@@ -15,7 +15,7 @@ from .coverage import STATUS_LABEL, PointStatus, coverage_matrix
 from .evidence import Ref
 
 DEFAULT_YEAR = 2024
-MAX_LISTED = 30
+MAX_LISTED = 120
 _NO_DATA_WORDS = ("数据", "暂无", "缺", "待补充", "没有数据")
 _RATE_WORDS = ("完成率", "完成情况", "进度", "完成多少", "完成了多少")
 _DONE_WORDS = ("完成", "达标", "达到")

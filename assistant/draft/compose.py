@@ -142,7 +142,7 @@ def _done_phrase(r: PointStatus) -> str:
     if r.target is not None:
         goal = r.target_text()
         if r.target.at_least:
-            text += f"（目标{goal}{'%' if r.point.unit == '%' else u}，{r.completion_text()}）"
+            text += f"（目标{_figure(goal, u)}，{r.completion_text()}）"
         elif r.completion is not None:
             text += f"（目标{_figure(goal, u)}，完成率{r.completion_text()}）"
     return text
@@ -276,8 +276,8 @@ def table_text(rows: list[PointStatus]) -> str:
     lines = ["观测点 | 目标 | 实际 | 完成率 | 状态"]
     for r in rows:
         lines.append(
-            f"{r.point.code}{r.point.name} | {r.target_text() or '—'} | "
-            f"{r.actual_text() or '暂无数据'} | {r.completion_text() or '—'} | "
+            f"{r.point.code}{r.point.name} | {_figure(r.target_text(), _unit(r)) or '—'} | "
+            f"{_figure(r.actual_text(), _unit(r)) or '暂无数据'} | {r.completion_text() or '—'} | "
             f"{STATUS_LABEL[r.status]}"
         )
     return "\n".join(lines)
@@ -389,6 +389,12 @@ def draft_report(
     mode = "offline"
     for ind in chosen:
         rows = [r for r in matrix.rows if r.point.indicator == ind.code]
+        narrow = [c for c in indicators or () if c.split(".")[0] == ind.code and "." in c]
+        if narrow and ind.code not in (indicators or ()):
+            # "--indicator 8.5": only the points under 8.5 (or the one point asked for)
+            rows = [
+                r for r in rows if any(r.code == c or r.code.startswith(c + ".") for c in narrow)
+            ]
         refs = _section_refs(rows, plan_targets)
         if kind == "self-assessment":
             narrative = offline_narrative(ind, rows, year)

@@ -77,15 +77,21 @@ class PointStatus:
                 seen[f.ref.chunk_id + f.ref.quote] = f.ref
         return list(seen.values())
 
+    def _percent(self, text: str) -> str:
+        """A rate reads with its sign ("2.5%"), in the table and in the prose alike."""
+        if self.point.unit == "%" and text and text[-1].isdigit():
+            return text + "%"
+        return text
+
     def target_text(self) -> str:
         t = self.target
         if t is None:
             return ""
-        return t.value if t.number is None or t.at_least else fmt_number(t.number)
+        return self._percent(t.value if t.number is None or t.at_least else fmt_number(t.number))
 
     def actual_text(self) -> str:
         a = self.actual
-        return "" if a is None else a.value
+        return "" if a is None else self._percent(a.value)
 
     def completion_text(self) -> str:
         if self.completion is not None:

@@ -23,7 +23,7 @@ from ingest.types import Chunk
 from .standard import Point, Standard
 
 _CODE = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,2})(?![\d.]*\d)")
-_CODE_AT_START = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.\d{1,2})(?!\d)")
+_CODE_AT_START = re.compile(r"^\s*(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\d.])")
 _TARGET_KEY = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*目标")
 _ACTUAL_KEY = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:完成|实际|实绩|达成)")
 _PERIOD_KEY = re.compile(r"建设期目标|((?:19|20)\d{2})\s*[-—–~至]\s*((?:19|20)\d{2})")
