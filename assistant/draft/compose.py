@@ -154,15 +154,33 @@ def _year_phrase(year: int, rows: list[PointStatus]) -> str:
     return f"{year}年"
 
 
-def offline_narrative(ind: Indicator, rows: list[PointStatus], year: int) -> str:
-    """The section's prose from its table, in the register of a 工作报告."""
+def topic(r: PointStatus) -> str:
+    """What a point is about, for lists in prose: "是否建立X机制" → "建立X机制"."""
+    return (
+        r.point.label.replace("是否", "", 1) if r.point.label.startswith("是否") else r.point.label
+    )
+
+
+def offline_narrative(
+    ind: Indicator, rows: list[PointStatus], year: int, subs: dict[str, str] | None = None
+) -> str:
+    """The section's prose from its table, in the register of a 工作报告: one sentence per
+    third-level indicator (专业建设方面，……), then targets, practice, problems, next steps."""
+    subs = subs or {}
     with_data = [r for r in rows if r.actual is not None]
     paras: list[str] = []
     if with_data:
-        done = "；".join(_done_phrase(r) for r in with_data)
-        paras.append(
-            f"{_year_phrase(year, with_data)}，对照建设标准{ind.code}.{ind.title}指标，{done}。"
+        groups: dict[str, list[PointStatus]] = {}
+        for r in with_data:
+            groups.setdefault(r.point.subindicator, []).append(r)
+        body = "".join(
+            (f"{subs[code]}方面，" if code in subs else "")
+            + "；".join(_done_phrase(r) for r in group)
+            + "。"
+            for code, group in groups.items()
         )
+        lead = f"{_year_phrase(year, with_data)}，对照建设标准{ind.code}.{ind.title}指标推进建设。"
+        paras.append(lead + body)
     else:
         paras.append(
             f"对照建设标准{ind.code}.{ind.title}指标，{year}年度各观测点暂无可核实的数据，{PENDING}。"
@@ -172,34 +190,34 @@ def offline_narrative(ind: Indicator, rows: list[PointStatus], year: int) -> str
     if met or not_met:
         parts = []
         if met:
-            parts.append("已完成年度目标的有" + "、".join(r.point.label for r in met))
+            parts.append("已完成年度目标的有" + "、".join(topic(r) for r in met))
         if not_met:
-            parts.append("未完成年度目标的有" + "、".join(r.point.label for r in not_met))
+            parts.append("未完成年度目标的有" + "、".join(topic(r) for r in not_met))
         paras.append("从目标完成情况看，" + "；".join(parts) + "。")
     cases = _cases(rows)
     if cases:
-        paras.append("典型做法方面，" + "".join(cases))
+        paras.append("典型做法：" + "".join(cases))
     problems = []
     if not_met:
         problems.append(
-            "、".join(f"{r.point.label}（完成率{r.completion_text()}）" for r in not_met)
+            "、".join(f"{topic(r)}（完成率{r.completion_text()}）" for r in not_met)
             + "未达到年度目标"
         )
     conflicts = [r for r in rows if r.conflicts]
     if conflicts:
         problems.append(
-            "、".join(r.point.label for r in conflicts) + "在不同材料中的数据不一致，需核实统一口径"
+            "、".join(topic(r) for r in conflicts) + "在不同材料中的数据不一致，需核实统一口径"
         )
     missing = [r for r in rows if not r.has_evidence]
     if missing:
-        problems.append("、".join(r.point.label for r in missing) + "尚无统计数据")
+        problems.append("、".join(topic(r) for r in missing) + "尚无统计数据")
     if problems:
         paras.append("存在的问题：" + "；".join(problems) + "。")
     steps = []
     if not_met:
         steps.append(
             "聚焦"
-            + "、".join(r.point.label for r in not_met)
+            + "、".join(topic(r) for r in not_met)
             + "等未完成指标，压实牵头单位责任，实行季度督办"
         )
     if missing or conflicts:
@@ -261,7 +279,7 @@ def plan_narrative(ind: Indicator, rows: list[PointStatus], year: int, targets: 
     if missing:
         paras.append(
             "建立"
-            + "、".join(r.point.label for r in missing)
+            + "、".join(topic(r) for r in missing)
             + f"等观测点的统计口径，{year}年内补齐数据。"
         )
     if not paras:
@@ -383,6 +401,7 @@ def draft_report(
     matrix = build_matrix(chunks, base_year, standard)
     plan_targets = _plan_targets(chunks, standard, year) if kind == "plan" else {}
     title = KIND_TITLE[kind].format(year=year)
+    subs = {s.code: s.title for s in standard.subindicators}
     sections = []
     dropped: list[Dropped] = []
     notice = ""
@@ -397,7 +416,7 @@ def draft_report(
             ]
         refs = _section_refs(rows, plan_targets)
         if kind == "self-assessment":
-            narrative = offline_narrative(ind, rows, year)
+            narrative = offline_narrative(ind, rows, year, subs)
         else:
             narrative = plan_narrative(ind, rows, year, plan_targets)
         if chat is not None and not notice:

@@ -195,8 +195,13 @@ def _page_number(section) -> None:
     _fonts(p.add_run(" —"), "宋体", 14)
 
 
+# Column widths (mm) of the evidence table within the 156 mm type area: the name needs room.
+WIDTHS = {5: (62, 22, 26, 20, 26), 3: (90, 26, 40)}
+
+
 def _table(doc, caption: str, header, rows) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
 
     _para(doc, caption, H1_FONT, 14, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     table = doc.add_table(rows=1, cols=len(header))
@@ -210,6 +215,14 @@ def _table(doc, caption: str, header, rows) -> None:
         for c, value in enumerate(row):
             cells[c].text = ""
             _fonts(cells[c].paragraphs[0].add_run(value), BODY_FONT, 10.5)
+    widths = WIDTHS.get(len(header))
+    if widths:
+        table.autofit = False
+        for col, w in zip(table.columns, widths):
+            col.width = Mm(w)  # the grid (what LibreOffice reads)
+        for row in table.rows:  # and each cell (what Word reads)
+            for cell, w in zip(row.cells, widths):
+                cell.width = Mm(w)
 
 
 def write_docx(draft: Draft, path) -> Path:
