@@ -349,3 +349,11 @@ def test_coverage_question_no_data(draft_index):
 
 def test_not_a_coverage_question(draft_index):
     assert answer_coverage(spec("学徒制补贴标准是多少", intent="number"), draft_index) is None
+
+
+def test_coverage_question_without_a_year_reads_the_latest_ledger_year(draft_index):
+    ans = answer_coverage(spec("哪些没有完成", intent="coverage", negated=True), draft_index)
+    # the ledger's latest figures (2025) are running totals: said so, and set against the sum
+    line = next(ln for ln in ans.answer.splitlines() if ln.startswith("8.5.1 "))
+    assert "截至2025-11-30累计36" in line and "2024-2025年目标合计85" in line
+    assert ans.mode == "extractive" and ans.notice

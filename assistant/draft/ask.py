@@ -11,10 +11,11 @@ from __future__ import annotations
 from ingest.types import Answer, Citation
 
 from ..retrieve import Filters
-from .coverage import STATUS_LABEL, PointStatus, coverage_matrix
+from .coverage import STATUS_LABEL, PointStatus, coverage_matrix, latest_year
 from .evidence import Ref
 
 DEFAULT_YEAR = 2024
+NOTICE = "依据建设标准观测点覆盖矩阵回答（目标取自任务分解表，实际取自指标台账）"
 MAX_LISTED = 120
 _NO_DATA_WORDS = ("数据", "暂无", "缺", "待补充", "没有数据")
 _RATE_WORDS = ("完成率", "完成情况", "进度", "完成多少", "完成了多少")
@@ -30,7 +31,7 @@ def answer_coverage(spec, retriever, filters: Filters = Filters()) -> Answer | N
     """The matrix's answer to a coverage question, or None when the spec is not one."""
     if spec.intent != "coverage" and not (spec.codes and _mentions(spec, _RATE_WORDS)):
         return None
-    year = spec.years[0] if spec.years else DEFAULT_YEAR
+    year = spec.years[0] if spec.years else latest_year(retriever, filters) or DEFAULT_YEAR
     matrix = coverage_matrix(retriever, year, filters=filters)
     if spec.codes:
         rows = [
@@ -63,6 +64,14 @@ def answer_coverage(spec, retriever, filters: Filters = Filters()) -> Answer | N
 
 def _row_line(r: PointStatus, year: int) -> str:
     name = f"{r.code} {r.point.name}"
+    if r.status in ("met", "not_met") and r.basis == "cumulative":
+        when = r.actual.as_of or f"{year}年"
+        rate = f"，完成率{r.completion_text()}" if r.completion is not None else ""
+        label = STATUS_LABEL[r.status]
+        return (
+            f"{name}：截至{when}累计{r.actual_text()}，{r.target.period}年目标合计"
+            f"{r.target_text()}{rate}（{label}）"
+        )
     if r.status in ("met", "not_met"):
         rate = (
             f"，完成率{r.completion_text()}"
@@ -90,7 +99,7 @@ def _answer(spec, lines: list[str], rows: list[PointStatus], rows_cited: bool = 
                     citations.append(_citation(n, ref))
                 marks += f"[{n}]"
         out.append(line + marks)
-    return Answer(spec.text, "\n".join(out), True, "coverage", tuple(citations))
+    return Answer(spec.text, "\n".join(out), True, "extractive", tuple(citations), notice=NOTICE)
 
 
 def _citation(n: int, ref: Ref) -> Citation:

@@ -185,6 +185,13 @@ def coverage_matrix(retriever, year: int, *, filters: Filters = Filters()) -> Co
     return build_matrix(admitted_chunks(retriever, filters), year)
 
 
+def latest_year(retriever, filters: Filters = Filters()) -> int:
+    """The latest year the admitted ledgers hold a figure for (0 when none)."""
+    chunks = [c for c in admitted_chunks(retriever, filters) if c.kind == "record"]
+    figures = read_figures(FigureReader(load_standard()), chunks)
+    return max((f.year for f in figures if f.role == "actual" and not f.empty), default=0)
+
+
 def build_matrix(
     chunks: list[Chunk], year: int, standard: Standard | None = None
 ) -> CoverageMatrix:
