@@ -119,7 +119,7 @@ class Draft:
 
 def _unit(r: PointStatus) -> str:
     u = r.actual.unit if r.actual is not None and r.actual.unit else r.point.unit
-    return "" if u in ("是否", "") or "、" in u else u
+    return "" if u in ("是否", "", "%") or "、" in u else u  # a rate carries its own sign
 
 
 def _figure(value: str, unit: str) -> str:
@@ -138,7 +138,11 @@ def _done_phrase(r: PointStatus) -> str:
     if r.point.kind == "yes_no" or r.actual_text() in ("是", "否"):
         return f"{label}：{r.actual_text()}"
     u = _unit(r)
-    text = f"{label}{_figure(r.actual_text(), u)}"
+    plain = r.point.kind == "number" and not label.endswith(("率", "度", "比例"))
+    if ":" in label:  # "产业发展状况:园区总产值(亿元)以及在省内排名" → 产业发展状况
+        label, plain = label.split(":")[0], False
+    joiner = "" if plain else "为"
+    text = f"{label}{joiner}{_figure(r.actual_text(), u)}"
     if r.target is not None:
         goal = r.target_text()
         if r.target.at_least:
@@ -261,7 +265,7 @@ def plan_narrative(ind: Indicator, rows: list[PointStatus], year: int, targets: 
                 s += f"，{year}年目标{_figure(t.value, u)}"
             items.append(s)
         paras.append(
-            f"{base}年“{ind.title}”指标中，"
+            f"{base}年{ind.code}.{ind.title}指标中，"
             + "；".join(items)
             + f"。{year}年将其列为重点督办事项，压实牵头单位责任，按季度调度进度。"
         )
@@ -283,7 +287,9 @@ def plan_narrative(ind: Indicator, rows: list[PointStatus], year: int, targets: 
             + f"等观测点的统计口径，{year}年内补齐数据。"
         )
     if not paras:
-        paras.append(f"对照建设标准“{ind.title}”指标，持续做好各观测点数据监测，{PENDING}。")
+        paras.append(
+            f"对照建设标准{ind.code}.{ind.title}指标，持续做好各观测点数据监测，{PENDING}。"
+        )
     return "\n".join(paras)
 
 

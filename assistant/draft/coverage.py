@@ -79,8 +79,9 @@ class PointStatus:
 
     def _percent(self, text: str) -> str:
         """A rate reads with its sign ("2.5%"), in the table and in the prose alike."""
-        if self.point.unit == "%" and text and text[-1].isdigit():
-            return text + "%"
+        m = re.match(r"^([≥>]?\d+(?:\.\d+)?)(以上|以下)?$", text)
+        if self.point.unit == "%" and m:
+            return f"{m.group(1)}%{m.group(2) or ''}"
         return text
 
     def target_text(self) -> str:

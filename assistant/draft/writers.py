@@ -93,7 +93,7 @@ def markdown_text(draft: Draft) -> str:
     out += [_intro(draft), ""]
     out += [f"## 一、指标{'完成情况' if draft.kind == 'self-assessment' else '任务'}", ""]
     for i, s in enumerate(draft.sections, start=1):
-        out += _md_section(s, i, numbers)
+        out += _md_section(s, i, numbers, draft.matrix.year)
     out += ["## 二、否定性指标自查", ""]
     out += ["| 否定性指标 | 自查结论 | 来源 |", "|---|---|---|"]
     for v in draft.vetoes:
@@ -111,10 +111,10 @@ def markdown_text(draft: Draft) -> str:
     return "\n".join(out)
 
 
-def _md_section(s: Section, i: int, numbers: dict[str, int]) -> list[str]:
+def _md_section(s: Section, i: int, numbers: dict[str, int], year: int) -> list[str]:
     out = [f"### （{cn(i)}）{s.indicator.code}.{s.indicator.title}", ""]
     out += [p for para in s.narrative.split("\n") for p in (para, "")]
-    out += [f"表{i}　{s.indicator.title}观测点完成情况", ""]
+    out += [f"表{i}　{s.indicator.title}观测点{year}年完成情况", ""]
     out += ["| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
     for r in s.rows:
         out.append("| " + " | ".join(c.replace("|", "／") for c in _row_cells(r, numbers)) + " |")
@@ -264,7 +264,7 @@ def write_docx(draft: Draft, path) -> Path:
         _para(doc, "2.观测点完成情况", BODY_FONT, 16, bold=True)
         _table(
             doc,
-            f"表{i}　{s.indicator.title}观测点完成情况",
+            f"表{i}　{s.indicator.title}观测点{draft.matrix.year}年完成情况",
             TABLE_HEADER,
             [_row_cells(r, numbers) for r in s.rows],
         )
