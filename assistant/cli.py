@@ -369,11 +369,12 @@ def cmd_draft(args) -> int:
 
         print(markdown_text(draft))
     else:
-        counts = draft.matrix.counts()
+        rows = [r for s in draft.sections for r in s.rows]
+        n = {k: sum(r.status == k for r in rows) for k in ("met", "not_met", "no_data")}
         print(
-            f"已写出 {out}：{len(draft.sections)} 项指标，{len(draft.sources())} 条来源；"
-            f"{draft.matrix.year}年已完成 {counts['met']}、未完成 {counts['not_met']}、"
-            f"暂无数据 {counts['no_data']} 个观测点；用时 {draft.seconds:.1f} 秒"
+            f"已写出 {out}：{len(draft.sections)} 项指标、{len(rows)} 个观测点，"
+            f"{len(draft.sources())} 条来源；{draft.matrix.year}年已完成 {n['met']}、"
+            f"未完成 {n['not_met']}、暂无数据 {n['no_data']}；用时 {draft.seconds:.1f} 秒"
         )
     if draft.notice:
         print(draft.notice, file=sys.stderr)

@@ -14,6 +14,7 @@ the offline narrative stands and `notice` says why.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ KINDS = ("self-assessment", "plan")
 KIND_TITLE = {"self-assessment": "{year}年度建设自评报告", "plan": "{year}年度工作计划"}
 PENDING = "待补充"
 MAX_CASES = 2  # typical-practice sentences quoted per indicator
+# A sentence about a shortfall is not a practice to hold up.
+_NOT_A_CASE = re.compile(r"目标|仅为|未完成|差距|问题|不足")
 
 
 class DraftError(Exception):
@@ -238,6 +241,8 @@ def _cases(rows: list[PointStatus]) -> list[str]:
     for r in rows:
         for f in [r.actual, *r.evidence]:
             if f is None or f.ref.sheet is not None or f.basis == "unspecified":
+                continue
+            if _NOT_A_CASE.search(f.ref.quote):
                 continue
             quote = f.ref.quote.strip().rstrip("；;，,")
             if not quote.endswith("。"):

@@ -57,7 +57,7 @@ _MENTION = re.compile(
 )
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 # Words before a number that make it something other than what was done.
-_NOT_ACTUAL = re.compile(r"目标|计划|预计|力争|新增|不低于|不少于|要求|其中|标准|上限|下限|达到?\d")
+_NOT_ACTUAL = re.compile(r"目标|计划|预计|力争|不低于|不少于|要求|其中|标准|上限|下限|达到?\d")
 # A section of a report that plans rather than reports ("四、2025年工作计划").
 _PLANNED = re.compile(r"计划|目标|打算|下一步|展望|安排")
 _CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
