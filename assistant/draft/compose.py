@@ -312,11 +312,11 @@ def table_text(rows: list[PointStatus]) -> str:
     return "\n".join(lines)
 
 
-def _table_chunk(rows: list[PointStatus], year: int) -> Chunk:
+def _table_chunk(rows: list[PointStatus], year: int, heading: str = "") -> Chunk:
     doc = DocMeta(
         doc_id="evidence-table", source="证据表", title=f"{year}年度观测点证据表", year=year
     )
-    text = table_text(rows)
+    text = (f"{heading}\n" if heading else "") + table_text(rows)
     return Chunk("evidence-table", doc, text, text)
 
 
@@ -337,7 +337,9 @@ def model_narrative(
     kind: str,
 ) -> tuple[str, list[Dropped]]:
     """The model's prose for one section, every figure checked against table and passages."""
-    sources = [Source("S1", _table_chunk(rows, year), table_text(rows))]
+    # The indicator's name heads the table, so "“五金”建设" in the prose has a source.
+    table = _table_chunk(rows, year, f"{ind.code}.{ind.title}")
+    sources = [Source("S1", table, table.text)]
     sources += [Source(f"S{i + 2}", _passage_chunk(r, i), r.quote) for i, r in enumerate(refs)]
     block = "\n".join(
         f'<资料 编号="{s.id}" 标题="{s.chunk.doc.title}">\n{s.text}\n</资料>' for s in sources
