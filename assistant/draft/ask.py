@@ -54,12 +54,21 @@ def answer_coverage(spec, retriever, filters: Filters = Filters()) -> Answer | N
         return _answer(spec, lines, [], rows_cited=False)
     if spec.negated:
         rows = matrix.by_status("not_met")
-        head = f"{year}年未完成年度目标的观测点共{len(rows)}个："
+        head = f"{year}年未完成年度目标的观测点共{len(rows)}个{_indicators(matrix, rows)}："
     else:
         rows = matrix.by_status("met")
-        head = f"{year}年已完成年度目标的观测点共{len(rows)}个："
+        head = f"{year}年已完成年度目标的观测点共{len(rows)}个{_indicators(matrix, rows)}："
     lines = [head] + [_row_line(r, year) for r in rows[:MAX_LISTED]]
     return _answer(spec, lines, rows)
+
+
+def _indicators(matrix, rows: list[PointStatus]) -> str:
+    """The indicators the points fall under: a question about 指标 is answered by 观测点."""
+    codes = list(dict.fromkeys(r.point.indicator for r in rows))
+    if not codes or matrix.standard is None:
+        return ""
+    names = [f"{c}.{matrix.standard.indicator(c).title}" for c in codes]
+    return "，分属" + "、".join(names)
 
 
 def _row_line(r: PointStatus, year: int) -> str:
