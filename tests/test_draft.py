@@ -231,8 +231,10 @@ def test_docx_opens_with_sections_and_tables(draft_index, tmp_path):
     run = doc.paragraphs[1].runs[0]
     assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert run.font.size.pt == 16
-    footer = doc.sections[0].footer.paragraphs[0]
-    assert footer.text.startswith("— ") and "PAGE" in footer._element.xml
+    for footer in (doc.sections[0].footer, doc.sections[0].even_page_footer):
+        p = footer.paragraphs[0]
+        assert p.text.startswith("— ") and p.text.endswith(" —") and "PAGE" in p._element.xml
+    assert doc.settings.odd_and_even_pages_header_footer
     n_sources = len(draft.sources())
     assert any(t.startswith(f"{n_sources}. 《") for t in texts)
 

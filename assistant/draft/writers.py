@@ -172,14 +172,27 @@ def _para(
     return p
 
 
-def _page_number(section) -> None:
-    """ "— 1 —" at the foot: a PAGE field between em dashes (四号 宋体)."""
+def _page_number(doc, section) -> None:
+    """ "— 1 —" at the foot, on the outside edge: odd pages right, even pages left."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_field(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_field(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_field(p, alignment) -> None:
+    """A PAGE field between em dashes (四号 宋体), one character in from the edge."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.alignment = alignment
+    if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+        p.paragraph_format.right_indent = Pt(14)
+    else:
+        p.paragraph_format.left_indent = Pt(14)
     _fonts(p.add_run("— "), "宋体", 14)
     run = p.add_run()
     _fonts(run, "宋体", 14)
@@ -238,7 +251,7 @@ def write_docx(draft: Draft, path) -> Path:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-    _page_number(sec)
+    _page_number(doc, sec)
     doc.core_properties.title = draft.title
 
     _para(
