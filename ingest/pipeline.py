@@ -16,7 +16,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import metadata as md
@@ -26,7 +26,7 @@ from .loaders import Loaded, LoadError, load_file
 from .split import split_document
 from .store import ChromaStore
 from .tokens import tokenize
-from .types import Chunk, DocMeta, Section
+from .types import VISIBILITIES, Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
 PIPELINE_VERSION = "7"
@@ -274,6 +274,15 @@ class Ingestor:
     def _write(
         self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
     ) -> None:
+        # A visibility chosen in the app outlives re-ingestion of the document.
+        registered = self.store.registry_extras([meta.doc_id]).get(meta.doc_id, {})
+        chosen = registered.get("visibility_set")
+        extra = {"abs_path": abs_path}
+        if chosen and chosen != meta.visibility:
+            meta = replace(meta, visibility=chosen)
+            chunks = [replace(c, doc=meta) for c in chunks]
+        if chosen:
+            extra["visibility_set"] = chosen
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -282,8 +291,16 @@ class Ingestor:
             report.from_cache += v is not None
         # New version first (invisible), then the registry flip, then the old version goes.
         self.store.add_chunks(chunks, tokens, vectors)
-        self.store.register(meta, len(chunks), {"abs_path": abs_path})
+        self.store.register(meta, len(chunks), extra)
         self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+
+    def set_visibility(self, doc_id: str, visibility: str) -> int:
+        """Who may see a document (public, member, secretariat), changed without re-embedding."""
+        if visibility not in VISIBILITIES:
+            raise ValueError(
+                f"可见范围只能是 {'/'.join(VISIBILITIES)} (visibility must be one of them)"
+            )
+        return self.store.set_visibility(doc_id, visibility)
 
     def _remove(self, doc: DocMeta) -> None:
         self.store.unregister(doc.doc_id)
