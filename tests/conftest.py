@@ -253,3 +253,14 @@ def openai_server():
 
     with FakeOpenAI() as server:
         yield server
+
+
+# --- web app (issue 11) ---
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory):
+    """The web app over a small real index with role documents, on a free local port."""
+    from .webapp import start_app
+
+    app = start_app(tmp_path_factory.mktemp("web"))
+    yield app
+    app.stop()
