@@ -39,9 +39,9 @@ CONCURRENCY = 2
 QUEUE_SIZE = 64
 MODE_LABEL = {"extractive": "离线摘录式（未使用大模型）", "llm": "大模型生成，引用已核验"}
 STATUS_LABEL = {
-    ANSWERED: "✅ 已回答",
-    NOT_DIRECT: "⚠️ 资料未直接回答，以下为最相关的内容",
-    REFUSED: "⛔ 资料中没有找到答案（拒答）",
+    ANSWERED: "【已回答】",
+    NOT_DIRECT: "【未直接回答】资料没有直接回答这个问题，以下是最相关的内容",
+    REFUSED: "【拒答】资料中没有找到答案",
 }
 EXAMPLES = {
     "企业": [
@@ -64,7 +64,21 @@ LOOKUP_TABS = (
     ("achievement", "找成果"),
     ("course", "找课程"),
 )
-DOC_HEADERS = ["文档ID", "标题", "文件", "类型", "日期", "段落数", "可见范围"]
+DOC_HEADERS = ["标题", "类型", "日期", "段落数", "可见范围", "文件", "文档ID"]
+DOC_TYPE_LABEL = {
+    "policy": "政策",
+    "standard": "标准",
+    "charter": "章程",
+    "course": "课程",
+    "demand": "需求",
+    "supply": "供给",
+    "training": "培训",
+    "achievement": "成果",
+    "report": "报告",
+    "law": "法律法规",
+    "plan": "计划",
+    "other": "其他",
+}
 DRAFT_KINDS = ["self-assessment", "annual"]
 CSS = ".cj-small {font-size: 0.85em; color: #666}"
 
@@ -78,7 +92,7 @@ def _where(page, sheet, row) -> str:
 
 
 def _error(e: Exception) -> str:
-    return f"⚠️ {e}"
+    return f"【提示】{e}"
 
 
 def _answer_markdown(ans) -> str:
@@ -138,7 +152,9 @@ def build_app(service: Service) -> gr.Blocks:
         gr.Markdown("# 产教通 · 市域产教联合体文档助手")
         with gr.Row():
             who = gr.Markdown("当前身份：访客（仅公开文档）", elem_id="who")
-        with gr.Accordion("登录（成员单位 / 秘书处）", open=False, elem_id="login-box"):
+        with gr.Accordion(
+            "登录（成员单位 / 秘书处）", open=False, elem_id="login-box"
+        ) as login_box:
             with gr.Row():
                 login_name = gr.Textbox(label="账号", elem_id="login-name", scale=2)
                 login_pw = gr.Textbox(
@@ -314,7 +330,7 @@ def build_app(service: Service) -> gr.Blocks:
             try:
                 new_tok, caller = service.login(name, password)
             except AccountError as e:
-                return (tok, f"⚠️ {e}", gr.update(), gr.update(), gr.update(), "")
+                return (tok, _error(e), gr.update(), gr.update(), gr.update(), "", gr.update())
             service.logout(tok)
             secretariat = manages_documents(caller.role)
             return (
@@ -324,6 +340,7 @@ def build_app(service: Service) -> gr.Blocks:
                 gr.update(visible=secretariat),
                 gr.update(visible=secretariat),
                 "",
+                gr.update(open=False),
             )
 
         def do_logout(tok):
@@ -335,9 +352,10 @@ def build_app(service: Service) -> gr.Blocks:
                 gr.update(visible=False),
                 gr.update(visible=False),
                 "",
+                gr.update(),
             )
 
-        login_outputs = [token, login_msg, who, report_tab, docs_tab, login_pw]
+        login_outputs = [token, login_msg, who, report_tab, docs_tab, login_pw, login_box]
         login_btn.click(
             do_login, [login_name, login_pw, token], login_outputs, api_visibility="private"
         )
@@ -450,7 +468,7 @@ def build_app(service: Service) -> gr.Blocks:
                 return "", gr.update(visible=False)
             chunk = service.chunk(chunk_id, tok)
             if chunk is None:
-                return "⚠️ 无权查看或该段落已不在索引中", gr.update(visible=False)
+                return "【提示】无权查看，或该段落已不在索引中", gr.update(visible=False)
             where = _where(chunk.page, chunk.sheet, chunk.row)
             text = (
                 f"**《{chunk.doc.title}》**　文件：`{chunk.doc.source}`　{where}\n\n"
@@ -596,13 +614,13 @@ def build_app(service: Service) -> gr.Blocks:
                 return gr.update(value=[[]]), _error(e)
             rows = [
                 [
-                    d["doc_id"],
                     d["title"],
-                    d["source"],
-                    d["doc_type"],
+                    DOC_TYPE_LABEL.get(d["doc_type"], d["doc_type"]),
                     d["date"],
                     d["chunks"],
                     VISIBILITY_LABEL.get(d["visibility"], d["visibility"]),
+                    d["source"],
+                    d["doc_id"],
                 ]
                 for d in docs
             ]
@@ -620,7 +638,7 @@ def build_app(service: Service) -> gr.Blocks:
                 results = service.upload(paths, tok, vis or "public", progress=report)
             except (RoleError, ValueError) as e:
                 return [["—", _error(e), "", ""]], *list_docs(tok)
-            status = {"indexed": "✅ 已索引", "unchanged": "未变", "failed": "❌ 失败"}
+            status = {"indexed": "已索引", "unchanged": "未变（已是最新）", "failed": "失败"}
             rows = [
                 [
                     r["file"],
@@ -645,7 +663,7 @@ def build_app(service: Service) -> gr.Blocks:
 
         def pick_doc(evt: gr.SelectData):
             row = evt.row_value if getattr(evt, "row_value", None) else None
-            return row[0] if row else ""
+            return str(row[-1]) if row else ""  # the document id is the last column
 
         docs_table.select(pick_doc, None, doc_id, api_visibility="private")
 
@@ -762,7 +780,7 @@ def _policy_markdown(result: dict) -> str:
     items = result.get("policies") or result.get("results") or []
     if not items:
         return "没有找到符合条件的政策。"
-    mark = {"met": "✅ 满足", "not_met": "❌ 不满足", "unknown": "❔ 待确认"}
+    mark = {"met": "【满足】", "not_met": "【不满足】", "unknown": "【待确认】"}
     out = []
     for p in items:
         title = p.get("title") or p.get("source", "")

@@ -133,3 +133,16 @@ def test_find_and_match_apply_roles(client, tokens):
         for policy in ("policy",):
             m = client.predict(policy, json.dumps({"industry": "航空"}), token, api_name="/match")
             assert "error" not in m or m.get("kind") != "RoleError"
+
+
+def test_source_folders_are_not_served(web_app):
+    """Files are reachable only as copies made after a role check, never by their path."""
+    import urllib.error
+    import urllib.parse
+
+    member_file = next(web_app.docs.rglob("成员单位内部合作备忘*.md"))
+    for route in ("gradio_api/file=", "file="):
+        url = web_app.url + route + urllib.parse.quote(str(member_file))
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url)
+        assert e.value.code in (403, 404)
