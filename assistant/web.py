@@ -344,6 +344,8 @@ def build_app(service: Service) -> gr.Blocks:
             )
 
         def do_logout(tok):
+            # What this page showed the account goes with it: the chat and the open passage
+            # (a visitor's follow-up must not be condensed with a member's answers).
             service.logout(tok)
             return (
                 "",
@@ -353,13 +355,22 @@ def build_app(service: Service) -> gr.Blocks:
                 gr.update(visible=False),
                 "",
                 gr.update(),
+                [],
+                [],
+                "",
+                gr.update(choices=[], value=None),
             )
 
         login_outputs = [token, login_msg, who, report_tab, docs_tab, login_pw, login_box]
         login_btn.click(
             do_login, [login_name, login_pw, token], login_outputs, api_visibility="private"
         )
-        logout_btn.click(do_logout, [token], login_outputs, api_visibility="private")
+        logout_btn.click(
+            do_logout,
+            [token],
+            login_outputs + [chatbot, history, passage, cite_pick],
+            api_visibility="private",
+        )
 
         def chat(q, shown, hist, tok):
             q = (q or "").strip()
@@ -432,7 +443,7 @@ def build_app(service: Service) -> gr.Blocks:
                 shown + [{"role": "assistant", "content": final}],
                 new_hist,
                 _answer_details(ans),
-                gr.update(choices=_citation_choices(ans), value=None),
+                gr.update(choices=_citation_choices(ans), value=None, visible=bool(ans.citations)),
                 cites,
                 "",
                 gr.update(visible=False),
@@ -847,8 +858,8 @@ def make_service(settings: Settings, show_progress: bool = True) -> Service:
     index = open_index(settings, show_progress=show_progress)
     if not settings.uses_server or index.is_empty():
         ensure_corpus(index, quiet=not show_progress)
-    index.retriever.view()
-    index.embedder.embed_query("预热")  # the first question should not pay for loading
+    # The first question should not pay for loading: the view, the embedder, jieba.
+    index.retriever.search("产教融合", k=1)
     accounts = Accounts(UserStore(settings.users_path), Sessions(ttl=settings.session_hours * 3600))
     return Service(index, accounts, chat=make_chat(settings))
 

@@ -132,6 +132,16 @@ def test_member_only_answers(page_as, role, sees):
         shot(page, "chat-anonymous-refused")
 
 
+def test_logging_out_forgets_what_the_member_saw(page_as):
+    page = page_as("member")
+    assert "420" in ask(page, "钛合金焊接联合攻关项目内部结算单价是多少")
+    page.get_by_text("登录（成员单位 / 秘书处）").click()
+    page.click("#logout-btn")
+    page.wait_for_function("() => document.querySelector('#who').innerText.includes('访客')")
+    assert "420" not in page.inner_text("#chatbot")
+    assert "420" not in ask(page, "那结算单价是多少？")
+
+
 def test_visitor_sees_no_secretariat_tabs(page_as):
     page = page_as("anonymous")
     assert page.get_by_role("tab", name="文档管理").count() == 0
