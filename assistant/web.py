@@ -533,7 +533,9 @@ def build_app(service: Service) -> gr.Blocks:
                 lines = [f"- **{k}**：{v}" for k, v in r.get("fields", {}).items()]
                 where = _where(r.get("page"), r.get("sheet"), r.get("row"))
                 lines.append(f"\n来源：`{r.get('source', '')}` {where}")
-                return "\n".join(lines), str(r.get("id") or r.get("item_id") or "")
+                fields = r.get("fields", {})
+                item = r.get("id") or r.get("item_id") or fields.get("编号") or ""
+                return "\n".join(lines), str(item)
 
             picked = p.get("picked") or gr.State("")
             p["table"].select(
@@ -881,7 +883,11 @@ def make_asgi(service: Service):
         }
 
     app = build_app(service).queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
-    return gr.mount_gradio_app(api, app, path="", css=CSS, footer_links=["api"])
+    # Uploads larger than the ingest limit are refused by gradio before they are stored.
+    limit = f"{service.index.settings.max_file_mb}mb"
+    return gr.mount_gradio_app(
+        api, app, path="", css=CSS, footer_links=["api"], max_file_size=limit
+    )
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> int:
