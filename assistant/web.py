@@ -64,6 +64,8 @@ LOOKUP_TABS = (
     ("achievement", "找成果"),
     ("course", "找课程"),
 )
+# Lookup tabs covering several record kinds: 查需求 also finds supply and training offers.
+SUBKINDS = {"demand": [("需求", "demand"), ("供给", "supply"), ("培训", "training")]}
 DOC_HEADERS = ["标题", "类型", "日期", "段落数", "可见范围", "文件", "文档ID"]
 DOC_TYPE_LABEL = {
     "policy": "政策",
@@ -194,6 +196,12 @@ def build_app(service: Service) -> gr.Blocks:
             lookup_parts = {}
             for kind, label in LOOKUP_TABS:
                 with gr.Tab(label, id=f"lookup-{kind}"):
+                    if kind in SUBKINDS:
+                        sub = gr.Radio(
+                            label="类别", choices=SUBKINDS[kind], value=kind, elem_id=f"{kind}-kind"
+                        )
+                    else:
+                        sub = gr.State(kind)
                     with gr.Row():
                         q = gr.Textbox(label="关键词", scale=4, elem_id=f"{kind}-query")
                         field = gr.Dropdown(
@@ -214,7 +222,7 @@ def build_app(service: Service) -> gr.Blocks:
                     )
                     results = gr.State({})
                     detail = gr.Markdown(elem_id=f"{kind}-detail")
-                    parts = {"q": q, "field": field, "value": value, "since": since}
+                    parts = {"sub": sub, "q": q, "field": field, "value": value, "since": since}
                     parts |= {"until": until, "go": go, "count": count, "table": table}
                     parts |= {"results": results, "detail": detail}
                     if kind in ("demand", "achievement"):
@@ -500,7 +508,7 @@ def build_app(service: Service) -> gr.Blocks:
         # -- lookups ---------------------------------------------------------------------
         for kind, p in lookup_parts.items():
 
-            def run_find(q, field, value, since, until, tok, kind=kind):
+            def run_find(kind, q, field, value, since, until, tok):
                 where = {field: value} if field and value else None
                 try:
                     result = service.find(kind, q or "", tok, where, since, until, limit=50)
@@ -511,15 +519,10 @@ def build_app(service: Service) -> gr.Blocks:
                 shown = f"共 {total} 条，显示 {len(rows)} 条"
                 return shown, gr.update(value=rows or [[]], headers=headers), result, ""
 
-            p["go"].click(
+            gr.on(
+                [p["go"].click, p["q"].submit],
                 run_find,
-                [p["q"], p["field"], p["value"], p["since"], p["until"], token],
-                [p["count"], p["table"], p["results"], p["detail"]],
-                api_visibility="private",
-            )
-            p["q"].submit(
-                run_find,
-                [p["q"], p["field"], p["value"], p["since"], p["until"], token],
+                [p["sub"], p["q"], p["field"], p["value"], p["since"], p["until"], token],
                 [p["count"], p["table"], p["results"], p["detail"]],
                 api_visibility="private",
             )
@@ -527,6 +530,10 @@ def build_app(service: Service) -> gr.Blocks:
             def show_detail(result, evt: gr.SelectData):
                 rows = result.get("results", []) if result else []
                 i = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+                # A sorted table reports the row as shown: find it by its values.
+                shown = [str(v) for v in (getattr(evt, "row_value", None) or [])]
+                rendered = _rows(result)[1] if rows else []
+                i = next((j for j, r in enumerate(rendered) if r == shown), i)
                 if not rows or i is None or i >= len(rows):
                     return "", ""
                 r = rows[i]
@@ -542,13 +549,15 @@ def build_app(service: Service) -> gr.Blocks:
                 show_detail, [p["results"]], [p["detail"], picked], api_visibility="private"
             )
 
-            def load_fields(kind=kind):
+            def load_fields(kind):
                 try:
                     return gr.update(choices=service.fields_of(kind))
-                except Exception:
+                except Exception:  # no lookup module yet, or an empty index
                     return gr.update(choices=[])
 
-            app.load(load_fields, None, p["field"], api_visibility="private")
+            app.load(load_fields, p["sub"], p["field"], api_visibility="private")
+            if kind in SUBKINDS:
+                p["sub"].change(load_fields, p["sub"], p["field"], api_visibility="private")
 
             if "match_btn" in p:
 

@@ -3,6 +3,8 @@ secretariat-only passage by any path (keyword, dense, exact, hybrid, answer), an
 visibility changed in place takes effect without re-embedding."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -18,34 +20,18 @@ from assistant.roles import (
     visibilities_for,
 )
 
-PUBLIC = """# 航天学院公开课程通知（示例）
-
-航天学院面向社会开放“飞机结构修理”课程，每期招收学员30人，学费每人800元。
-报名时间为每年3月，地点在学院实训楼。"""
-
-MEMBER_ONLY = """# 成员单位内部合作备忘（示例）
-
-成员单位之间的钛合金焊接联合攻关项目，内部结算单价为每工时420元。
-项目暗号“青松计划”，只在成员单位内部使用。"""
-
-SECRET = """# 秘书处年度考核意见（示例）
-
-秘书处对钛合金焊接联合攻关项目的考核结论为“暂缓拨付”，扣减经费12万元。"""
+ROLE_DOCS = Path(__file__).parent / "data" / "roles"
+PUBLIC_DOC = "航天学院公开课程通知（示例）.md"
+MEMBER_DOC = "成员单位内部合作备忘（示例）.md"
 
 
 @pytest.fixture
 def roles_index(ingestor_factory, tmp_path):
+    """Real files: a public notice, a member-only memo, a secretariat-only assessment (their
+    sidecars say so) and a demand list."""
     ing = ingestor_factory()
     d = tmp_path / "role-docs"
-    d.mkdir()
-    for name, text, vis in (
-        ("public.md", PUBLIC, None),
-        ("member.md", MEMBER_ONLY, "member"),
-        ("secret.md", SECRET, "secretariat"),
-    ):
-        (d / name).write_text(text, "utf-8")
-        if vis:
-            (d / (name + ".meta.json")).write_text(json.dumps({"visibility": vis}), "utf-8")
+    shutil.copytree(ROLE_DOCS, d)
     report = ing.ingest([d], base=d)
     assert not report.failed and report.pending == 0
     ing.docs_dir = d
@@ -114,7 +100,7 @@ def test_anonymous_answer_quotes_nothing_restricted(roles_index):
 
 def test_changing_visibility_takes_effect_without_reembedding(roles_index):
     ing, retriever = roles_index
-    member_doc = next(d for d in ing.store.live_docs().values() if d.source == "member.md")
+    member_doc = next(d for d in ing.store.live_docs().values() if d.source == MEMBER_DOC)
     calls = ing.embedder.calls
     assert ing.set_visibility(member_doc.doc_id, "public") > 0
     assert ing.embedder.calls == calls  # nothing re-embedded
@@ -132,10 +118,10 @@ def test_changing_visibility_takes_effect_without_reembedding(roles_index):
 
 def test_a_chosen_visibility_outlives_reingestion(roles_index):
     ing, retriever = roles_index
-    public_doc = next(d for d in ing.store.live_docs().values() if d.source == "public.md")
+    public_doc = next(d for d in ing.store.live_docs().values() if d.source == PUBLIC_DOC)
     ing.set_visibility(public_doc.doc_id, "member")
-    path = ing.docs_dir / "public.md"
-    path.write_text(PUBLIC + "\n新增：第二期于9月开班。", "utf-8")
+    path = ing.docs_dir / PUBLIC_DOC
+    path.write_text(path.read_text("utf-8") + "\n新增：第二期于9月开班。\n", "utf-8")
     report = ing.ingest([path], base=ing.docs_dir)
     assert report.indexed
     assert ing.store.live_docs()[public_doc.doc_id].visibility == "member"
