@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from .settings import Settings, offline_environment
 
 MODE_LABEL = {"extractive": "摘录式（未使用大模型）", "llm": "大模型生成并核验引用"}
+OCR_LABEL = "（OCR识别）"  # after a citation whose passage was read by OCR: check the original
 
 
 def _add_index(p: argparse.ArgumentParser) -> None:
@@ -36,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON 报告")
     p.add_argument("--no-embed", action="store_true", help="只建关键词索引，向量稍后计算")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument(
+        "--ocr",
+        choices=("auto", "always", "never"),
+        help="扫描页、乱码页和图片用OCR识别 (default: $CHANJIAO_OCR or auto)",
+    )
     _add_index(p)
 
     p = sub.add_parser("remove", help="从索引中删除文件或文件夹的文档")
@@ -66,12 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=Path, action="append", help="问题集 jsonl，可重复")
     p.add_argument("--llm", action="store_true", help="同时评测大模型回答（需要配置端点）")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--calibrate", action="store_true", help="打印拒答阈值的校准表")
+    p.add_argument(
+        "--fit", action="store_true", help="在调优问题集上拟合回答/拒答判定模型（交叉验证）"
+    )
+    p.add_argument("--ablation", action="store_true", help="逐个去掉判定特征，打印影响")
     _add_index(p)
 
     p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")
     p.add_argument("--synthetic", type=int, default=20000, help="合成索引的段落数")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--no-ocr", action="store_true", help="跳过OCR测量（约数分钟）")
 
     p = sub.add_parser("export-vectors", help="导出当前索引中语料的向量缓存（维护内置语料用）")
     p.add_argument("output", type=Path)
@@ -93,11 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index(q)
     q = user_sub.add_parser("list", help="列出账号")
     _add_index(q)
+    p = sub.add_parser("export-ocr", help="导出语料扫描页的OCR结果（维护内置语料用）")
+    p.add_argument("output", type=Path)
+    p.add_argument("paths", nargs="*", type=Path, help="文件或文件夹 (default: corpus/)")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
     return parser
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(index_dir=getattr(args, "index", None))
+    return Settings.from_env(index_dir=getattr(args, "index", None), ocr=getattr(args, "ocr", None))
 
 
 def _filters(args):
@@ -145,6 +160,8 @@ def search_json(query: str, hits) -> dict:
                 "sheet": h.chunk.sheet,
                 "row": h.chunk.row,
                 "chunk_id": h.chunk.chunk_id,
+                "ocr": h.chunk.ocr,
+                "confidence": h.chunk.confidence,
             }
             for h in hits
         ],
@@ -163,7 +180,7 @@ def print_answer(ans) -> None:
     if ans.citations:
         print("\n来源：")
         for c in ans.citations:
-            where = _location(c.page, c.sheet, c.row)
+            where = _location(c.page, c.sheet, c.row) + (OCR_LABEL if c.ocr else "")
             print(f"[{c.n}] 《{c.title}》 {c.source} {where}".rstrip())
             print(f"    “{_short(c.quote)}”")
     if ans.suggestions:
@@ -194,7 +211,8 @@ def cmd_ingest(args) -> int:
             f"索引 {len(report.indexed)} 个文件（{chunks} 段），未变 {len(report.unchanged)}，"
             f"删除 {len(report.removed)}，跳过 {len(report.failed)}；"
             f"向量：缓存 {report.from_cache}，新算 {report.embedded}，待算 {report.pending}；"
-            f"用时 {report.seconds:.1f} 秒"
+            + (f"OCR识别 {report.ocr_pages} 页；" if report.ocr_pages else "")
+            + f"用时 {report.seconds:.1f} 秒"
         )
     return report.exit_code
 
@@ -232,7 +250,7 @@ def cmd_search(args) -> int:
                 f"{h.rank}. 《{c.doc.title}》 {c.doc.source} {where}  "
                 f"[{h.score:.4f} {'+'.join(h.via)}]"
             )
-            print(f"   {_short(c.text, 200)}")
+            print(f"   {_short(c.text, 200)}" + (f" {OCR_LABEL}" if c.ocr else ""))
     return 0
 
 
@@ -384,6 +402,42 @@ def cmd_user(args) -> int:
     return 0
 
 
+def cmd_export_ocr(args) -> int:
+    """OCR results of the pages of PATHS that need OCR, written to OUTPUT (from the caches
+    when they hold them, recognised otherwise): how `corpus/.ocr/` is refreshed."""
+    from ingest.loaders import LoadError
+    from ingest.pipeline import discover, file_hash, prepare, source_name, tqdm_progress
+
+    from .context import make_ocr
+    from .settings import BUNDLED_CORPUS, REPO_ROOT
+
+    settings = _settings(args)
+    ocr = make_ocr(settings)
+    progress = tqdm_progress(not args.quiet, always=settings.progress_always)
+    files = list(discover(args.paths or [BUNDLED_CORPUS]))
+    try:
+        for path in files:
+            try:
+                prepare(
+                    path,
+                    source_name(path, REPO_ROOT),
+                    file_hash(path),
+                    settings.max_file_mb * 1024 * 1024,
+                    ocr=ocr,
+                    ocr_mode="auto",
+                    progress=progress,
+                    convert_dir=settings.convert_dir,
+                )
+            except LoadError as e:
+                print(f"跳过 {path}：{e.message}", file=sys.stderr)
+    finally:
+        ocr.close()
+        ocr.cache.save()
+    n = ocr.cache.save(keys=ocr.used_keys, path=args.output)
+    print(f"导出 {n} 条OCR结果到 {args.output}（本次识别 {ocr.recognized} 页）")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     offline_environment()
     args = build_parser().parse_args(argv)
@@ -397,6 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         "export-vectors": cmd_export_vectors,
         "serve": cmd_serve,
         "user": cmd_user,
+        "export-ocr": cmd_export_ocr,
     }
     try:
         if args.command == "eval":
@@ -416,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
 
         kind = "索引错误" if isinstance(e, StoreError) else "错误"
         print(f"{kind}：{e}", file=sys.stderr)
-        if "--debug" in sys.argv or __import__("os").environ.get("CHANJIAO_DEBUG"):
+        if os.environ.get("CHANJIAO_DEBUG"):  # developers: the traceback as well
             raise
         return 2
 

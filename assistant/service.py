@@ -137,7 +137,7 @@ class Service:
         """The file of a document the caller may see, for download; else None."""
         allowed = self.filters(token)
         docs = self.index.store.live_docs()
-        extras = self.index.store.registry_extras()
+        extras = self.index.store.registry()
         for doc_id, doc in docs.items():
             if doc.source != source:
                 continue
@@ -242,7 +242,7 @@ class Service:
         """Every indexed document with its kind, date, chunk count, visibility and file."""
         self._require_secretariat(token, "管理文档")
         docs = self.index.store.live_docs()
-        extras = self.index.store.registry_extras()
+        extras = self.index.store.registry()
         rows = []
         for doc_id, d in docs.items():
             e = extras.get(doc_id, {})
@@ -307,7 +307,7 @@ class Service:
         return results
 
     def _doc_path(self, doc_id: str) -> Path:
-        extras = self.index.store.registry_extras([doc_id])
+        extras = self.index.store.registry([doc_id])
         if doc_id not in extras:
             raise KeyError(f"索引中没有该文档 (no such document: {doc_id})")
         return Path(extras[doc_id].get("abs_path", ""))

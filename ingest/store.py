@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .embed import DIM
 from .types import Chunk, DocMeta
-
-DIM = 384
 
 
 def _placeholder(chunk_id: str) -> list[float]:
@@ -112,6 +111,8 @@ def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
             "start": chunk.start,
             "end": chunk.end,
             "kind": chunk.kind,
+            "ocr": chunk.ocr,
+            "confidence": float(chunk.confidence),
             "prefix": prefix,
             "tokens": " ".join(tokens),
         }
@@ -136,6 +137,8 @@ def record_to_chunk(
         start=m.get("start", 0),
         end=m.get("end", 0),
         kind=m.get("kind", "text"),
+        ocr=bool(m.get("ocr", False)),
+        confidence=float(m.get("confidence", 1.0)),
     )
 
 
@@ -193,11 +196,6 @@ class ChromaStore:
             ids=[doc_id], metadatas=[{"visibility": visibility, "visibility_set": visibility}]
         )
         return len(ids)
-
-    def registry_extras(self, ids: list[str] | None = None) -> dict[str, dict]:
-        """The registry's fields of documents (abs_path, n_chunks, visibility_set…), by id."""
-        got = self.docs.get(ids=ids, include=["metadatas"])
-        return dict(zip(got["ids"], got["metadatas"]))
 
     def unregister(self, doc_id: str) -> None:
         self.docs.delete(ids=[doc_id])
@@ -321,3 +319,16 @@ class ChromaStore:
         return json.dumps(
             {"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()}
         )
+
+    def registry(self, ids: list[str] | None = None) -> dict[str, dict]:
+        """Every registered document's (or those of `ids`) stored metadata, by id (paths,
+        chunk counts, visibility_set…)."""
+        got = self.docs.get(ids=ids, include=["metadatas"])
+        return dict(zip(got["ids"], got["metadatas"]))
+
+    def doc_count(self) -> int:
+        return self.docs.count()
+
+    def chunk_ids(self, doc_id: str) -> list[str]:
+        """The ids of every stored chunk of `doc_id`, whatever its version."""
+        return self.chunks.get(where={"doc_id": doc_id})["ids"]

@@ -16,66 +16,20 @@ from functools import lru_cache
 
 import jieba
 
+from . import vocabulary
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
 
-DOMAIN_TERMS = (
-    "产教联合体",
-    "市域产教联合体",
-    "产教融合",
-    "产教融合型企业",
-    "观测点",
-    "学徒制",
-    "新型学徒制",
-    "中国特色学徒制",
-    "揭榜挂帅",
-    "秘书处",
-    "理事会",
-    "项目委员会",
-    "实训基地",
-    "产业学院",
-    "兼职教师",
-    "双师型",
-    "职业教育",
-    "职业学校",
-    "高职",
-    "中职",
-    "职教本科",
-    "教育费附加",
-    "地方教育附加",
-    "职工教育经费",
-    "技能大师工作室",
-    "复合材料",
-    "无损检测",
-    "数控加工",
-    "工业机器人",
-    "数字孪生",
-    "航空发动机",
-    "钣金",
-    "铆装",
-    "惠企政策",
-    "供需清单",
-    "成果转化",
-    "专升本",
-    "青羊区",
-    "成飞",
-    "航空航天",
-    "自评报告",
-    "实习补贴",
-    "培训补贴",
-    "见习补贴",
-)
 
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 对 为 把 被 将 就 都 也 还 又 而 之 其 该 这 那 此 有 无 "
-    "吗 呢 吧 啊 呀 么 什么 怎么 怎样 如何 哪些 哪个 哪 多少 几 是否 请问 请 一下 一个 "
-    "能 可以 可 需要 要 会 给 从 向 到 以 于 由 按 所 上 中 下 里 时 后 前 个 我 我们 你 "
-    "您 他 她 它 们 吗 啥 多久 多长 哪里 谁 么样 呢 有没有 是不是 "
-    "怎么样 什么样 怎么办 今天 现在 目前 能否 可否 哪家 哪所 哪位 分别 具体 相关 有关 "
-    "应该 必须 可能 能够 得要 想要 "
-    "the a an of to in on for and or is are be what which how who when where does do".split()
-)
+def _words(name: str) -> frozenset[str]:
+    """A word list of `ingest/vocab/` (cached there; overlays included)."""
+    return vocabulary.words(name)
+
+
+def is_province(word: str) -> bool:
+    return word in _words("provinces.txt")
+
 
 _CODE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])")
 _DOC_NO = re.compile(r"〔\s*(\d{4})\s*〕\s*(\d{1,4})\s*号")
@@ -89,8 +43,8 @@ def _init() -> None:
     with _lock:
         if _ready:
             return
-        for term in DOMAIN_TERMS:
-            jieba.add_word(term, freq=20000)
+        for path in vocabulary.userdict_files():
+            jieba.load_userdict(str(path))
         jieba.initialize()
         _ready = True
 
@@ -117,7 +71,7 @@ def tokenize(text: str) -> list[str]:
     out = [
         t
         for t in (w.strip() for w in jieba.cut_for_search(norm))
-        if t and t not in STOPWORDS and _WORD.search(t)
+        if t and t not in _words("stopwords.txt") and _WORD.search(t)
     ]
     out.extend(codes_in(norm))
     out.extend(f"{y}〔{n}〕" for y, n in _DOC_NO.findall(text))
@@ -169,17 +123,14 @@ _ASKING = re.compile(
     r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
 )
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
-# Words before 多少 that say how the quantity is counted, not what is asked for.
-ATTRIBUTE_FILLERS = frozenset(
-    "每月 每年 每人 每次 每生 每名 一共 总共 共计 合计 最多 最少 至少 最高 最低 "
-    "大概 一般 平均 分别 大约 能 可以 要".split()
-)
 
 
 def _parts(word: str) -> tuple[str, ...]:
     """The search-mode parts of a word ("征收率" → 征收, 收率), stopwords and letters dropped."""
     return tuple(
-        t for t in jieba.cut_for_search(word) if t != word and len(t) > 1 and t not in STOPWORDS
+        t
+        for t in jieba.cut_for_search(word)
+        if t != word and len(t) > 1 and t not in _words("stopwords.txt")
     )
 
 
@@ -208,11 +159,11 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
         w = word.strip()
         if any(a < pe and b > ps for _, ps, pe in protected):
             continue
-        if not w or w in STOPWORDS or not _WORD.search(w) or w in seen:
+        if not w or w in _words("stopwords.txt") or not _WORD.search(w) or w in seen:
             continue
         if len(w) == 1 and not w.isdigit():  # 年, 应, 税: too common to tell passages apart
             continue
-        if w in ABSTRACT_ATTRIBUTES or w in FRAMING_WORDS:
+        if w in _words("abstract.txt") or w in _words("framing.txt"):
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
         if w in function_words:
             continue  # "这个", "他们", "到底", "几年": how it is asked, not what about
@@ -254,103 +205,24 @@ def concepts(text: str) -> list[tuple[str, list[str]]]:
     return [(w, parts) for w, parts, _, _ in concept_spans(text)]
 
 
-# What a quantity is called rather than what it is of: answered by a number, whatever the
-# passage calls it ("比例" ← "不超过工资薪金总额8%的部分").
-ABSTRACT_ATTRIBUTES = frozenset(
-    "比例 上限 下限 标准 金额 数额 额度 时间 期限 日期 时限 条件 要求 范围 数量 人数 "
-    "规定 内容 情况 办法 流程 程序 方式 材料 对象 措施 政策 做法 区别 原因 目的 作用 "
-    "意义 职责 规模 比重 份额".split()
-)
-# Verbs that frame a question ("需要满足…", "可以享受…") without naming its subject.
-FRAMING_WORDS = frozenset(
-    "满足 具备 符合 需要 包括 包含 属于 享受 涉及 提到 说 讲 规定 要求 指 叫".split()
-)
-_YES_NO = re.compile(r"吗[？?。]?$|是否|能否|可否|有没有|是不是|能不能|可不可以|给不给|算不算")
-_NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
-
-
-def asked_attributes(text: str) -> list[tuple[str, list[str]]]:
-    """See `_asked_attributes`; a fresh list each call, the tagging cached."""
-    return [(w, list(parts)) for w, parts in _asked_attributes(text)]
-
-
 @lru_cache(maxsize=512)
-def _asked_attributes(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """What the question asks for: "学费" in "…课程的学费是多少？", "留学生" in "招收了多少名
-    留学生？" — the noun before the question word, or right after "多少名". A passage that
-    holds none of these (not even in part) does not answer it, however many of the
-    question's other words it shares. Yes/no questions and abstract words ("比例",
-    "条件") ask for nothing a passage must name."""
-    _init()
-    norm = normalize(text)
-    m = _ASKING.search(norm)
-    if m is None or _YES_NO.search(norm):
-        return ()
+def tagged(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """jieba's words of `text` (already normalised) with their part-of-speech tags and
+    their spans: (word, tag, start, end)."""
     import jieba.posseg as pseg
 
-    nouns, pos = [], 0
-    for piece in pseg.cut(norm):
-        a, b = pos, pos + len(piece.word)
-        pos = b
-        w = piece.word.strip()
-        if (
-            len(w) > 1
-            and piece.flag.startswith(_NOUN_TAGS)
-            and not piece.flag.startswith("nr")
-            and w not in STOPWORDS
-            and w not in ABSTRACT_ATTRIBUTES
-            and w not in ATTRIBUTE_FILLERS
-        ):
-            nouns.append((w, a, b))
-    before = [n for n in nouns if n[2] <= m.start()]
-    after_m = _AFTER_ASKING.match(norm, m.start())
-    after = [n for n in nouns if after_m and n[1] == after_m.end()]
-    chosen = ([before[-1]] if before else []) + after[:1]
-    return tuple((w, _parts(w)) for w, _, _ in chosen)
+    _init()
+    out, pos = [], 0
+    for piece in pseg.cut(text):
+        out.append((piece.word, piece.flag, pos, pos + len(piece.word)))
+        pos += len(piece.word)
+    return tuple(out)
 
 
-PROVINCES = frozenset(
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 "
-    "湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门".split()
-)
-_PLACE_SUFFIX = ("省", "市", "区", "县", "州")
-# Words with a place suffix that name a kind of place, not one.
-GENERIC_PLACES = frozenset(
-    "大城市 直辖市 地级市 县级市 自治区 自治州 自治县 行政区 功能区 辖区 各区县 全市 全省 全区 "
-    "本市 本省 本区 本县 该市 该区".split()
-)
-
-
-def places(text: str) -> list[str]:
-    """The places a question names — "广州市", "广东省", "高新区", "河北" — as written.
-
-    A policy of one city does not answer a question about another, however much else the
-    two share ("内江驻广州市的工作站" is not answered by the row for 东莞市), so a passage
-    must name the place to answer. Provinces are known by name; cities, districts and
-    zones by their suffix (市/区/县/省/州 on a word of three or more characters).
-    """
-    out = []
-    for word, _ in concepts(text):
-        if word in PROVINCES or (
-            len(word) >= 3 and word.endswith(_PLACE_SUFFIX) and word not in GENERIC_PLACES
-        ):
-            out.append(word)
-    return out
-
-
-_DOCUMENT_WORDS = "条例|办法|规定|通知|意见|政策|细则|措施|文件|规划|方案"
-
-
-def issued_by(question: str, place: str) -> bool:
-    """Whether the question names `place` as the issuer of a document ("广东省职业教育条例",
-    "内江市的创业补贴政策") rather than as where the asker is ("四川的企业招用残疾人…")."""
-    pattern = rf"{re.escape(place)}[^，。？！、,.?!\s]{{0,12}}?(?:{_DOCUMENT_WORDS})"
-    return re.search(pattern, normalize(question)) is not None
-
-
-def holds_place(place: str, text: str) -> bool:
-    """`text` names `place`, with or without its suffix ("成都" names 成都市)."""
-    return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)
+def parts(word: str) -> tuple[str, ...]:
+    """The search-mode parts of a word ("征收率" → 征收, 收率)."""
+    _init()
+    return _parts(word)
 
 
 def numbers_in(text: str) -> list[str]:

@@ -47,6 +47,10 @@ class Section:
     # For kind="record": the row's cells as (column name, cell text) pairs, in column order,
     # with merged headers resolved to the real column names. Empty for prose.
     fields: tuple[tuple[str, str], ...] = ()
+    # Text read by OCR from a page image (a scan, a garbled text layer, an image file), and
+    # the recogniser's mean confidence (0–1); text from a text layer is exact: 1.0.
+    ocr: bool = False
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class Chunk:
     start: int = 0
     end: int = 0
     kind: str = "text"
+    ocr: bool = False  # read by OCR from a page image: a reader should check the original
+    confidence: float = 1.0  # OCR's mean confidence on the page (1.0 for a text layer)
 
     @property
     def context(self) -> str:
@@ -119,6 +125,8 @@ class Citation:
     page: int | None = None
     sheet: str | None = None
     row: int | None = None
+    ocr: bool = False  # the quote was read by OCR (shown as "（OCR识别）")
+    confidence: float = 1.0
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -148,12 +156,20 @@ class Answer:
     notice: str = ""
     suggestions: tuple[dict, ...] = field(default=())
     searched_as: str = ""  # the stand-alone question a follow-up was searched as
+    # answered (found), not_direct (something close, not the thing asked: the nearest
+    # passages are shown) or refused (nothing relevant); "" = taken from `found`
+    status: str = ""
+
+    @property
+    def outcome(self) -> str:
+        return self.status or ("answered" if self.found else "refused")
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "found": self.found,
+            "status": self.outcome,
             "mode": self.mode,
             "citations": [c.to_json() for c in self.citations],
             "dropped": [d.to_json() for d in self.dropped],
@@ -174,4 +190,6 @@ def citation_for(n: int, chunk: Chunk) -> Citation:
         page=chunk.page,
         sheet=chunk.sheet,
         row=chunk.row,
+        ocr=chunk.ocr,
+        confidence=chunk.confidence,
     )

@@ -191,6 +191,8 @@ def _build_real_index(base: Path, host: str = "", port: int = 0, cache: Path | N
         chroma_host=host,
         chroma_port=port or 8000,
         collection=f"real{uuid.uuid4().hex[:8]}",
+        ocr_cache=base / "ocr.json",
+        convert_dir=base / "converted",
     )
     index = open_index(settings, show_progress=False)
     report = index.ingestor.ingest([work], base=work)
@@ -264,3 +266,32 @@ def web_app(tmp_path_factory):
     app = start_app(tmp_path_factory.mktemp("web"))
     yield app
     app.stop()
+
+
+class FakeOcrEngine:
+    """An OCR engine that reads each page image as the next text of its queue (or a text
+    naming the image's size), recording every image it was given. `on_call` runs before a
+    page is read, so a test can look at the index while a scan is still being read."""
+
+    engine_id = "fake-ocr"
+
+    def __init__(self, *texts: str, confidence: float = 0.9, on_call=None):
+        from collections import deque
+
+        self.texts = deque(texts)
+        self.confidence = confidence
+        self.on_call = on_call
+        self.images: list = []
+
+    def recognize(self, image):
+        from ingest.ocr import OcrPage
+
+        if self.on_call is not None:
+            self.on_call(len(self.images) + 1)
+        self.images.append(image.shape)
+        text = (
+            self.texts.popleft()
+            if self.texts
+            else f"图像{image.shape[0]}乘{image.shape[1]}像素的页面。"
+        )
+        return OcrPage(text, self.confidence, text.count("\n") + 1)

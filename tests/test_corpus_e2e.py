@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import NOT_CHINESE, answer_question
+from assistant.answer import answer_question
 from assistant.cli import main
 from assistant.context import ensure_corpus, open_index
 from assistant.retrieve import Filters
@@ -29,7 +29,11 @@ pytestmark = pytest.mark.slow
 def corpus_index(tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus-index")
     settings = Settings(
-        index_dir=base / "index", vector_cache=base / "vectors.npz", collection="corpus"
+        index_dir=base / "index",
+        vector_cache=base / "vectors.npz",
+        collection="corpus",
+        ocr_cache=base / "ocr.json",
+        convert_dir=base / "converted",
     )
     index = open_index(settings, show_progress=False)
     report = ensure_corpus(index, quiet=True)
@@ -39,13 +43,20 @@ def corpus_index(tmp_path_factory):
 
 def test_every_corpus_file_is_indexed_or_reported_with_its_remedy(corpus_index):
     _, report = corpus_index
+    from ingest.loaders.legacy import find_soffice
+
     failed = dict(report.failed)
-    assert any(s.endswith("课程标准 （2021年).pdf") and "OCR" in r for s, r in failed.items())
-    assert any(s.endswith(".doc") and ".docx" in r for s, r in failed.items())
-    # nothing else fails: every other file of every kind has text and was indexed
-    assert len(failed) == 2, failed
+    # The scanned standard is read by OCR (from the shipped results: no OCR on a first run)
+    # and the Word 97 .doc is converted by LibreOffice where it is installed (.ci/run
+    # installs it); without it, the .doc is reported with the package to install.
+    if find_soffice():
+        assert failed == {}
+    else:
+        assert list(failed) == ["corpus/policies/内江市返乡下乡创业政策汇编（12.11）.doc"]
+        assert "libreoffice" in next(iter(failed.values()))
     indexed = {Path(s).suffix for s, _ in report.indexed}
     assert {".pdf", ".docx", ".xlsx", ".csv", ".md", ".txt", ".html"} <= indexed
+    assert any(s.endswith("课程标准 （2021年).pdf") for s, _ in report.indexed)
 
 
 def test_shipped_vectors_cover_the_corpus(corpus_index):
@@ -107,14 +118,13 @@ def test_superseded_law_is_flagged_when_cited(corpus_index):
     assert "失效" not in current.notice or any("1996" in c.source for c in current.citations)
 
 
-def test_question_in_english_gets_a_clear_message_and_the_nearest_documents(corpus_index):
+def test_a_question_in_english_is_answered_from_the_chinese_passages(corpus_index):
     index, _ = corpus_index
-    ans = answer_question("What is the rate of the education surcharge?", index.retriever)
-    assert not ans.found and ans.answer == NOT_CHINESE and "LLM" in ans.notice
-    assert ans.suggestions
-    # dense retrieval is multilingual: what it offers is about the surcharge
-    hits = index.retriever.search("What is the rate of the education surcharge?", k=6)
-    assert any("教育费附加" in h.chunk.text for h in hits)
+    ans = answer_question("How high is the education surcharge rate on VAT?", index.retriever)
+    assert ans.found and ans.citations and ans.mode == "extractive"
+    lead, *quoted = ans.answer.split("\n")
+    assert lead == "Answer (from the Chinese documents, quoted below): 3%"
+    assert any("教育费附加率为3%" in line for line in quoted)
 
 
 def test_corpus_folder_has_no_unlisted_kind(corpus_index):
@@ -153,7 +163,7 @@ def test_when_a_notice_was_issued_is_answered_by_its_signature_date(corpus_index
 def test_whether_a_policy_is_still_in_force_is_answered_by_its_closing_article(corpus_index):
     index, _ = corpus_index
     ans = answer_question(
-        "企业接收职业院校学生岗位实习，每月500元的补贴现在还能申请吗？", index.retriever
+        "职校学生来我们企业岗位实习，那个每月500元的补贴现在还能不能申请？", index.retriever
     )
     assert ans.found and ans.answer.startswith("本通知自印发之日起施行，有效期至2025年12月31日")
     assert "失效" in ans.notice  # and the expired notice is flagged
@@ -161,7 +171,7 @@ def test_whether_a_policy_is_still_in_force_is_answered_by_its_closing_article(c
 
 def test_an_abbreviation_finds_the_table_row_that_spells_it_out(corpus_index):
     index, _ = corpus_index
-    q = "参加城乡居民医保去三甲医院住院，报销比例是多少？"
+    q = "城乡居民医保的人在三甲医院住院能报销多少比例？"
     top = index.retriever.search(q, k=3)
     assert "三级甲等" in top[0].chunk.text and "55%" in top[0].chunk.text
     # the row is found by the question its table answers, named above the table
@@ -171,45 +181,48 @@ def test_an_abbreviation_finds_the_table_row_that_spells_it_out(corpus_index):
 
 def test_an_english_question_reaches_keyword_search_through_its_domain_terms(corpus_index):
     index, _ = corpus_index
-    hits = index.retriever.search("What is the education surcharge rate levied on VAT?", k=5)
+    hits = index.retriever.search("Which rate of education surcharge applies to VAT payers?", k=5)
     assert any("教育费附加率为3%" in h.chunk.text for h in hits)
 
 
 def test_a_number_alone_asks_about_nothing(corpus_index):
     index, _ = corpus_index
     ans = answer_question("2026年？", index.retriever)
-    assert not ans.found and ans.answer != NOT_CHINESE  # refused, and not taken for English
+    assert ans.outcome == "refused"
 
 
 def test_a_grade_no_document_names_is_not_answered_with_a_neighbouring_grade(corpus_index):
     index, _ = corpus_index
-    q = "航空航天企业职工取得特级技师证书，青羊区的培训补贴是多少？"
-    assert not answer_question(q, index.retriever).found
+    q = "青羊区航空企业员工考出特级技师证，能拿多少培训补贴？"
+    near = answer_question(q, index.retriever)
+    assert not near.found and near.outcome in ("not_direct", "refused")
+    if near.outcome == "not_direct":
+        assert "特级" in near.answer.split("最接近的内容")[0]  # says what is not covered
     assert answer_question(q.replace("特级技师", "高级技师"), index.retriever).found
 
 
 def test_a_passage_about_another_city_does_not_answer(corpus_index):
     index, _ = corpus_index
-    asked = "内江驻{}的农民工服务工作站站长是谁？电话多少？"
+    asked = "内江在{}设的农民工服务工作站，站长叫什么，电话是多少？"
     assert answer_question(asked.format("东莞市"), index.retriever).found
     assert not answer_question(asked.format("广州市"), index.retriever).found
     # a national law applies in every province, unless a province's own regulation is asked
     assert answer_question("四川的企业招用残疾人能享受什么税收优惠？", index.retriever).found
     assert not answer_question(
-        "广东省职业教育条例对企业提取职工教育经费的比例是怎么规定的？", index.retriever
+        "广东省职业教育条例规定企业按多大比例提取职工教育经费？", index.retriever
     ).found
 
 
 def test_a_field_the_list_does_not_have_is_not_answered_from_its_neighbours(corpus_index):
     index, _ = corpus_index
-    q = "成果清单里“一种飞机壁板柔性铆接工装”这项发明专利的{}是什么？"
+    q = "“一种飞机壁板柔性铆接工装”这个专利，它的{}是什么？"
     assert answer_question(q.format("专利号"), index.retriever).found
     assert not answer_question(q.format("发明人").replace("是什么", "是谁"), index.retriever).found
 
 
 def test_what_a_numbered_notice_is_called_is_answered_by_its_title_line(corpus_index):
     index, _ = corpus_index
-    ans = answer_question("青财发〔2025〕6号是什么文件？", index.retriever)
+    ans = answer_question("青财发〔2025〕6号的全称是什么？", index.retriever)
     assert ans.found and ans.answer.startswith("成都市青羊区财政局关于印发产教融合税费优惠政策指引")
 
 
@@ -231,3 +244,41 @@ def test_blind_held_out_sets_hold_their_figures(corpus_index, name, recall, accu
     assert r.recall5["hybrid"] >= recall, r.misses["hybrid"]
     assert r.answer_accuracy >= accuracy
     assert r.citation_precision == 1.0
+
+
+def test_scanned_standard_is_searchable_from_its_ocr_text_and_cited_as_such(corpus_index):
+    from ingest.types import citation_for
+
+    index, report = corpus_index
+    assert report.ocr_pages == 0  # the shipped OCR results: a first run reads nothing
+    hits = index.retriever.search(
+        "《高等数学》课程标准 授课教师基本要求 行动导向的教学设计能力", k=5
+    )
+    top = hits[0].chunk
+    assert "高等数学" in top.doc.source and top.ocr and top.confidence > 0.9
+    assert top.page == 7
+    assert citation_for(1, top).to_json()["ocr"] is True
+
+
+def test_a_plan_row_is_found_as_one_record_with_page_and_row(corpus_index):
+    index, _ = corpus_index
+    hits = index.retriever.search("廊坊师范学院 电气工程及其自动化 专升本 学费标准", k=5)
+    rows = [h.chunk for h in hits if h.chunk.kind == "record" and "专升本" in h.chunk.doc.source]
+    assert rows, [h.chunk.text[:60] for h in hits]
+    row = rows[0]
+    assert "学校名称：廊坊师范学院" in row.text and "招生专业名称：电气工程及其自动化" in row.text
+    assert "学费标准：4900" in row.text and "普通考生招生计划数：40" in row.text
+    assert row.page == 16 and row.row
+
+
+def test_the_word97_doc_is_indexed_like_its_docx(corpus_index):
+    from ingest.loaders.legacy import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice not installed (.ci/run installs it)")
+    index, _ = corpus_index
+    docs = {d.source: d for d in index.store.live_docs().values()}
+    doc = docs["corpus/policies/内江市返乡下乡创业政策汇编（12.11）.doc"]
+    chunks = [c for c, _ in index.store.live_chunks() if c.doc.doc_id == doc.doc_id]
+    assert len(chunks) > 50 and not any(c.ocr for c in chunks)
+    assert any("创业孵化基地" in c.text for c in chunks)

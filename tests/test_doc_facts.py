@@ -1,4 +1,5 @@
-"""Questions about a document's date or validity: which passage states it."""
+"""Where a document states its own date, validity, title and 文号 (which fact a question
+asks is read in assistant/question.py, tested in test_question.py)."""
 
 from assistant.doc_facts import (
     DOC_NO,
@@ -7,8 +8,6 @@ from assistant.doc_facts import (
     VALIDITY,
     fact_passage,
     states_fact,
-    wanted_facts,
-    without_fact_words,
 )
 from ingest.types import Chunk, DocMeta
 
@@ -36,22 +35,6 @@ CHUNKS = [
 ]
 
 
-def test_which_fact_a_question_asks_for():
-    assert wanted_facts("教职成厅函〔2024〕20号是哪天印发的？") == (ISSUE_DATE,)
-    assert wanted_facts("自评报告的落款日期是哪天？") == (ISSUE_DATE,)
-    assert wanted_facts("这个补贴政策现在还能申请吗？") == (VALIDITY,)
-    assert wanted_facts("青人社发〔2023〕21号的有效期到什么时候？") == (VALIDITY,)
-    assert wanted_facts("这个措施是哪天印发的？从哪天起施行？") == (ISSUE_DATE, VALIDITY)
-    assert wanted_facts("青财发〔2025〕6号是什么文件？") == (TITLE,)
-    assert wanted_facts("青人社发〔2025〕12号的标题是什么？") == (TITLE,)
-    # a document the named one cites is not the named one's title
-    assert wanted_facts("青人社发〔2025〕12号里，学徒补贴的依据是哪个文件？") == ()
-    assert wanted_facts("联合体章程是用什么文号印发的？") == (DOC_NO,)
-    # a date that is not the document's own: a deadline, an event
-    assert wanted_facts("申报截止时间是什么时候？") == ()
-    assert wanted_facts("培训补贴每人多少钱？") == ()
-
-
 def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_it():
     assert fact_passage(CHUNKS, ISSUE_DATE) is CHUNKS[4]  # the last, after a mention in the body
     assert fact_passage(CHUNKS, VALIDITY) is CHUNKS[3]
@@ -64,10 +47,3 @@ def test_the_signature_date_and_the_closing_article_are_the_passages_that_state_
     assert (
         fact_passage([Chunk("u-1", undated, "2023年6月20日", "2023年6月20日")], ISSUE_DATE) is None
     )
-
-
-def test_what_remains_of_the_question_names_the_document():
-    assert without_fact_words("联合体2024年度建设自评报告的落款日期是哪天？").startswith(
-        "联合体2024年度建设自评报告的是"
-    )
-    assert "现在还" not in without_fact_words("岗位实习补贴现在还能申请吗？")

@@ -1,7 +1,7 @@
 """The eval harness itself, offline: metrics on Chinese text and `evaluate` with fakes."""
 
 from evals import metrics as m
-from evals.runner import best_threshold, citation_precision, evaluate
+from evals.runner import citation_precision, evaluate
 from ingest.types import Answer, Chunk, Citation, DocMeta, Hit
 
 
@@ -58,11 +58,19 @@ def test_evaluate_scores_retrieval_answers_and_refusals():
             "must_include": ["5000"],
         },
         {"id": "q2", "question": "天气", "answerable": False, "gold": []},
+        {"id": "q3", "question": "近似", "answerable": False, "gold": []},
+        {
+            "id": "q4",
+            "question": "学时",
+            "answerable": True,
+            "gold": [{"source": "a.md", "evidence": "48学时"}],
+            "must_include": ["48学时"],
+        },
     ]
     ranked = {
         "keyword": {"补贴多少": ["无关", "每人5000元"]},
         "dense": {"补贴多少": ["无关"] * 6 + ["每人5000元"]},
-        "hybrid": {"补贴多少": ["每人5000元"]},
+        "hybrid": {"补贴多少": ["每人5000元"], "学时": ["48学时"]},
     }
 
     def answer_fn(q, on_token):
@@ -74,13 +82,25 @@ def test_evaluate_scores_retrieval_answers_and_refusals():
                 "extractive",
                 (Citation(1, "a.md", "t", "c0", "每人5000元"),),
             )
-        return Answer(q, "知识库中未找到相关内容", False, "extractive")
+        if q in ("近似", "学时"):  # the nearest passage shown, not an answer
+            return Answer(
+                q,
+                "资料中没有直接回答这个问题。最接近的内容：\n48学时[1]",
+                False,
+                "extractive",
+                status="not_direct",
+            )
+        return Answer(q, "知识库中未找到相关内容", False, "extractive", status="refused")
 
     r = evaluate(cases, FakeRetriever(ranked), answer_fn)
-    assert r.recall5 == {"keyword": 1.0, "dense": 0.0, "hybrid": 1.0}
-    assert r.mrr10["keyword"] == 0.5 and abs(r.mrr10["dense"] - 1 / 7) < 1e-9
-    assert r.answer_accuracy == 1.0 and r.refusal_accuracy == 1.0 and r.false_refusals == 0.0
-    assert r.citation_precision == 1.0
+    assert r.recall5 == {"keyword": 0.5, "dense": 0.0, "hybrid": 1.0}
+    assert r.mrr10["keyword"] == 0.25 and abs(r.mrr10["dense"] - 1 / 14) < 1e-9
+    # q1 answered right; q4 answerable but only shown as the nearest passage
+    assert r.answer_accuracy == 0.5 and r.facts_shown == 1.0 and r.not_direct == 0.5
+    # q2 refused outright, q3 marked not directly answered: both caught, one refused
+    assert r.near_misses_caught == 1.0 and r.refusal_accuracy == 0.5
+    assert r.false_refusals == 0.0
+    assert r.statuses == {"answered": 1, "not_direct": 2, "refused": 1}
 
 
 def test_citation_precision_catches_numbers_missing_from_the_quote():
@@ -92,9 +112,3 @@ def test_citation_precision_catches_numbers_missing_from_the_quote():
         (Citation(1, "a", "t", "c", "补贴每人5000元，期限一年"),),
     )
     assert citation_precision(ans) == 0.5
-
-
-def test_best_threshold_separates_the_classes():
-    rows = [("a", True, 0.9, 0), ("b", True, 0.7, 0), ("c", False, 0.3, 0), ("d", False, 0.5, 0)]
-    t, acc = best_threshold(rows)
-    assert acc == 1.0 and 0.5 < t <= 0.7

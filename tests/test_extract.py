@@ -5,7 +5,7 @@ from ingest.types import Chunk, DocMeta, Hit
 
 FLAT_TABLE = """三、补贴标准
 职业技能培训补贴按照职工取得证书的等级给予定额补贴。具体标准见下表。
-青羊区职业技能培训补贴标准表
+某区技能培训补贴标准一览表
 证书等级
 一般企业职工（元/人）
 航空航天产业链企业职工
@@ -73,7 +73,7 @@ def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():
     )
     hit = Hit(_chunk(text), 1.0, 1)
     picked = pick_sentences(
-        "项目绩效评价为良好的，按项目包经费的多少比例给奖补？",
+        "评价结果是良好的话能按多少比例拿奖补？",
         [hit],
         _holds_words("良好", "奖补", "绩效评价"),
     )
@@ -83,25 +83,26 @@ def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():
 def test_the_line_above_a_signature_date_is_not_a_table_header():
     from assistant.extract import _paragraph_lead
 
-    text = "（四）考核激励。项目包实行绩效评价。\n成都市航空航天产教联合体秘书处\n2025年1月20日"
-    assert _paragraph_lead(text, text.index("2025")) == ""
+    text = "（三）组织保障。各单位落实责任。\n某市职业教育集团办公室\n2026年3月2日"
+    assert _paragraph_lead(text, text.index("2026")) == ""
     # a row of a real table is read after the line that introduces the table
     lead = _paragraph_lead(FLAT_TABLE, FLAT_TABLE.index("三级/高级工"))
     assert lead.endswith("具体标准见下表。")
 
 
 def test_a_list_question_is_answered_by_the_matching_rows_each_by_its_first_fields():
-    from assistant.extract import asks_list, row_excerpt
+    from assistant.extract import row_excerpt
+    from assistant.question import read_question
 
-    assert asks_list("成都航空职业技术大学开设了哪些复合材料方面的开放课程？")
-    assert not asks_list("复合材料无损检测技术这门课多少学时？")
+    assert read_question("航空职业技术大学开了哪些跟复合材料有关的课？").intent == "list"
+    assert read_question("无损检测那门课一共多少学时？").intent != "list"
     row = "序号：2；课程名称：复合材料无损检测技术；开课学校：成都航空职业技术大学；专业（群）：飞行器制造技术专业群；课程类型：省级精品；学时：48"
     short = row_excerpt(row, 60)
     assert short.startswith("序号：2；课程名称：复合材料无损检测技术；") and short.endswith("；…")
     assert len(short) <= 61 and row_excerpt("课程名称：钣金", 60) == "课程名称：钣金"
     rows = [
         ("复合材料无损检测技术", "成都航空职业技术大学"),
-        ("飞机复合材料成型工艺", "成都航空职业技术大学"),
+        ("复合材料结构修理", "成都航空职业技术大学"),
         ("复合材料成型技术", "成都工业职业技术学院"),
     ]
     hits = []
@@ -109,7 +110,7 @@ def test_a_list_question_is_answered_by_the_matching_rows_each_by_its_first_fiel
         c = _chunk(f"课程名称：{course}；开课学校：{school}；学时：48", cid=f"r{i}")
         hits.append(Hit(Chunk(**{**c.__dict__, "kind": "record"}), 1.0, i + 1))
     picked = pick_sentences(
-        "成都航空职业技术大学开设了哪些复合材料方面的开放课程？",
+        "成都航空职业技术大学开了哪些跟复合材料有关的课？",
         hits,
         _holds_words("成都航空职业技术大学", "复合材料", "课程"),
     )

@@ -32,3 +32,7 @@ class Loaded:
     squeeze: bool = False  # PDF text layers: drop spaces between CJK characters
     paged: bool = False  # headers/footers repeat across sections
     wrapped: bool = False  # lines may be hard wraps inside sentences (PDF, text from PDF)
+    # Pages to be read by OCR, with why: "scanned" (no text layer), "garbled" (fonts without
+    # a Unicode map), "always" (asked for), "image" (an image file's frames). The loader only
+    # names them; the pipeline renders and recognises them.
+    ocr_pages: dict[int, str] = field(default_factory=dict)

@@ -50,11 +50,18 @@ def _open(path: Path) -> pypdf.PdfReader:
         ) from e
 
 
-def load_pdf(path: Path) -> Loaded:
+def load_pdf(path: Path, ocr: str = "never", tables: bool = True) -> Loaded:
+    """Sections of a PDF's pages; with `ocr` "auto", pages without a usable text layer are
+    named in `ocr_pages` for the pipeline to read by OCR instead of being skipped ("always":
+    every page). Ruled tables become records (`pdftables`)."""
     reader = _open(path)
     sections: list[Section] = []
     empty, garbled = [], []
+    by_ocr: dict[int, str] = {}
     for number, page in enumerate(reader.pages, start=1):
+        if ocr == "always":
+            by_ocr[number] = "always"
+            continue
         try:
             text = page.extract_text() or ""
         except Exception:  # a broken content stream on one page must not lose the others
@@ -70,17 +77,28 @@ def load_pdf(path: Path) -> Loaded:
         sections.append(Section(text=text, page=number))
 
     total = len(reader.pages)
-    if not sections:
+    if ocr == "auto":
+        # A page with no text at all among pages with text is usually blank (a cover's back):
+        # OCR it only when the document looks scanned, i.e. a fair share of pages is empty.
+        by_ocr.update({n: "garbled" for n in garbled})
+        if empty and (not sections or len(empty) > total * 0.2):
+            by_ocr.update({n: "scanned" for n in empty})
+        garbled = []
+        if by_ocr.keys() >= set(empty):
+            empty = []
+    if tables and sections:
+        sections = _with_tables(path, sections)
+    if not sections and not by_ocr:
         if garbled:
             raise LoadError(
                 "PDF文本层乱码（字体缺少Unicode映射）",
                 "garbled text layer (fonts without a Unicode map)",
-                "需要OCR：用OCR软件转成文字版PDF或Word后重新导入",
+                "需要OCR：去掉 --ocr never（或设 CHANJIAO_OCR=auto）后重新导入",
             )
         raise LoadError(
             "扫描件，PDF没有文本层",
             "scanned PDF, no text layer",
-            "需要OCR：用OCR软件转成文字版PDF或Word后重新导入",
+            "需要OCR：去掉 --ocr never（或设 CHANJIAO_OCR=auto）后重新导入",
         )
     warnings = []
     if garbled:
@@ -97,7 +115,7 @@ def load_pdf(path: Path) -> Loaded:
             title = meta_title
     except Exception:
         title = ""
-    head = "\n".join(s.text for s in sections[:2])
+    head = "\n".join(s.text for s in sections[:2] if s.kind == "text")
     # Metadata titles are often left over from a template: trust one the page shows.
     if title and "".join(title.split()) not in "".join(head.split()):
         title = ""
@@ -109,4 +127,29 @@ def load_pdf(path: Path) -> Loaded:
         squeeze=True,
         paged=True,
         wrapped=True,
+        ocr_pages=dict(sorted(by_ocr.items())),
     )
+
+
+def _with_tables(path: Path, sections: list[Section]) -> list[Section]:
+    """Replace the text of pages holding ruled tables by their records and outside text."""
+    from ..render import pages_with_rules
+    from .pdftables import extract_tables
+
+    try:
+        ruled = pages_with_rules(path, sorted({s.page for s in sections if s.page}))
+        found = extract_tables(path, ruled) if ruled else {}
+    except Exception:  # table detection is a refinement: the text layer stays usable
+        return sections
+    if not found:
+        return sections
+    out: list[Section] = []
+    for s in sections:
+        page = found.get(s.page) if s.page else None
+        if page is None:
+            out.append(s)
+            continue
+        if page.text.strip():
+            out.append(Section(text=page.text, page=s.page))
+        out.extend(page.records)
+    return out

