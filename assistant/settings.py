@@ -98,6 +98,13 @@ class Settings:
             "doc": "LibreOffice conversions of .doc/.wps/.xls/.et/.ppt, by file hash.",
         },
     )
+    vocab_dir: str = field(
+        default="",
+        metadata={
+            "env": "CHANJIAO_VOCAB_DIR",
+            "doc": "Folder of vocabulary files added to ingest/vocab/ (same names); empty = none.",
+        },
+    )
 
     users_file: str = field(
         default="",

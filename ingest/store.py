@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .embed import DIM
-from .types import Chunk, DocMeta
+from .types import Chunk, DocMeta, Record
 
 
 def _placeholder(chunk_id: str) -> list[float]:
@@ -115,6 +115,11 @@ def chunk_to_record(chunk: Chunk, tokens: list[str]) -> dict:
             "confidence": float(chunk.confidence),
             "prefix": prefix,
             "tokens": " ".join(tokens),
+            # A record's typed fields, as JSON: metadata, never the document text, so its
+            # restricted (contact) fields are neither embedded nor keyword-indexed.
+            "record": json.dumps(chunk.record.to_json(), ensure_ascii=False)
+            if chunk.record
+            else "",
         }
     )
     return meta
@@ -139,6 +144,7 @@ def record_to_chunk(
         kind=m.get("kind", "text"),
         ocr=bool(m.get("ocr", False)),
         confidence=float(m.get("confidence", 1.0)),
+        record=Record.from_json(json.loads(m["record"])) if m.get("record") else None,
     )
 
 

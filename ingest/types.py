@@ -54,6 +54,44 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Record:
+    """What a lookup reads of one table row or one policy notice, typed, stored beside its chunk.
+
+    `kind` is one of RECORD_KINDS. `fields` are the public (column, text) pairs exactly as
+    the source shows them; `restricted` the contact columns (联系人, 联系电话, …), which
+    never enter a chunk's text, search text or vector and are shown to members only.
+    `values` holds the typed reading of the fields (ISO dates or [start, end] ranges,
+    numbers, booleans) and, for a policy notice, what was read off its text (status,
+    amounts, deadlines, conditions with their clauses). Both dicts are JSON-ready.
+    """
+
+    kind: str
+    fields: tuple[tuple[str, str], ...] = ()
+    restricted: tuple[tuple[str, str], ...] = ()
+    values: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "fields": [list(p) for p in self.fields],
+            "restricted": [list(p) for p in self.restricted],
+            "values": self.values,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Record:
+        return cls(
+            kind=data.get("kind", ""),
+            fields=tuple((str(k), str(v)) for k, v in data.get("fields", ())),
+            restricted=tuple((str(k), str(v)) for k, v in data.get("restricted", ())),
+            values=dict(data.get("values") or {}),
+        )
+
+
+RECORD_KINDS = ("policy", "demand", "supply", "achievement", "course", "training")
+
+
+@dataclass(frozen=True)
 class DocMeta:
     """What is known about a whole document; every chunk carries a copy."""
 
@@ -94,6 +132,7 @@ class Chunk:
     kind: str = "text"
     ocr: bool = False  # read by OCR from a page image: a reader should check the original
     confidence: float = 1.0  # OCR's mean confidence on the page (1.0 for a text layer)
+    record: Record | None = None  # a table row's or a policy notice's typed fields
 
     @property
     def context(self) -> str:

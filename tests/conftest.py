@@ -295,3 +295,13 @@ class FakeOcrEngine:
             else f"图像{image.shape[0]}乘{image.shape[1]}像素的页面。"
         )
         return OcrPage(text, self.confidence, text.count("\n") + 1)
+
+
+# --- records (issue 9) ---
+@pytest.fixture(scope="session")
+def records_index(tmp_path_factory):
+    """The bundled lists and policy notices, indexed with the hashing embedder (see
+    tests/lookup_fixtures.py): record lookups are exact over fields."""
+    from .lookup_fixtures import build_records_index
+
+    return build_records_index(tmp_path_factory.mktemp("records-index"))

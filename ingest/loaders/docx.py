@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 from ..clean import heading_level
 from ..types import Section
 from .errors import Loaded, LoadError
-from .table import rows_to_records
+from .table import record_sections
 
 # Single characters each standing alone between spaces; "张三 李四" is left as it is.
 _SPACED_CJK = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff](?!\S))+")
@@ -114,10 +114,7 @@ def load_docx(path: Path) -> Loaded:
             label = f"{last_heading} {table_caption(recent) or name}".strip()
             recent = []
             grid, merged = _table_rows(block)
-            for row_no, record in rows_to_records(grid, merged):
-                sections.append(
-                    Section(text=record, sheet=name, row=row_no, kind="record", heading=label)
-                )
+            sections += record_sections(grid, merged, name, label)
     if prose:
         sections.append(Section(text="\n".join(prose)))
     if not sections:

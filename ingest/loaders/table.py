@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
+from ..records import render_fields
 from ..types import Section
 from .encoding import decode_bytes
 from .errors import Loaded, LoadError
@@ -66,11 +68,16 @@ def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> t
     return i, span, title_parts[0] if title_parts else ""
 
 
-def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
-    """One name per column: the lowest header row's, or its group's where it has none.
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)[级类档等]?$")
 
-    Where the lowest names repeat under different groups (参保政策咨询电话 under 企业职工 and
-    under 城乡居民), the group is put in front so each column keeps its meaning.
+
+def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
+    """One name per column: the lowest header row's (the leaf: "学时", not "课程基本信息学时"),
+    or its group's where it has none.
+
+    Where the leaf names repeat under different groups (参保政策咨询电话 under 企业职工 and
+    under 城乡居民), the group is put in front so each column keeps its meaning; so it is
+    for a leaf that is only an ordinal ("一", "二" under 伤残等级 mean nothing alone).
     """
     width = max(len(r) for r in rows[start : start + span])
     groups, names = [], []
@@ -87,16 +94,23 @@ def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
         f"{group}{name}"
         if group
         and not name.startswith(group)
-        and (counts[name] > 1 or len(name) <= 2 or name[0] in "（(")
+        and (counts[name] > 1 or _ORDINAL.match(name) or name[0] in "（(")
         else name  # "一", "二" under 伤残等级, "（元/年）" under 学费 mean nothing alone
         for name, group in zip(names, groups)
     ]
 
 
-def rows_to_records(
+Fields = tuple[tuple[str, str], ...]
+
+
+def rows_to_fields(
     rows: list[list[str]], merged_rows: set[int] = frozenset(), row_numbers: list[int] | None = None
-) -> list[tuple[int, str]]:
-    """Render data rows as records "列名：值；…"; returns (source row number, text) pairs."""
+) -> list[tuple[int, Fields]]:
+    """The data rows of a table as (source row number, ((column, cell), …)) pairs.
+
+    A row with a single filled cell in a wide table is a note or a sub-title: it comes back
+    as one pair whose column is "" (its text stands as it is, it is no record).
+    """
     rows = [[_fmt(c) for c in r] for r in rows]
     if not rows:
         return []
@@ -105,7 +119,7 @@ def rows_to_records(
         return []
     names = column_names(rows, start, span)
     numbers = row_numbers or list(range(1, len(rows) + 1))
-    records = []
+    out = []
     for idx in range(start + span, len(rows)):
         cells = rows[idx]
         pairs = list(
@@ -118,11 +132,44 @@ def rows_to_records(
         if not pairs:
             continue
         if len(pairs) == 1 and len(cells) > 2:
-            # A lone cell in a wide table is a note or a sub-title, keep it as it is.
-            records.append((numbers[idx], pairs[0][1]))
+            out.append((numbers[idx], (("", pairs[0][1]),)))
             continue
-        records.append((numbers[idx], "；".join(f"{k}：{v}" for k, v in pairs)))
-    return records
+        out.append((numbers[idx], tuple(pairs)))
+    return out
+
+
+def record_sections(
+    rows: list[list[str]],
+    merged_rows: set[int],
+    sheet: str,
+    heading: str,
+    row_numbers: list[int] | None = None,
+) -> list[Section]:
+    """One `Section` of kind "record" per data row, its text "列名：值；…" and its fields."""
+    sections = []
+    for row_no, pairs in rows_to_fields(rows, merged_rows, row_numbers):
+        note = len(pairs) == 1 and pairs[0][0] == ""
+        sections.append(
+            Section(
+                text=pairs[0][1] if note else render_fields(pairs),
+                sheet=sheet,
+                row=row_no,
+                kind="record",
+                heading=heading,
+                fields=() if note else pairs,
+            )
+        )
+    return sections
+
+
+def rows_to_records(
+    rows: list[list[str]], merged_rows: set[int] = frozenset(), row_numbers: list[int] | None = None
+) -> list[tuple[int, str]]:
+    """Render data rows as records "列名：值；…"; returns (source row number, text) pairs."""
+    return [
+        (n, pairs[0][1] if len(pairs) == 1 and pairs[0][0] == "" else render_fields(pairs))
+        for n, pairs in rows_to_fields(rows, merged_rows, row_numbers)
+    ]
 
 
 def load_xlsx(path: Path) -> Loaded:
@@ -156,10 +203,9 @@ def load_xlsx(path: Path) -> Loaded:
         if title:
             titles.append(title)
         label = title or sheet.title
-        for row_no, text in rows_to_records(rows, merged_rows, list(range(1, len(rows) + 1))):
-            sections.append(
-                Section(text=text, sheet=sheet.title, row=row_no, kind="record", heading=label)
-            )
+        sections += record_sections(
+            rows, merged_rows, sheet.title, label, list(range(1, len(rows) + 1))
+        )
     if not sections:
         raise LoadError("表格中没有数据行", "no data rows in spreadsheet", "确认表头和数据")
     head = "\n".join(titles + [s.text for s in sections[:3]])
@@ -176,10 +222,7 @@ def load_csv(path: Path) -> Loaded:
     if not any(any(c.strip() for c in r) for r in rows):
         raise LoadError("CSV中没有数据", "empty CSV", "确认文件内容")
     start, span, title = find_header(rows)
-    sections = [
-        Section(text=t, sheet=path.stem, row=n, kind="record", heading=title or path.stem)
-        for n, t in rows_to_records(rows)
-    ]
+    sections = record_sections(rows, set(), path.stem, title or path.stem)
     if not sections:
         raise LoadError("CSV中没有数据行", "no data rows in CSV", "确认表头和数据")
     return Loaded(
