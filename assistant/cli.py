@@ -99,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path)
     _add_index(p)
 
+    # -- issue 11: web app and accounts --
+    p = sub.add_parser("serve", help="启动网页应用 (web app)")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址 (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860)
+    _add_index(p)
+    p = sub.add_parser("user", help="网页账号 (web accounts)")
+    user_sub = p.add_subparsers(dest="user_command", required=True)
+    q = user_sub.add_parser("add", help="添加或重设账号；密码从终端或标准输入读取")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=("member", "secretariat"))
+    _add_index(q)
+    q = user_sub.add_parser("remove", help="删除账号")
+    q.add_argument("name")
+    _add_index(q)
+    q = user_sub.add_parser("list", help="列出账号")
+    _add_index(q)
     p = sub.add_parser("export-ocr", help="导出语料扫描页的OCR结果（维护内置语料用）")
     p.add_argument("output", type=Path)
     p.add_argument("paths", nargs="*", type=Path, help="文件或文件夹 (default: corpus/)")
@@ -357,6 +373,47 @@ def cmd_export_vectors(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .web import serve
+
+    return serve(_settings(args), host=args.host, port=args.port)
+
+
+def _read_password() -> str:
+    """From the terminal without echo (asked twice), or the first line of stdin."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("密码 (password): ")
+    if getpass.getpass("再输入一次 (again): ") != first:
+        raise SystemExit("两次输入的密码不一致 (passwords differ)")
+    return first
+
+
+def cmd_user(args) -> int:
+    from .accounts import AccountError, UserStore
+
+    settings = _settings(args)
+    users = UserStore(settings.users_path)
+    try:
+        if args.user_command == "add":
+            new = users.add(args.name, args.role, _read_password())
+            print(f"{'已添加' if new else '已更新'}账号 {args.name}（{args.role}）：{users.path}")
+        elif args.user_command == "remove":
+            if not users.remove(args.name):
+                print(f"没有账号 {args.name} (no such account)", file=sys.stderr)
+                return 1
+            print(f"已删除账号 {args.name}")
+        else:
+            for name, role in sorted(users.roles().items()):
+                print(f"{name}\t{role}")
+    except AccountError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_export_ocr(args) -> int:
     """OCR results of the pages of PATHS that need OCR, written to OUTPUT (from the caches
     when they hold them, recognised otherwise): how `corpus/.ocr/` is refreshed."""
@@ -593,6 +650,8 @@ def main(argv: list[str] | None = None) -> int:
         "chat": cmd_chat,
         "status": cmd_status,
         "export-vectors": cmd_export_vectors,
+        "serve": cmd_serve,
+        "user": cmd_user,
         "export-ocr": cmd_export_ocr,
         "find": cmd_find,
         "match-policy": cmd_match_policy,

@@ -69,9 +69,19 @@ class Filters:
     year: int = 0
     visibility: str = ""
     source: str = ""
+    # The visibilities a caller may see (see assistant.roles); empty = no restriction. Applied
+    # to the keyword mask and the Chroma `where`, so restricted chunks never enter a ranking.
+    visibilities: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
-        return not (self.doc_types or self.issuer or self.year or self.visibility or self.source)
+        return not (
+            self.doc_types
+            or self.issuer
+            or self.year
+            or self.visibility
+            or self.source
+            or self.visibilities
+        )
 
     def admits(self, chunk: Chunk) -> bool:
         d = chunk.doc
@@ -81,6 +91,7 @@ class Filters:
             and (not self.year or d.year == self.year)
             and (not self.visibility or d.visibility == self.visibility)
             and (not self.source or self.source in d.source)
+            and (not self.visibilities or d.visibility in self.visibilities)
         )
 
     def chroma_where(self) -> dict | None:
@@ -91,6 +102,8 @@ class Filters:
             conds.append({"year": self.year})
         if self.visibility:
             conds.append({"visibility": self.visibility})
+        if self.visibilities:
+            conds.append({"visibility": {"$in": list(self.visibilities)}})
         if not conds:
             return None
         return conds[0] if len(conds) == 1 else {"$and": conds}

@@ -106,6 +106,25 @@ class Settings:
         },
     )
 
+    users_file: str = field(
+        default="",
+        metadata={
+            "env": "CHANJIAO_USERS",
+            "doc": "Accounts file; empty = <index>.users.json beside the index.",
+        },
+    )
+    uploads_dir: str = field(
+        default="",
+        metadata={
+            "env": "CHANJIAO_UPLOADS",
+            "doc": "Where files uploaded in the web app are kept; empty = <index>.uploads.",
+        },
+    )
+    session_hours: float = field(
+        default=8.0,
+        metadata={"env": "CHANJIAO_SESSION_HOURS", "doc": "Web logins expire after this idle."},
+    )
+
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Settings:
         """Read every field from its variable; explicit overrides (CLI flags) win."""
@@ -143,6 +162,18 @@ class Settings:
     @property
     def uses_server(self) -> bool:
         return bool(self.chroma_host)
+
+    @property
+    def users_path(self) -> Path:
+        if self.users_file:
+            return Path(self.users_file).expanduser()
+        return self.index_dir.with_name(self.index_dir.name + ".users.json")
+
+    @property
+    def uploads_path(self) -> Path:
+        if self.uploads_dir:
+            return Path(self.uploads_dir).expanduser()
+        return self.index_dir.with_name(self.index_dir.name + ".uploads")
 
 
 def offline_environment() -> None:

@@ -28,7 +28,7 @@ from .policy_terms import policy_record
 from .split import split_document
 from .store import ChromaStore
 from .tokens import tokenize
-from .types import Chunk, DocMeta, Section
+from .types import VISIBILITIES, Chunk, DocMeta, Section
 
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
 # 9: OCR'd pages and PDF tables as records (issue 12); records with typed fields, contact
@@ -457,6 +457,8 @@ class Ingestor:
     def _write(
         self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
     ) -> None:
+        meta, chunks, chosen = self._chosen_visibility(meta, chunks)
+        extra = {"abs_path": abs_path} | chosen
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -465,8 +467,30 @@ class Ingestor:
             report.from_cache += v is not None
         # New version first (invisible), then the registry flip, then the old version goes.
         self.store.add_chunks(chunks, tokens, vectors)
-        self.store.register(meta, len(chunks), {"abs_path": abs_path, "partial": ""})
+        self.store.register(meta, len(chunks), extra | {"partial": ""})
         self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+
+    def _chosen_visibility(
+        self, meta: DocMeta, chunks: list[Chunk]
+    ) -> tuple[DocMeta, list[Chunk], dict]:
+        """A visibility chosen in the app outlives re-ingestion of the document: applied to
+        the new version, and kept in the registry entry (`extra`)."""
+        registered = self.store.registry([meta.doc_id]).get(meta.doc_id, {})
+        chosen = registered.get("visibility_set")
+        if not chosen:
+            return meta, chunks, {}
+        if chosen != meta.visibility:
+            meta = replace(meta, visibility=chosen)
+            chunks = [replace(c, doc=meta) for c in chunks]
+        return meta, chunks, {"visibility_set": chosen}
+
+    def set_visibility(self, doc_id: str, visibility: str) -> int:
+        """Who may see a document (public, member, secretariat), changed without re-embedding."""
+        if visibility not in VISIBILITIES:
+            raise ValueError(
+                f"可见范围只能是 {'/'.join(VISIBILITIES)} (visibility must be one of them)"
+            )
+        return self.store.set_visibility(doc_id, visibility)
 
     def _is_partial(self, doc_id: str) -> bool:
         got = self.store.docs.get(ids=[doc_id], include=["metadatas"])
@@ -477,10 +501,13 @@ class Ingestor:
         search serves its pages at once; the complete version replaces it atomically."""
 
         def write(meta: DocMeta, chunks: list[Chunk], done: int, total: int) -> None:
+            meta, chunks, chosen = self._chosen_visibility(meta, chunks)
             tokens = [tokenize(c.search_text) for c in chunks]
             self.store.add_chunks(chunks, tokens, [None] * len(chunks))
             self.store.register(
-                meta, len(chunks), {"abs_path": abs_path, "partial": f"{done}/{total}"}
+                meta,
+                len(chunks),
+                {"abs_path": abs_path, "partial": f"{done}/{total}"} | chosen,
             )
             self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
 

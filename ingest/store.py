@@ -174,7 +174,8 @@ class ChromaStore:
     def signature(self, docs: dict[str, DocMeta] | None = None) -> str:
         """Changes whenever any document is added, replaced or removed."""
         docs = self.live_docs() if docs is None else docs
-        items = sorted(f"{d}:{m.content_hash}" for d, m in docs.items())
+        # Visibility is in it: changing who may see a document must refresh every reader.
+        items = sorted(f"{d}:{m.content_hash}:{m.visibility}" for d, m in docs.items())
         return hashlib.sha1("\n".join(items).encode()).hexdigest()
 
     def register(self, doc: DocMeta, n_chunks: int, extra: dict | None = None) -> None:
@@ -185,6 +186,22 @@ class ChromaStore:
             documents=[doc.source],
             metadatas=[meta],
         )
+
+    def set_visibility(self, doc_id: str, visibility: str) -> int:
+        """Change who may see one document in place: every chunk's metadata, then its
+        registry entry (which readers' signatures follow). Nothing is re-chunked or
+        re-embedded. `visibility_set` remembers the choice across re-ingestion. Returns the
+        number of chunks changed; KeyError when the document is not registered."""
+        if not self.docs.get(ids=[doc_id], include=[])["ids"]:
+            raise KeyError(doc_id)
+        ids = self.chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+        for i in range(0, len(ids), _BATCH):
+            part = ids[i : i + _BATCH]
+            self.chunks.update(ids=part, metadatas=[{"visibility": visibility}] * len(part))
+        self.docs.update(
+            ids=[doc_id], metadatas=[{"visibility": visibility, "visibility_set": visibility}]
+        )
+        return len(ids)
 
     def unregister(self, doc_id: str) -> None:
         self.docs.delete(ids=[doc_id])
@@ -309,9 +326,10 @@ class ChromaStore:
             {"prefix": self.prefix, "chunks": self.count(), "docs": self.docs.count()}
         )
 
-    def registry(self) -> dict[str, dict]:
-        """Every registered document's stored metadata, by id (paths, chunk counts…)."""
-        got = self.docs.get(include=["metadatas"])
+    def registry(self, ids: list[str] | None = None) -> dict[str, dict]:
+        """Every registered document's (or those of `ids`) stored metadata, by id (paths,
+        chunk counts, visibility_set…)."""
+        got = self.docs.get(ids=ids, include=["metadatas"])
         return dict(zip(got["ids"], got["metadatas"]))
 
     def doc_count(self) -> int:

@@ -26,6 +26,10 @@ DOC_TYPES = (
 )
 
 
+# Who may see a document, from most to least open (sidecar `visibility`, default public).
+VISIBILITIES = ("public", "member", "secretariat")
+
+
 @dataclass(frozen=True)
 class Section:
     """A stretch of a loaded document with one location: a PDF page, a table row, a part.

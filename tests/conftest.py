@@ -257,6 +257,17 @@ def openai_server():
         yield server
 
 
+# --- web app (issue 11) ---
+@pytest.fixture(scope="session")
+def web_app(tmp_path_factory):
+    """The web app over a small real index with role documents, on a free local port."""
+    from .webapp import start_app
+
+    app = start_app(tmp_path_factory.mktemp("web"))
+    yield app
+    app.stop()
+
+
 class FakeOcrEngine:
     """An OCR engine that reads each page image as the next text of its queue (or a text
     naming the image's size), recording every image it was given. `on_call` runs before a
