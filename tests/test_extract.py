@@ -1,6 +1,6 @@
 """Extractive answers: which sentences of the retrieved passages answer a question."""
 
-from assistant.extract import pick_sentences, sentences_of, table_rows
+from assistant.extract import pick_sentences
 from ingest.types import Chunk, DocMeta, Hit
 
 FLAT_TABLE = """三、补贴标准
@@ -23,18 +23,6 @@ def _chunk(text: str, heading: str = "", cid: str = "c1") -> Chunk:
     doc = DocMeta(doc_id="d", source="p.pdf", title="职业技能培训补贴通知")
     prefix = f"{doc.title} > {heading}" if heading else doc.title
     return Chunk(chunk_id=cid, doc=doc, text=text, search_text=f"{prefix}\n{text}", heading=heading)
-
-
-def test_a_table_flattened_to_one_cell_a_line_is_read_back_as_rows():
-    rows = table_rows(FLAT_TABLE.split("\n"))
-    assert list(rows.values()) == [
-        "五级/初级工：一般企业职工（元/人）1000；航空航天产业链企业职工（元/人）1200",
-        "三级/高级工：一般企业职工（元/人）2000；航空航天产业链企业职工（元/人）2400",
-    ]
-    texts = [s for _, s in sentences_of(_chunk(FLAT_TABLE))]
-    assert "三级/高级工：一般企业职工（元/人）2000；航空航天产业链企业职工（元/人）2400" in texts
-    # prose is not mistaken for a table
-    assert table_rows(["第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全市。"]) == {}
 
 
 def _holds_words(*words):
