@@ -211,7 +211,9 @@ def pick_sentences(
     chosen: list[Picked] = []
     used = 0
     for c in sorted(candidates, key=lambda c: -c.score):
-        if c.score < best * (LIST_ROW_SHARE if listing and c.chunk.kind == "record" else 0.55):
+        # a table row must hold about as much of the question as the best one: the row of
+        # another grade or school is not an answer
+        if c.score < best * (LIST_ROW_SHARE if c.chunk.kind == "record" else 0.55):
             continue
         if len(chosen) >= max_sentences:
             break

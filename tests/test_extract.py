@@ -30,10 +30,16 @@ def _holds_words(*words):
 
 
 def test_the_row_asked_about_is_picked_and_the_question_echo_is_not():
-    hit = Hit(_chunk(FLAT_TABLE), 1.0, 1)
-    picked = pick_sentences("高级工证书补贴多少？", [hit], _holds_words("高级工", "补贴"))
-    texts = [p.text for p in picked]
-    assert any("2400" in t and "三级/高级工" in t for t in texts)
+    rows = [
+        "证书等级：五级/初级工；一般企业职工（元/人）：1000；产业链企业职工（元/人）：1200",
+        "证书等级：三级/高级工；一般企业职工（元/人）：2000；产业链企业职工（元/人）：2400",
+    ]
+    hits = [
+        Hit(Chunk(**{**_chunk(r, cid=f"r{i}").__dict__, "kind": "record"}), 1.0, i + 1)
+        for i, r in enumerate(rows)
+    ]
+    picked = pick_sentences("高级工证书补贴多少？", hits, _holds_words("高级工", "补贴"))
+    assert [p.chunk.chunk_id for p in picked] == ["r1"]  # the row asked about, whole
     echo = Hit(_chunk("2025年12月16日\n汇报人：成都市青羊区教育局 张勇", cid="c2"), 1.0, 1)
     picked = pick_sentences("2025年12月16日的汇报是谁做的？", [echo], _holds_words("2025", "汇报"))
     assert picked[0].text.startswith("汇报人")
