@@ -32,7 +32,9 @@ def test_table_row_evidence_matches_the_row_as_a_record_too():
     assert m.matches(record, "corpus/计划.pdf", g)
     assert m.matches("示例学院 公办院校 080201 机械工程 40", "corpus/计划.pdf", g)
     # the cells must stand next to each other, in order, in one row
-    other = "学校名称：示例学院；院校办学性质：公办院校；招生专业代码：080202；招生专业名称：机械工程"
+    other = (
+        "学校名称：示例学院；院校办学性质：公办院校；招生专业代码：080202；招生专业名称：机械工程"
+    )
     assert not m.matches(other, "corpus/计划.pdf", g)
     assert m.cell_values("第三条：补贴标准为每人3000元。") == "第三条：补贴标准为每人3000元。"
 
