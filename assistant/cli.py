@@ -501,7 +501,7 @@ def _iso_date(text: str | None, flag: str) -> str | None:
 
 def cmd_find(args) -> int:
     from .context import ensure_corpus, open_index
-    from .lookup import KIND_LABELS, LookupError, find, summary
+    from .lookup import KIND_LABELS, LookupRequestError, find, summary
 
     index = open_index(_settings(args))
     ensure_corpus(index)
@@ -516,7 +516,7 @@ def cmd_find(args) -> int:
             limit=args.limit,
             offset=args.offset,
         )
-    except LookupError as e:
+    except LookupRequestError as e:
         print(str(e), file=sys.stderr)
         return 2
     if args.json:
@@ -576,14 +576,14 @@ def cmd_match_policy(args) -> int:
 
 def cmd_match_demand(args) -> int:
     from .context import ensure_corpus, open_index
-    from .lookup import LookupError
+    from .lookup import LookupRequestError
     from .match import match_demand
 
     index = open_index(_settings(args))
     ensure_corpus(index)
     try:
         result = match_demand(index.retriever, args.id, limit=args.limit)
-    except LookupError as e:
+    except LookupRequestError as e:
         print(str(e), file=sys.stderr)
         return 2
     if args.json:

@@ -132,13 +132,14 @@ def _rows(result: dict) -> tuple[list[str], list[list]]:
     """A lookup result as table headers and rows (fields first, then where it is from)."""
     fields: list[str] = []
     for r in result.get("results", []):
-        for f in r.get("fields", {}):
+        # Contact columns come back (as "restricted") only for members and the secretariat.
+        for f in {**r.get("fields", {}), **(r.get("restricted") or {})}:
             if f not in fields:
                 fields.append(f)
     headers = fields + ["来源", "位置"]
     rows = []
     for r in result.get("results", []):
-        f = r.get("fields", {})
+        f = {**r.get("fields", {}), **(r.get("restricted") or {})}
         rows.append(
             [str(f.get(k, "")) for k in fields]
             + [r.get("source", ""), _where(r.get("page"), r.get("sheet"), r.get("row"))]
@@ -214,6 +215,7 @@ def build_app(service: Service) -> gr.Blocks:
                         go = gr.Button("查询", variant="primary", scale=1, elem_id=f"{kind}-go")
                     count = gr.Markdown(elem_id=f"{kind}-count")
                     table = gr.Dataframe(
+                        headers=["名称", "来源", "位置"],
                         label="结果（点列名排序，点行查看详情）",
                         interactive=False,
                         type="array",
@@ -238,6 +240,7 @@ def build_app(service: Service) -> gr.Blocks:
                                 size = gr.Dropdown(
                                     label="规模",
                                     choices=["大型", "中型", "小型", "微型"],
+                                    value=None,
                                     elem_id="profile-size",
                                 )
                                 district = gr.Textbox(
@@ -537,7 +540,8 @@ def build_app(service: Service) -> gr.Blocks:
                 if not rows or i is None or i >= len(rows):
                     return "", ""
                 r = rows[i]
-                lines = [f"- **{k}**：{v}" for k, v in r.get("fields", {}).items()]
+                shown_fields = {**r.get("fields", {}), **(r.get("restricted") or {})}
+                lines = [f"- **{k}**：{v}" for k, v in shown_fields.items()]
                 where = _where(r.get("page"), r.get("sheet"), r.get("row"))
                 lines.append(f"\n来源：`{r.get('source', '')}` {where}")
                 fields = r.get("fields", {})
@@ -801,33 +805,56 @@ def _download_copy(path: Path) -> Path:
     return target
 
 
+VERDICT_LABEL = {"eligible": "可能符合", "possible": "需核实", "not_eligible": "不符合"}
+CONDITION_LABEL = {"met": "【满足】", "not_met": "【不满足】", "unknown": "【待确认】"}
+POLICY_STATUS = {"current": "有效", "expired": "已失效", "superseded": "已被取代"}
+
+
 def _policy_markdown(result: dict) -> str:
-    items = result.get("policies") or result.get("results") or []
+    """Each qualifying policy with its verdict and every condition met / not met / unknown,
+    quoting its clause; then what it pays, by when, how to apply."""
+    items = result.get("matches", [])
     if not items:
-        return "没有找到符合条件的政策。"
-    mark = {"met": "【满足】", "not_met": "【不满足】", "unknown": "【待确认】"}
+        return "没有找到符合条件的有效政策。"
     out = []
     for p in items:
-        title = p.get("title") or p.get("source", "")
-        out.append(f"### 《{title}》 {p.get('verdict', '')}")
+        number = f"（{p['doc_number']}）" if p.get("doc_number") else ""
+        verdict = VERDICT_LABEL.get(p.get("verdict", ""), p.get("verdict", ""))
+        status = POLICY_STATUS.get(p.get("status", ""), p.get("status", ""))
+        out.append(f"### 《{p.get('title', '')}》{number} — {verdict}（{status}）")
         for c in p.get("conditions", []):
-            state = mark.get(c.get("status", ""), c.get("status", ""))
-            clause = c.get("clause") or c.get("text", "")
-            out.append(f"- {state} {c.get('condition', c.get('name', ''))}：{clause}")
+            mark = CONDITION_LABEL.get(c.get("status", ""), c.get("status", ""))
+            out.append(f"- {mark} {c.get('clause', '')}")
+        for a in p.get("amounts", [])[:3]:
+            out.append(f"- 补贴：{a.get('text', '')}")
+        for d in p.get("deadlines", [])[:2]:
+            out.append(f"- 时限：{d.get('text', '')}")
+        for h in p.get("how_to_apply", [])[:2]:
+            out.append(f"- 申请：{h.get('text', '')}")
+        out.append(f"\n来源：`{p.get('source', '')}`")
+    excluded = result.get("excluded", [])
+    if excluded:
+        out.append(
+            "\n已排除（失效或被取代）：" + "；".join(f"《{e.get('title', '')}》" for e in excluded)
+        )
     return "\n".join(out)
 
 
 def _match_markdown(result: dict) -> str:
-    items = result.get("matches") or result.get("results") or []
+    """The counterpart items for one demand or supply row, with why each was matched;
+    contact columns appear only when the reply carries them (members and the secretariat)."""
+    items = result.get("matches", [])
     if not items:
         return "没有找到可匹配的供需条目。"
     out = []
     for m in items:
         fields = m.get("fields", {})
         head = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:4])
-        out.append(
-            f"- {head}（{m.get('source', '')} {_where(None, m.get('sheet'), m.get('row'))}）"
-        )
+        contacts = "；".join(f"{k}：{v}" for k, v in (m.get("restricted") or {}).items())
+        cite = m.get("citation") or {}
+        where = _where(cite.get("page"), cite.get("sheet"), cite.get("row"))
+        line = f"- {head}（{m.get('reason', '')}；{cite.get('source', '')} {where}）"
+        out.append(line + (f"\n  联系方式：{contacts}" if contacts else ""))
     return "\n".join(out)
 
 

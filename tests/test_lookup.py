@@ -14,7 +14,7 @@ import pytest
 
 from assistant.lookup import (
     KINDS,
-    LookupError,
+    LookupRequestError,
     answer_from_records,
     fields_of,
     find,
@@ -139,11 +139,11 @@ def test_role_filters_are_honoured(records_index):
 
 
 def test_bad_requests_say_what_to_do(records_index):
-    with pytest.raises(LookupError, match="可用"):
+    with pytest.raises(LookupRequestError, match="可用"):
         find(records_index, "recipe")
-    with pytest.raises(LookupError, match="字段"):
+    with pytest.raises(LookupRequestError, match="字段"):
         find(records_index, "course", where=["颜色=红"])
-    with pytest.raises(LookupError, match="字段=值"):
+    with pytest.raises(LookupRequestError, match="字段=值"):
         find(records_index, "course", where=["开课学校"])
 
 

@@ -113,7 +113,8 @@ def test_contact_columns_are_not_in_anonymous_answers_or_passages(client):
     for q in ("发动机叶片无损检测需求的联系人和联系电话", "霍工的电话是多少"):
         ask = client.predict(q, "", "[]", api_name="/ask")
         search = client.predict(q, "", 10, api_name="/search")
-        for reply in (ask, search["results"]):
+        said = {k: v for k, v in ask.items() if k not in ("question", "searched_as")}
+        for reply in (said, search["results"]):
             assert not any(c in _text(reply) for c in CONTACTS), _text(reply)[:300]
 
 

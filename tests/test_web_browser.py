@@ -214,6 +214,17 @@ def test_lookup_with_a_filter(page_as, role):
     table = page.inner_text("#demand-table")
     assert "叶片" in table
     assert bool(re.search(r"028-5550|霍工", table)) == (role != "anonymous")
+    # Supply–demand matching from the row: the detail, then the offers that answer it.
+    page.locator("#demand-table span").filter(has_text="发动机叶片无损检测").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('#demand-detail').innerText.includes('需求标题')"
+    )
+    page.click("#demand-match")
+    page.wait_for_function(
+        "() => document.querySelector('#demand-match-out').innerText.includes('叶片涡流检测工装')"
+    )
+    matched = page.inner_text("#demand-match-out")
+    assert bool(re.search(r"028-5550|谭老师", matched)) == (role != "anonymous")
     shot(page, f"lookup-demand-{role}")
 
 
@@ -225,8 +236,13 @@ def test_policy_matching(page_as):
     page.fill("#profile-industry textarea, #profile-industry input", "航空航天")
     page.click("#policy-match")
     page.wait_for_function(
-        "() => document.querySelector('#policy-match-out').innerText.trim().length > 0"
+        "() => document.querySelector('#policy-match-out').innerText.includes('来源')"
     )
+    out = page.inner_text("#policy-match-out")
+    assert "成经信发〔2025〕9号" in out and re.search("可能符合|需核实|不符合", out)
+    assert re.search("【满足】|【不满足】|【待确认】", out)
+    # The expired notice is not offered, only named as excluded.
+    assert "已排除" in out and "成经信发" in out.split("已排除")[0]
     shot(page, "match-policy")
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ROLE_DOCS = ROOT / "tests" / "data" / "roles"
 POLICY = "policies/成教发〔2023〕27号 职业院校学生岗位实习补贴（示例）.pdf"
+# A notice in force (the one above expired at the end of 2025), for policy matching.
+CURRENT_POLICY = "policies/成经信发〔2025〕9号 支持航空航天企业深化产教融合若干措施（示例）.html"
 PASSWORDS = {"member": ("chengyuan", "member-pass-1"), "secretariat": ("mishuchu", "secret-pass-1")}
 
 
@@ -52,9 +54,9 @@ def start_app(base: Path, vector_cache: Path | None = None) -> RunningApp:
     docs = base / "docs"
     shutil.copytree(ROLE_DOCS, docs / "roles")
     (docs / "policies").mkdir(parents=True)
-    shutil.copy(ROOT / "corpus" / POLICY, docs / POLICY)
-    side = ROOT / "corpus" / (POLICY + ".meta.json")
-    shutil.copy(side, docs / (POLICY + ".meta.json"))
+    for rel in (POLICY, CURRENT_POLICY):
+        shutil.copy(ROOT / "corpus" / rel, docs / rel)
+        shutil.copy(ROOT / "corpus" / (rel + ".meta.json"), docs / (rel + ".meta.json"))
     settings = Settings(
         index_dir=base / "index",
         vector_cache=vector_cache or base / "vectors.npz",
