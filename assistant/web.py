@@ -286,6 +286,7 @@ def build_app(service: Service) -> gr.Blocks:
                     type="array",
                     elem_id="coverage-table",
                     wrap=True,
+                    column_widths=["9%", "37%", "6%", "10%", "13%", "13%", "12%"],
                 )
                 preview = gr.Markdown(elem_id="draft-preview")
                 with gr.Row():
@@ -624,7 +625,8 @@ def build_app(service: Service) -> gr.Blocks:
                 hide = gr.update(visible=False)
                 return _error(e), "", hide, hide
             n = len(d.get("indicators", []))
-            msg = f"已起草 {n} 项指标（{d.get('mode', '')}，{d.get('seconds', 0)} 秒）"
+            mode = {"offline": "离线撰写", "llm": "大模型撰写"}.get(d.get("mode"), d.get("mode"))
+            msg = f"已起草 {n} 项指标（{mode}，用时 {d.get('seconds', 0)} 秒）"
             return (
                 msg,
                 _draft_markdown(d),
