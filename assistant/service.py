@@ -215,14 +215,17 @@ class Service:
         role = self.caller(token).role
         require(role, manages_documents(role), "起草报告")
         draft = _feature("draft", "报告起草 (draft.draft_report)")
-        d = draft.draft_report(
-            self.retriever,
-            indicators=list(indicators) if indicators else None,
-            year=int(year),
-            kind=kind,
-            chat=self.chat,
-            filters=filters_for(role),
-        )
+        try:
+            d = draft.draft_report(
+                self.retriever,
+                indicators=list(indicators) if indicators else None,
+                year=int(year),
+                kind=kind,
+                chat=self.chat,
+                filters=filters_for(role),
+            )
+        except draft.DraftError as e:  # an unknown kind or indicator: the user's input
+            raise ValueError(str(e)) from e
         docx = md = None
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)

@@ -81,7 +81,7 @@ DOC_TYPE_LABEL = {
     "plan": "计划",
     "other": "其他",
 }
-DRAFT_KINDS = ["self-assessment", "annual"]
+DRAFT_KINDS = [("自评报告", "self-assessment"), ("建设方案", "plan")]
 CSS = ".cj-small {font-size: 0.85em; color: #666}"
 
 
@@ -273,14 +273,20 @@ def build_app(service: Service) -> gr.Blocks:
                     )
                     year = gr.Number(label="年度", value=2024, precision=0, elem_id="draft-year")
                     draft_kind = gr.Dropdown(
-                        label="类型", choices=DRAFT_KINDS, value=DRAFT_KINDS[0]
+                        label="类型", choices=DRAFT_KINDS, value=DRAFT_KINDS[0][1]
                     )
                 with gr.Row():
                     cover_btn = gr.Button("查看覆盖情况", elem_id="coverage-btn")
                     draft_btn = gr.Button("起草报告", variant="primary", elem_id="draft-btn")
                 report_msg = gr.Markdown(elem_id="draft-msg")
                 coverage = gr.Dataframe(
-                    label="覆盖矩阵（达标 / 未达标 / 无数据）", interactive=False, type="array"
+                    headers=COVERAGE_HEADERS,
+                    label="覆盖矩阵（达标 / 未达标 / 暂无数据；目标与实际）",
+                    interactive=False,
+                    type="array",
+                    elem_id="coverage-table",
+                    wrap=True,
+                    column_widths=["9%", "37%", "6%", "10%", "13%", "13%", "12%"],
                 )
                 preview = gr.Markdown(elem_id="draft-preview")
                 with gr.Row():
@@ -604,7 +610,7 @@ def build_app(service: Service) -> gr.Blocks:
             except (MissingFeatureError, RoleError, ValueError) as e:
                 return _error(e), gr.update()
             headers, rows = _coverage_rows(m)
-            return "", gr.update(value=rows or [[]], headers=headers)
+            return _coverage_summary(m), gr.update(value=rows, headers=headers)
 
         cover_btn.click(
             run_coverage, [year, token], [report_msg, coverage], api_visibility="private"
@@ -619,7 +625,8 @@ def build_app(service: Service) -> gr.Blocks:
                 hide = gr.update(visible=False)
                 return _error(e), "", hide, hide
             n = len(d.get("indicators", []))
-            msg = f"已起草 {n} 项指标（{d.get('mode', '')}，{d.get('seconds', 0)} 秒）"
+            mode = {"offline": "离线撰写", "llm": "大模型撰写"}.get(d.get("mode"), d.get("mode"))
+            msg = f"已起草 {n} 项指标（{mode}，用时 {d.get('seconds', 0)} 秒）"
             return (
                 msg,
                 _draft_markdown(d),
@@ -858,31 +865,62 @@ def _match_markdown(result: dict) -> str:
     return "\n".join(out)
 
 
+POINT_STATUS = {"met": "达标", "not_met": "未达标", "no_data": "暂无数据", "no_target": "无目标值"}
+VETO_STATUS = {"clear": "未触及", "triggered": "触及", "no_data": "未见自查结论"}
+COVERAGE_HEADERS = ["观测点", "名称", "指标", "状态", "目标", "实际", "完成度"]
+
+
 def _coverage_rows(m: dict) -> tuple[list[str], list[list]]:
-    rows = m.get("rows") or m.get("indicators") or []
-    if not rows:
-        return ["—"], [["无数据"]]
-    headers = list(rows[0].keys())
-    return headers, [
+    """The coverage matrix as a table: one 观测点 a row, met / not met / no data."""
+    rows = [
         [
-            json.dumps(r.get(h), ensure_ascii=False)
-            if isinstance(r.get(h), (dict, list))
-            else r.get(h)
-            for h in headers
+            p.get("code", ""),
+            p.get("name", ""),
+            p.get("indicator", ""),
+            POINT_STATUS.get(p.get("status", ""), p.get("status", "")),
+            p.get("target") or "",
+            p.get("actual") or "",
+            ""
+            if p.get("completion") is None
+            else f"{p['completion']:.0%}"
+            if isinstance(p.get("completion"), (int, float))
+            else str(p.get("completion")),
         ]
-        for r in rows
+        for p in m.get("points", [])
     ]
+    return COVERAGE_HEADERS, rows or [["—"] * len(COVERAGE_HEADERS)]
+
+
+def _coverage_summary(m: dict) -> str:
+    counts = m.get("counts", {})
+    parts = [f"{POINT_STATUS.get(k, k)} {v}" for k, v in counts.items()]
+    vetoes = [
+        f"{v.get('code', '')} {v.get('name', '')}：{VETO_STATUS.get(v.get('status'), '')}"
+        for v in m.get("vetoes", [])
+    ]
+    text = f"{m.get('year', '')} 年：" + "，".join(parts)
+    return text + ("\n\n否决项：" + "；".join(vetoes) if vetoes else "")
 
 
 def _draft_markdown(d: dict) -> str:
-    out = [f"## {d.get('year', '')} 年度自评报告（草稿，{d.get('kind', '')}）"]
+    title = {"self-assessment": "自评报告", "plan": "建设方案"}.get(d.get("kind", ""), "")
+    out = [f"## {d.get('year', '')} 年度{title}（草稿）"]
     for ind in d.get("indicators", []):
         out.append(f"### {ind.get('code', '')} {ind.get('title', '')}")
         out.append(ind.get("narrative", ""))
         if ind.get("missing"):
-            out.append("**缺少材料：** " + "；".join(str(x) for x in ind["missing"]))
+            out.append("**待补充材料：** " + "；".join(str(x) for x in ind["missing"]))
     if d.get("vetoes"):
-        out.append("### 否决项\n" + "\n".join(f"- {v}" for v in d["vetoes"]))
+        out.append(
+            "### 否决项\n"
+            + "\n".join(
+                f"- {v.get('code', '')} {v.get('name', '')}："
+                f"{VETO_STATUS.get(v.get('status'), v.get('status', ''))}"
+                if isinstance(v, dict)
+                else f"- {v}"
+                for v in d["vetoes"]
+            )
+        )
     return "\n\n".join(out)
 
 

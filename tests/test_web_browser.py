@@ -251,6 +251,13 @@ def test_draft_and_download_a_report(page_as, tmp_path):
         pytest.skip("assistant.draft.draft_report is not on main yet")
     page = page_as("secretariat")
     page.get_by_role("tab", name="自评报告").click()
+    page.click("#coverage-btn")
+    page.wait_for_function(
+        "() => document.querySelector('#draft-msg').innerText.includes('年：')", timeout=120000
+    )
+    matrix = page.inner_text("#coverage-table")
+    assert "观测点" in matrix and re.search("达标|未达标|暂无数据", matrix)
+    page.fill("#draft-indicators textarea, #draft-indicators input", "1,2")
     page.click("#draft-btn")
     page.wait_for_function(
         "() => document.querySelector('#draft-msg').innerText.includes('已起草')", timeout=120000
@@ -260,4 +267,11 @@ def test_draft_and_download_a_report(page_as, tmp_path):
     saved = tmp_path / "r.docx"
     dl.value.save_as(saved)
     assert saved.read_bytes()[:2] == b"PK"
+    with page.expect_download() as dl:
+        page.click("#dl-md")
+    md = tmp_path / "r.md"
+    dl.value.save_as(md)
+    assert md.read_text("utf-8").strip()
+    preview = page.inner_text("#draft-preview")
+    assert "自评报告（草稿）" in preview and len(preview) > 100
     shot(page, "report-secretariat")

@@ -1,7 +1,14 @@
 """How the page shows the documented JSON of answers, lookups and drafts (no server)."""
 
 from assistant.service import answer_json, answer_status
-from assistant.web import _answer_details, _citation_choices, _draft_markdown, _rows
+from assistant.web import (
+    _answer_details,
+    _citation_choices,
+    _coverage_rows,
+    _coverage_summary,
+    _draft_markdown,
+    _rows,
+)
 from ingest.types import Answer, Citation, Dropped
 
 
@@ -64,3 +71,37 @@ def test_draft_preview_lists_indicators_and_missing_material():
     }
     text = _draft_markdown(draft)
     assert "### 1 组织架构" in text and "已成立理事会。" in text and "理事会会议纪要" in text
+
+
+def test_coverage_matrix_rows_and_summary():
+    matrix = {
+        "year": 2024,
+        "counts": {"met": 1, "not_met": 0, "no_data": 1, "no_target": 0},
+        "points": [
+            {
+                "code": "3.3.1",
+                "name": "实训基地",
+                "indicator": "3",
+                "status": "met",
+                "target": "2个",
+                "actual": "3个",
+                "completion": 1.5,
+            },
+            {
+                "code": "8.5.2",
+                "name": "企业投入",
+                "indicator": "8",
+                "status": "no_data",
+                "target": None,
+                "actual": None,
+                "completion": None,
+            },
+        ],
+        "vetoes": [{"code": "V1", "name": "安全事故", "status": "clear", "sources": []}],
+    }
+    headers, rows = _coverage_rows(matrix)
+    assert headers[:4] == ["观测点", "名称", "指标", "状态"]
+    assert rows[0][:7] == ["3.3.1", "实训基地", "3", "达标", "2个", "3个", "150%"]
+    assert rows[1][3] == "暂无数据" and rows[1][4] == ""
+    summary = _coverage_summary(matrix)
+    assert "达标 1" in summary and "暂无数据 1" in summary and "安全事故：未触及" in summary
