@@ -54,12 +54,29 @@ def cell_values(text: str) -> str:
     return _RECORD_LABEL.sub("", text)
 
 
+# A legacy Office file and its conversion are one document in two formats.
+_CONVERTED = {".doc": ".docx", ".wps": ".docx", ".xls": ".xlsx", ".et": ".xlsx"}
+
+
+def same_document(name: str, gold_name: str) -> bool:
+    """Whether a file is the gold file, or the gold file's legacy original or conversion
+    (a corpus may hold "X.doc" and "X.docx", the same text: either is the gold)."""
+
+    def canonical(n: str) -> str:
+        stem, dot, suffix = n.rpartition(".")
+        suffix = "." + suffix.lower()
+        return norm(stem + _CONVERTED.get(suffix, suffix)) if dot else norm(n)
+
+    return norm(name) == norm(gold_name) or canonical(name) == canonical(gold_name)
+
+
 def matches(text: str, source: str, gold: Gold) -> bool:
-    """A retrieved passage is gold when it comes from the gold file and holds the evidence
-    (as written, or — for a table record — as the row's cells read in order)."""
+    """A retrieved passage is gold when it comes from the gold file (or its legacy original
+    or conversion) and holds the evidence (as written, or — for a table record — as the
+    row's cells read in order)."""
     name = source.rsplit("/", 1)[-1]
     gold_name = gold.source.rsplit("/", 1)[-1]
-    if norm(gold_name) != norm(name):
+    if not same_document(name, gold_name):
         return False
     evidence = norm(gold.evidence)
     return evidence in norm(text) or evidence in norm(cell_values(text))

@@ -39,6 +39,15 @@ def test_table_row_evidence_matches_the_row_as_a_record_too():
     assert m.cell_values("第三条：补贴标准为每人3000元。") == "第三条：补贴标准为每人3000元。"
 
 
+def test_a_legacy_file_and_its_conversion_are_one_gold_document():
+    g = m.Gold("手册（12.11）.docx", "稳岗返还")
+    assert m.matches("稳岗返还标准", "corpus/policies/手册（12.11）.doc", g)
+    assert m.matches("稳岗返还标准", "corpus/policies/手册（12.11）.docx", g)
+    assert not m.matches("稳岗返还标准", "corpus/policies/手册（12.11）.pdf", g)
+    assert not m.matches("稳岗返还标准", "corpus/policies/另一本手册.doc", g)
+    assert m.same_document("台账.xls", "台账.xlsx") and not m.same_document("a.md", "a.txt")
+
+
 def test_recall_mrr_f1():
     assert m.recall_at(3, 5) == 1.0 and m.recall_at(6, 5) == 0.0 and m.recall_at(None, 5) == 0.0
     assert m.reciprocal_rank(2, 10) == 0.5
