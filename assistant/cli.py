@@ -85,6 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-ocr", action="store_true", help="跳过OCR测量（约数分钟）")
 
+    # --- issue 10: drafting against the construction standard ---
+    p = sub.add_parser("draft", help="按建设标准起草自评报告或年度工作计划")
+    p.add_argument("--indicator", action="append", help="指标或观测点编号，如 8.5；可重复")
+    p.add_argument("--all", action="store_true", help="全部指标（默认）")
+    p.add_argument("--year", type=int, default=2024, help="年度（plan：计划年度）")
+    p.add_argument("--kind", choices=("self-assessment", "plan"), default="self-assessment")
+    p.add_argument("--out", type=Path, help="输出文件 .docx 或 .md")
+    p.add_argument("--json", action="store_true")
+    _add_index(p)
+
     p = sub.add_parser("export-vectors", help="导出当前索引中语料的向量缓存（维护内置语料用）")
     p.add_argument("output", type=Path)
     _add_index(p)
@@ -491,7 +501,7 @@ def _iso_date(text: str | None, flag: str) -> str | None:
 
 def cmd_find(args) -> int:
     from .context import ensure_corpus, open_index
-    from .lookup import KIND_LABELS, LookupError, find, summary
+    from .lookup import KIND_LABELS, LookupRequestError, find, summary
 
     index = open_index(_settings(args))
     ensure_corpus(index)
@@ -506,7 +516,7 @@ def cmd_find(args) -> int:
             limit=args.limit,
             offset=args.offset,
         )
-    except LookupError as e:
+    except LookupRequestError as e:
         print(str(e), file=sys.stderr)
         return 2
     if args.json:
@@ -566,20 +576,66 @@ def cmd_match_policy(args) -> int:
 
 def cmd_match_demand(args) -> int:
     from .context import ensure_corpus, open_index
-    from .lookup import LookupError
+    from .lookup import LookupRequestError
     from .match import match_demand
 
     index = open_index(_settings(args))
     ensure_corpus(index)
     try:
         result = match_demand(index.retriever, args.id, limit=args.limit)
-    except LookupError as e:
+    except LookupRequestError as e:
         print(str(e), file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(result.to_text())
+
+
+def cmd_draft(args) -> int:
+    """Issue 10: a self-assessment report or plan, indicator by indicator, figures sourced."""
+    from .context import ensure_corpus, make_chat, open_index
+    from .draft import DraftError, StandardError, draft_report, write_docx, write_markdown
+
+    if args.indicator and args.all:
+        raise SystemExit("--indicator 与 --all 只能选一个 (choose --indicator or --all)")
+    out = args.out
+    if out is not None and out.suffix.lower() not in (".docx", ".md"):
+        raise SystemExit(f"输出文件须为 .docx 或 .md：{out} (--out must end in .docx or .md)")
+    settings = _settings(args)
+    index = open_index(settings)
+    ensure_corpus(index)
+    try:
+        draft = draft_report(
+            index.retriever,
+            indicators=None if args.all else args.indicator,
+            year=args.year,
+            kind=args.kind,
+            chat=make_chat(settings),
+        )
+    except (DraftError, StandardError) as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    if out is not None:
+        (write_docx if out.suffix.lower() == ".docx" else write_markdown)(draft, out)
+    if args.json:
+        print(json.dumps(draft.to_json(), ensure_ascii=False, indent=2))
+    elif out is None:
+        from .draft.writers import markdown_text
+
+        print(markdown_text(draft))
+    else:
+        rows = [r for s in draft.sections for r in s.rows]
+        n = {k: sum(r.status == k for r in rows) for k in ("met", "not_met", "no_data")}
+        print(
+            f"已写出 {out}：{len(draft.sections)} 项指标、{len(rows)} 个观测点，"
+            f"{len(draft.sources())} 条来源；{draft.matrix.year}年已完成 {n['met']}、"
+            f"未完成 {n['not_met']}、暂无数据 {n['no_data']}；用时 {draft.seconds:.1f} 秒"
+        )
+    if draft.notice:
+        print(draft.notice, file=sys.stderr)
+    if draft.dropped:
+        print(f"核验删去 {len(draft.dropped)} 句无依据的内容", file=sys.stderr)
     return 0
 
 
@@ -600,6 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         "find": cmd_find,
         "match-policy": cmd_match_policy,
         "match-demand": cmd_match_demand,
+        "draft": cmd_draft,
     }
     try:
         if args.command == "eval":

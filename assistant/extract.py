@@ -51,71 +51,18 @@ class Picked:
 
 _CELL_MAX = 24
 TABLE_MIN_CELLS = 6
-_NUMERIC_CELL = re.compile(r"[\d.,，%％]+(?:元|万元|人|个|天|月|年)?(?:/[\u4e00-\u9fff]{1,2})?")
 
 
 def _is_cell(line: str) -> bool:
     return 0 < len(line) <= _CELL_MAX and line[-1] not in "。；;！？!?：:"
 
 
-def table_rows(lines: list[str]) -> dict[int, str]:
-    """Rows of a table a PDF flattened to one cell a line, by the index of their first line.
-
-    A run of short lines among which numbers stand alone is a table: each label followed
-    by numbers is a row, rendered under the header cells that stand before the first row
-    ("三级/高级工：一般企业职工（元/人）2000；航空航天产业链企业职工（元/人）2400"), so that a
-    question about one row is answered by that row. A cell wrapped over two lines
-    ("航空航天产业链企业职工" / "（元/人）") is put back together.
-    """
-    rows: dict[int, str] = {}
-    i = 0
-    while i < len(lines):
-        if not _is_cell(lines[i]):
-            i += 1
-            continue
-        j = i
-        while j < len(lines) and _is_cell(lines[j]):
-            j += 1
-        block = list(range(i, j))
-        numeric = [k for k in block if _NUMERIC_CELL.fullmatch(lines[k])]
-        if j - i >= TABLE_MIN_CELLS and len(numeric) >= 2:
-            first = next((k for k in block if k + 1 in numeric and k not in numeric), None)
-            if first is None:
-                i = j
-                continue
-            header: list[str] = []
-            for k in range(i, first):
-                cell = lines[k]
-                if header and cell.startswith(("（", "(")):
-                    header[-1] += cell
-                else:
-                    header.append(cell)
-            k = first
-            while k < j:
-                values = []
-                n = k + 1
-                while n < j and n in numeric:
-                    values.append(lines[n])
-                    n += 1
-                if values and k not in numeric:
-                    names = header[-len(values) :] if len(header) > len(values) else []
-                    cells = [f"{a}{v}" for a, v in zip(names, values)] if names else values
-                    rows[k] = f"{lines[k]}：" + "；".join(cells)
-                k = max(n, k + 1)
-        i = j
-    return rows
-
-
 def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs; a spreadsheet record, or a flattened PDF table row, is one."""
+    """(offset, sentence) pairs; a table row (spreadsheet, Word or PDF — read as records at
+    ingest, see ingest/loaders/pdftables.py) is one."""
     if chunk.kind == "record":
         return [(0, chunk.text.strip())]
-    lines = chunk.text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    rows = table_rows([ln.strip() for ln in lines])
-    out = [(starts[k], text) for k, text in rows.items()]
+    out = []
     for m in _SENTENCE.finditer(chunk.text):
         s = m.group(0).strip().lstrip("#").strip()
         # Headings lead a chunk so its text is whole, but a heading answers nothing.
@@ -264,7 +211,9 @@ def pick_sentences(
     chosen: list[Picked] = []
     used = 0
     for c in sorted(candidates, key=lambda c: -c.score):
-        if c.score < best * (LIST_ROW_SHARE if listing and c.chunk.kind == "record" else 0.55):
+        # a table row must hold about as much of the question as the best one: the row of
+        # another grade or school is not an answer
+        if c.score < best * (LIST_ROW_SHARE if c.chunk.kind == "record" else 0.55):
             continue
         if len(chosen) >= max_sentences:
             break

@@ -65,7 +65,7 @@ MATCH_SHARE = 0.5  # share of a query's weighted concepts a record must hold to 
 _WHERE = re.compile(r"^\s*([^=<>!~]+?)\s*(>=|<=|!=|=|>|<|~)\s*(.*?)\s*$")
 
 
-class LookupError(ValueError):
+class LookupRequestError(ValueError):
     """A bad lookup request (unknown kind, malformed filter); the message is bilingual."""
 
 
@@ -88,7 +88,7 @@ def parse_where(items) -> list[Condition]:
     for item in items:
         m = _WHERE.match(item)
         if not m or not m.group(1) or not m.group(3):
-            raise LookupError(
+            raise LookupRequestError(
                 f"无法理解的过滤条件“{item}”，应写作 字段=值 (bad filter {item!r}: use FIELD=VALUE)"
             )
         out.append(Condition(m.group(1), m.group(2), m.group(3)))
@@ -129,7 +129,7 @@ def records_of(
 ) -> list[Chunk]:
     """The records of `kind` a caller may see (`filters.admits`), in document order."""
     if kind not in KINDS:
-        raise LookupError(
+        raise LookupRequestError(
             f"未知的记录类型“{kind}”，可用：{'、'.join(KINDS)} (unknown kind {kind!r})"
         )
     return [c for c in _records(retriever).by_kind[kind] if filters.admits(c)]
@@ -369,14 +369,14 @@ def find(
     """
     conditions = parse_where(where)
     if limit < 0 or offset < 0:
-        raise LookupError("limit 和 offset 不能为负数 (limit and offset must be >= 0)")
+        raise LookupRequestError("limit 和 offset 不能为负数 (limit and offset must be >= 0)")
     chunks = records_of(retriever, kind, filters)
     rows = [(c, record_fields(retriever, c, today)) for c in chunks]
     ignored = tuple(
         cond.name for cond in conditions if not any(_columns(cond.name, f) for _, f in rows)
     )
     if ignored:
-        raise LookupError(
+        raise LookupRequestError(
             f"{KIND_LABELS[kind]}记录没有字段“{'、'.join(ignored)}”，可用字段："
             f"{'、'.join(fields_of(retriever, kind))} (unknown field)"
         )

@@ -23,7 +23,7 @@ from ingest.types import Chunk, citation_for
 from .lookup import (
     KIND_DOC_TYPES,
     KIND_LABELS,
-    LookupError,
+    LookupRequestError,
     record_fields,
     records_of,
     status_of,
@@ -344,7 +344,9 @@ def find_item(retriever: Retriever, item_id: str, filters: Filters = Filters()) 
             code = dict(c.record.fields).get("编号", "")
             if code and compact(code) == want:
                 return c
-    raise LookupError(f"找不到编号为“{item_id}”的需求或供给 (no demand or supply {item_id!r})")
+    raise LookupRequestError(
+        f"找不到编号为“{item_id}”的需求或供给 (no demand or supply {item_id!r})"
+    )
 
 
 def _query_of(fields: dict) -> str:

@@ -73,6 +73,7 @@ class QuestionSpec:
     doc_numbers: tuple[str, ...] = ()  # 文号, normalised
     codes: tuple[str, ...] = ()  # 观测点 codes: "8.5.2"
     quoted: tuple[str, ...] = ()  # phrases in quotation marks, meant literally
+    clauses: tuple[str, ...] = ()  # articles named: "第五条", "第三章", "(二)" (normalised)
     record_kind: str = ""  # course/training/demand/supply/achievement/policy, when named
     negated: bool = False  # "哪些没完成", "不包括哪些"
 
@@ -106,6 +107,7 @@ def _has_cue(norm: str, section: str) -> bool:
     return any(c in norm for c in _cues(section))
 
 
+_CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|届|学年|年度)|\D|$)")
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
@@ -188,6 +190,7 @@ def _read(text: str) -> QuestionSpec:
         doc_numbers=tuple(normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(text)),
         codes=tuple(codes_in(text)),
         quoted=tuple(m.group(1) for m in _QUOTED.finditer(text)),
+        clauses=tuple(_CLAUSE.findall(norm)),
         record_kind=_record_kind(norm, words),
         negated=_has_cue(norm, "negation"),
     )

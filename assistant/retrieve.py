@@ -236,6 +236,9 @@ class Retriever:
         if not targets:
             return []
         view = self.view()
+        clause = self._clause(spec, view, filters)
+        if clause:
+            return clause
         hits = []
         for pos, text in enumerate(view.norm_texts):
             chunk = view.chunks[pos]
@@ -250,6 +253,22 @@ class Retriever:
                     hits.append(pos)
                     break
         return hits
+
+    @staticmethod
+    def _clause(spec: QuestionSpec, view: IndexView, filters: Filters) -> list[int]:
+        """ "川府发〔2023〕12号 第五条": the passages of the document that 文号 names which hold
+        the article, resolved before any ranking."""
+        if not (spec.doc_numbers and spec.clauses):
+            return []
+        named = {compact(d) for d in spec.doc_numbers}
+        out = []
+        for pos, chunk in enumerate(view.chunks):
+            if compact(chunk.doc.doc_number) not in named or not filters.admits(chunk):
+                continue
+            text = view.norm_texts[pos]
+            if any(compact(c) in text for c in spec.clauses):
+                out.append(pos)
+        return out
 
     def search(
         self,

@@ -21,7 +21,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 # The sets the decision is fitted on. blind1–3 were scored and tuned on in earlier work,
 # so they are tuning sets now; blind4 is held out and never listed here.
 TUNING_SETS = (
-    *sorted(EVAL_DIR.glob("questions*.jsonl")),
+    *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
     EVAL_DIR / "heldout" / "questions_blind1.jsonl",
     EVAL_DIR / "heldout" / "questions_blind2.jsonl",
     EVAL_DIR / "heldout" / "questions_blind3.jsonl",

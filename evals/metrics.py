@@ -36,11 +36,33 @@ def gold_of(case: dict) -> list[Gold]:
     return [Gold(g["source"], g["evidence"], g.get("page")) for g in case.get("gold", [])]
 
 
+# "列名：" at the start of a table record or after a "；": the labels a record puts in front
+# of each cell.
+_RECORD_LABEL = re.compile(r"(?:^|；)[^；：\n]{1,40}：")
+
+
+def cell_values(text: str) -> str:
+    """A table record "列名：值；列名：值" as its cells in order, without the labels.
+
+    Evidence for a table row is often written as the row reads on the page (its cells one
+    after another, "保定学院公办院校030102知识产权"); a loader that renders the row as a record
+    puts column names between the cells. Comparing on the cells keeps such evidence valid
+    whichever way the row is rendered. Prose is returned unchanged.
+    """
+    if len(_RECORD_LABEL.findall(text)) < 2:
+        return text
+    return _RECORD_LABEL.sub("", text)
+
+
 def matches(text: str, source: str, gold: Gold) -> bool:
-    """A retrieved passage is gold when it comes from the gold file and holds the evidence."""
+    """A retrieved passage is gold when it comes from the gold file and holds the evidence
+    (as written, or — for a table record — as the row's cells read in order)."""
     name = source.rsplit("/", 1)[-1]
     gold_name = gold.source.rsplit("/", 1)[-1]
-    return norm(gold_name) == norm(name) and norm(gold.evidence) in norm(text)
+    if norm(gold_name) != norm(name):
+        return False
+    evidence = norm(gold.evidence)
+    return evidence in norm(text) or evidence in norm(cell_values(text))
 
 
 def first_gold_rank(results: Sequence[tuple[str, str]], golds: list[Gold]) -> int | None:

@@ -26,6 +26,19 @@ def test_gold_matching_is_by_file_and_evidence():
     )
 
 
+def test_table_row_evidence_matches_the_row_as_a_record_too():
+    g = m.Gold("计划.pdf", "示例学院公办院校080201机械工程")
+    record = "序号：7；学校名称：示例学院；院校办学性质：公办院校；招生专业代码：080201；招生专业名称：机械工程"
+    assert m.matches(record, "corpus/计划.pdf", g)
+    assert m.matches("示例学院 公办院校 080201 机械工程 40", "corpus/计划.pdf", g)
+    # the cells must stand next to each other, in order, in one row
+    other = (
+        "学校名称：示例学院；院校办学性质：公办院校；招生专业代码：080202；招生专业名称：机械工程"
+    )
+    assert not m.matches(other, "corpus/计划.pdf", g)
+    assert m.cell_values("第三条：补贴标准为每人3000元。") == "第三条：补贴标准为每人3000元。"
+
+
 def test_recall_mrr_f1():
     assert m.recall_at(3, 5) == 1.0 and m.recall_at(6, 5) == 0.0 and m.recall_at(None, 5) == 0.0
     assert m.reciprocal_rank(2, 10) == 0.5

@@ -1,6 +1,6 @@
 """Extractive answers: which sentences of the retrieved passages answer a question."""
 
-from assistant.extract import pick_sentences, sentences_of, table_rows
+from assistant.extract import pick_sentences
 from ingest.types import Chunk, DocMeta, Hit
 
 FLAT_TABLE = """三、补贴标准
@@ -25,27 +25,21 @@ def _chunk(text: str, heading: str = "", cid: str = "c1") -> Chunk:
     return Chunk(chunk_id=cid, doc=doc, text=text, search_text=f"{prefix}\n{text}", heading=heading)
 
 
-def test_a_table_flattened_to_one_cell_a_line_is_read_back_as_rows():
-    rows = table_rows(FLAT_TABLE.split("\n"))
-    assert list(rows.values()) == [
-        "五级/初级工：一般企业职工（元/人）1000；航空航天产业链企业职工（元/人）1200",
-        "三级/高级工：一般企业职工（元/人）2000；航空航天产业链企业职工（元/人）2400",
-    ]
-    texts = [s for _, s in sentences_of(_chunk(FLAT_TABLE))]
-    assert "三级/高级工：一般企业职工（元/人）2000；航空航天产业链企业职工（元/人）2400" in texts
-    # prose is not mistaken for a table
-    assert table_rows(["第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全市。"]) == {}
-
-
 def _holds_words(*words):
     return lambda s: sum(w in s for w in words) / len(words)
 
 
 def test_the_row_asked_about_is_picked_and_the_question_echo_is_not():
-    hit = Hit(_chunk(FLAT_TABLE), 1.0, 1)
-    picked = pick_sentences("高级工证书补贴多少？", [hit], _holds_words("高级工", "补贴"))
-    texts = [p.text for p in picked]
-    assert any("2400" in t and "三级/高级工" in t for t in texts)
+    rows = [
+        "证书等级：五级/初级工；一般企业职工（元/人）：1000；产业链企业职工（元/人）：1200",
+        "证书等级：三级/高级工；一般企业职工（元/人）：2000；产业链企业职工（元/人）：2400",
+    ]
+    hits = [
+        Hit(Chunk(**{**_chunk(r, cid=f"r{i}").__dict__, "kind": "record"}), 1.0, i + 1)
+        for i, r in enumerate(rows)
+    ]
+    picked = pick_sentences("高级工证书补贴多少？", hits, _holds_words("高级工", "补贴"))
+    assert [p.chunk.chunk_id for p in picked] == ["r1"]  # the row asked about, whole
     echo = Hit(_chunk("2025年12月16日\n汇报人：成都市青羊区教育局 张勇", cid="c2"), 1.0, 1)
     picked = pick_sentences("2025年12月16日的汇报是谁做的？", [echo], _holds_words("2025", "汇报"))
     assert picked[0].text.startswith("汇报人")

@@ -208,8 +208,8 @@ def test_match_demand_in_reverse_and_open_items_only(records_index):
 
 
 def test_an_unknown_item_says_so(records_index):
-    from assistant.lookup import LookupError
+    from assistant.lookup import LookupRequestError
 
-    with pytest.raises(LookupError, match="找不到"):
+    with pytest.raises(LookupRequestError, match="找不到"):
         find_item(records_index, "XQ-1999-999")
     assert find(records_index, "demand", filters=Filters(doc_types=("course",))).total == 0

@@ -207,3 +207,14 @@ def test_real_ocr_in_worker_processes_reads_the_garbled_and_scanned_pages(tmp_pa
     assert "课程性质与任务" in garbled_text
     service.cache.save()
     assert len(OcrCache(tmp_path / "ocr.json")) >= 6  # by source and by image, 3 pages
+
+
+def test_ocr_setting_is_read_once_and_checked():
+    from assistant.settings import Settings
+
+    assert Settings.from_env({}).ocr == "auto"
+    assert Settings.from_env({"CHANJIAO_OCR": "never"}).ocr == "never"
+    assert Settings.from_env({"CHANJIAO_OCR": "never"}, ocr="always").ocr == "always"  # --ocr
+    with pytest.raises(ValueError) as e:
+        Settings.from_env({"CHANJIAO_OCR": "sometimes"})
+    assert "auto" in str(e.value) and "CHANJIAO_OCR" in str(e.value)

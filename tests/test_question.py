@@ -134,3 +134,8 @@ def test_grades_are_held_in_any_of_their_forms_and_only_whole():
 def test_english_questions_are_foreign():
     assert read_question("How much is the internship subsidy?").is_foreign
     assert not read_question("2026年？").is_foreign
+
+
+def test_an_article_of_a_numbered_document():
+    spec = read_question("川府发〔2023〕12号 第五条讲的是什么？")
+    assert spec.clauses == ("第五条",) and spec.doc_numbers

@@ -127,3 +127,8 @@ def test_a_passage_saved_twice_takes_one_place_in_the_top():
     folded = fold_duplicates(ranked, texts, k=4)
     assert [p for p, _ in folded[:4]] == [0, 2, 3, 4]  # the copy moved below the top 4
     assert sorted(p for p, _ in folded) == [0, 1, 2, 3, 4]  # and kept
+
+
+def test_an_article_of_a_document_named_by_its_number_comes_first(real_index):
+    hits = _top(real_index, "青人社发〔2024〕15号的（三）讲了什么", k=3)
+    assert hits[0].chunk.text.startswith("（三）以工代训") and "exact" in hits[0].via
