@@ -176,7 +176,9 @@ def _read(text: str) -> QuestionSpec:
         language="foreign" if is_foreign(text) else "zh",
         intent=_intent(norm, facts, words, bool(codes_in(text)), _record_kind(norm, words)),
         concepts=concepts,
-        asked=_asked(normalize(text)),
+        # a document fact (its date, validity, title, 文号) is what such a question asks for;
+        # "全称", "落款日期" are the fact's names, not attributes a passage must hold
+        asked=() if facts else _asked(normalize(text)),
         asks_quantity=asks_quantity,
         facts=facts,
         subject=subject,

@@ -26,17 +26,17 @@ pytestmark = pytest.mark.slow
 
 # Just below the figures in the README (`chanjiao eval`), so a change that loses ground fails.
 FLOORS = {
-    "recall5": 0.95,
-    "near_misses_caught": 0.0,
-    "false_refusals": 1.0,
-    "answer_accuracy": 0.0,
-    "facts_shown": 0.0,
+    "recall5": 0.95,  # measured 0.970
+    "near_misses_caught": 0.8,  # 0.870
+    "false_refusals": 0.06,  # 0.026
+    "answer_accuracy": 0.68,  # 0.720
+    "facts_shown": 0.8,  # 0.841
 }
 # blind set: (hybrid Recall@5, answer accuracy, near misses refused or not direct)
 BLIND_FLOORS = {
-    "blind1": (0.92, 0.0, 0.0),
-    "blind2": (0.95, 0.0, 0.0),
-    "blind3": (0.95, 0.0, 0.0),
+    "blind1": (0.95, 0.70, 0.75),  # measured 0.979, 0.750, 0.833
+    "blind2": (0.94, 0.58, 0.60),  # 0.971, 0.629, 0.667
+    "blind3": (0.97, 0.75, 0.85),  # 1.000, 0.800, 0.900
 }
 
 
@@ -196,7 +196,7 @@ def test_an_abbreviation_finds_the_table_row_that_spells_it_out(corpus_index):
 
 def test_an_english_question_reaches_keyword_search_through_its_domain_terms(corpus_index):
     index, _ = corpus_index
-    hits = index.retriever.search("Which rate of education surcharge applies to VAT payers?", k=5)
+    hits = index.retriever.search("What rate is the education surcharge levied at on VAT?", k=5)
     assert any("教育费附加率为3%" in h.chunk.text for h in hits)
 
 
