@@ -64,6 +64,11 @@ def forms(word: str, *files: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def is_field_name(name: str) -> bool:
+    """Whether `name` is a column name the vocabulary knows (fields.txt)."""
+    return fold(name) in _table("fields.txt")
+
+
 def field_names(name: str) -> tuple[str, ...]:
     """Every name of the column `name` (fields.txt), itself first."""
     return forms(name, "fields.txt")

@@ -71,13 +71,22 @@ def find_header(rows: list[list[str]], merged_rows: set[int] = frozenset()) -> t
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+|\d+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+)[级类档等]?$")
 
 
+def _bare(name: str) -> bool:
+    """A short leaf that names no field of its own ("普通", "对口" under 招生计划), unlike
+    "学时" or "学分" — field names are vocabulary (ingest/vocab/fields.txt)."""
+    from ..aliases import is_field_name
+
+    return len(name) <= 2 and not is_field_name(name)
+
+
 def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
     """One name per column: the lowest header row's (the leaf: "学时", not "课程基本信息学时"),
     or its group's where it has none.
 
     Where the leaf names repeat under different groups (参保政策咨询电话 under 企业职工 and
     under 城乡居民), the group is put in front so each column keeps its meaning; so it is
-    for a leaf that is only an ordinal ("一", "二" under 伤残等级 mean nothing alone).
+    for a leaf that is only an ordinal ("一", "二" under 伤残等级 mean nothing alone) or a short
+    qualifier that is no field name ("普通" under 招生计划).
     """
     width = max(len(r) for r in rows[start : start + span])
     groups, names = [], []
@@ -94,7 +103,7 @@ def column_names(rows: list[list[str]], start: int, span: int) -> list[str]:
         f"{group}{name}"
         if group
         and not name.startswith(group)
-        and (counts[name] > 1 or _ORDINAL.match(name) or name[0] in "（(")
+        and (counts[name] > 1 or _ORDINAL.match(name) or name[0] in "（(" or _bare(name))
         else name  # "一", "二" under 伤残等级, "（元/年）" under 学费 mean nothing alone
         for name, group in zip(names, groups)
     ]
