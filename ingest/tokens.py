@@ -118,11 +118,6 @@ _PROTECTED = re.compile(
     r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])"
     r"|(?<![a-z])(?:i{1,3}|iv|v|vi{1,3}|ix|x)级|(?<![\d.])\d级"
 )
-# Where a question asks: the word before it (or right after "多少名") is what it asks for.
-_ASKING = re.compile(
-    r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
-)
-_AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
 
 
 def _parts(word: str) -> tuple[str, ...]:
