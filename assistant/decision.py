@@ -108,8 +108,13 @@ def load_model(path: Path = MODEL_PATH) -> DecisionModel:
     )
 
 
-def features(spec: QuestionSpec, hits: list[Hit], retriever) -> tuple[dict[str, float], list[str]]:
-    """The named features of `spec` against its hits, and the constraints nobody holds."""
+def features(
+    spec: QuestionSpec, hits: list[Hit], retriever, candidates: bool = False
+) -> tuple[dict[str, float], list[str]]:
+    """The named features of `spec` against its hits, and the constraints nobody holds.
+
+    The CANDIDATES are computed only when asked (`chanjiao eval --fit/--ablation`): the
+    model does not weigh them, and answering a question should not pay for them."""
     from .extract import sentences_of
 
     top = [h.chunk for h in hits[:TOP]]
@@ -157,21 +162,26 @@ def features(spec: QuestionSpec, hits: list[Hit], retriever) -> tuple[dict[str, 
 
     values = {
         "coverage": retriever.coverage(judged, top),
-        "coverage_top1": retriever.coverage(judged, top[:1]),
-        "dense": _dense(hits),
         "asked_held": asked_ok,
         "labels_held": labels_ok,
         "numbers_held": numbers_ok,
         "places_held": places_ok,
         "doc_numbers_held": docno_ok,
-        "exact": float(any("exact" in h.via for h in hits[:3])),
         "keyword_margin": _keyword_margin(hits),
-        "fact_stated": fact_ok,
-        "specificity": min(len(spec.concepts), 10) / 10,
-        "rarest_held": _rarest_held(judged, top, retriever),
         "sentence_coverage": _sentence_coverage(judged, top[:3], retriever, sentences_of),
-        **_missing(judged, top, retriever),
     }
+    if candidates:
+        values.update(
+            {
+                "coverage_top1": retriever.coverage(judged, top[:1]),
+                "dense": _dense(hits),
+                "exact": float(any("exact" in h.via for h in hits[:3])),
+                "fact_stated": fact_ok,
+                "specificity": min(len(spec.concepts), 10) / 10,
+                "rarest_held": _rarest_held(judged, top, retriever),
+                **_missing(judged, top, retriever),
+            }
+        )
     return values, list(dict.fromkeys(missing))
 
 

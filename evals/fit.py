@@ -52,7 +52,7 @@ def collect(cases: list[dict], retriever) -> list[Sample]:
         spec = read_question(case["question"])
         k = LIST_PASSAGES if spec.intent == "list" else ANSWER_PASSAGES
         hits = retriever.search(spec, k=k)
-        values, _ = features(reading_spec(spec), hits, retriever)
+        values, _ = features(reading_spec(spec), hits, retriever, candidates=True)
         out.append(Sample(case["id"], bool(case.get("answerable", True)), values))
     return out
 
