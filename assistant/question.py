@@ -170,11 +170,12 @@ def _read(text: str) -> QuestionSpec:
     since, until = _period(norm, years)
     numbers = _numbers(text)
     asks_quantity = _has_cue(norm, "number")
+    kind = _record_kind(norm, words)
     return QuestionSpec(
         text=text,
         norm=norm,
         language="foreign" if is_foreign(text) else "zh",
-        intent=_intent(norm, facts, words, bool(codes_in(text)), _record_kind(norm, words)),
+        intent=_intent(norm, facts, words, bool(codes_in(text)), kind),
         concepts=concepts,
         # a document fact (its date, validity, title, 文号) is what such a question asks for;
         # "全称", "落款日期" are the fact's names, not attributes a passage must hold
@@ -193,7 +194,7 @@ def _read(text: str) -> QuestionSpec:
         codes=tuple(codes_in(text)),
         quoted=tuple(m.group(1) for m in _QUOTED.finditer(text)),
         clauses=tuple(_CLAUSE.findall(norm)),
-        record_kind=_record_kind(norm, words),
+        record_kind=kind,
         negated=_has_cue(norm, "negation"),
     )
 
