@@ -91,7 +91,8 @@ def extractive_answer(
             return False
         return any(states_in(sentence, chunk, fact) for fact in spec.facts)
 
-    picked = pick_sentences(judged, hits, holds, states if spec.facts else None)
+    part_holds = tuple(_holds_of(read_question(part), retriever) for part in judged.parts)
+    picked = pick_sentences(judged, hits, holds, states if spec.facts else None, part_holds)
     if not picked:
         return refusal(spec.text, hits, notice)
     numbers: dict[str, int] = {}
@@ -115,6 +116,11 @@ def extractive_answer(
     return Answer(
         spec.text, "\n".join(parts), True, "extractive", cites, (), notes, status=ANSWERED
     )
+
+
+def _holds_of(spec: QuestionSpec, retriever: Retriever) -> Callable[[str], float]:
+    items = retriever.weighted_concepts(spec)
+    return lambda sentence: retriever.holds(items, compact(sentence))
 
 
 def not_direct_answer(

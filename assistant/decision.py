@@ -28,7 +28,7 @@ from pathlib import Path
 from ingest.tokens import compact, held
 from ingest.types import Chunk, Hit
 
-from .question import QuestionSpec, holds_label
+from .question import QuestionSpec, holds_label, holds_org, read_question
 
 MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
 TOP = 5  # passages the decision reads
@@ -59,6 +59,10 @@ CANDIDATES = (
     "rarest_held",  # the question's highest-weight concept is in a passage
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses
+    "orgs_held",  # the school or firm named (成航大, 某某有限公司) is the passage's
+    "titles_held",  # the name in 《》 (a course, a standard) is held
+    "parts_coverage",  # each sub-question's coverage by its best passage, averaged
+    "asked_known_held",  # asked_held, over the asked words the corpus uses at all
 )
 
 
@@ -171,6 +175,12 @@ def features(
         "sentence_coverage": _sentence_coverage(judged, top[:3], retriever, sentences_of),
     }
     if candidates:
+        values.update(_named_held(spec, top, missing))
+        values["parts_coverage"] = _parts_coverage(spec, top, retriever)
+        known = [a for a in spec.asked if retriever.knows(a.word)]
+        values["asked_known_held"] = float(
+            not known or any(_has_attr(a.word, a.parts, t) for a in known for t in texts)
+        )
         values.update(
             {
                 "coverage_top1": retriever.coverage(judged, top[:1]),
@@ -287,3 +297,24 @@ def _keyword_margin(hits: list[Hit]) -> float:
     if not scores or scores[0] <= 0:
         return 0.0
     return (scores[0] - (scores[1] if len(scores) > 1 else 0.0)) / scores[0]
+
+
+def _named_held(spec: QuestionSpec, chunks: list[Chunk], missing: list[str]) -> dict[str, float]:
+    """Whether the organisations and the 《》 names the question gives are a passage's own
+    (its text or its document's title): the course of another school, the standard of
+    another programme is a neighbour, not the answer."""
+    texts = [compact(f"{c.search_text}\n{c.doc.title}") for c in chunks]
+    orgs_ok = all(any(holds_org(o, t) for t in texts) for o in spec.orgs)
+    titles_ok = all(any(compact(x) in t for t in texts) for x in spec.titles)
+    missing.extend(o for o in spec.orgs if not any(holds_org(o, t) for t in texts))
+    missing.extend(x for x in spec.titles if not any(compact(x) in t for t in texts))
+    return {"orgs_held": float(orgs_ok), "titles_held": float(titles_ok)}
+
+
+def _parts_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
+    """A question asking two things is answered by two passages, one each: each part's
+    coverage by its best passage, averaged (the plain coverage when it asks one thing)."""
+    if not spec.parts:
+        return retriever.coverage(spec, chunks)
+    shares = [retriever.coverage(read_question(p), chunks) for p in spec.parts]
+    return sum(shares) / len(shares)

@@ -155,6 +155,10 @@ def _with_signer(p: Picked) -> Picked:
     return Picked(f"{above} {p.text}", p.chunk, p.hit_rank, p.position, p.score)
 
 
+PART_SHARE = 0.5  # a sub-question's best sentence is added when it holds this much of it
+WHOLE_ROWS = 3  # a list of this many table rows or fewer shows them whole
+
+
 def row_excerpt(record: str, limit: int = ROW_EXCERPT) -> str:
     """The first fields of a table row, cut at a field boundary: how a row is shown as one
     item of a list ("序号：2；课程名称：复合材料无损检测技术；开课学校：…；…")."""
@@ -169,6 +173,7 @@ def pick_sentences(
     hits: list[Hit],
     holds: Callable[[str], float],
     states: Callable[[str, Chunk], bool] | None = None,
+    part_holds: tuple[Callable[[str], float], ...] = (),
 ) -> list[Picked]:
     """The sentences of the top passages that answer `question`, in source order.
 
@@ -178,6 +183,9 @@ def pick_sentences(
     that only repeats the question counts for little; a list's lead-in brings its items.
     `states(sentence, chunk)` marks the sentences that state the document fact a question
     asks for (its date, its validity — see `doc_facts`): they lead the answer.
+    `part_holds` measure the sub-questions of a question asking several things ("解释权归
+    哪个单位？什么日期生效？"): each part's best sentence is shown, though it holds less of
+    the whole question than the sentences answering the other part.
     """
     spec = read_question(spec)
     wants_quantity = spec.asks_quantity
@@ -186,6 +194,7 @@ def pick_sentences(
         (LIST_ITEMS, LIST_MAX_CHARS) if listing else (MAX_SENTENCES, MAX_CHARS)
     )
     candidates: list[Picked] = []
+    part_scores: list[tuple[float, ...]] = []
     by_chunk: dict[str, list[tuple[int, str]]] = {}
     for hit in hits[: LIST_PASSAGES if listing else MAX_PASSAGES]:
         sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
@@ -205,6 +214,9 @@ def pick_sentences(
                 score *= 0.3
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
+            part_scores.append(
+                tuple(ph(f"{context}\n{lead}\n{sentence}") + 0.1 / hit.rank for ph in part_holds)
+            )
     if not candidates:
         return []
     best = max(c.score for c in candidates)
@@ -227,12 +239,28 @@ def pick_sentences(
         if any(_similar(c.text, p.text) or c.text in p.text for p in chosen):
             continue
         c = _with_list(c, by_chunk[c.chunk.chunk_id])
-        if listing and c.chunk.kind == "record":
-            c = Picked(row_excerpt(c.text), c.chunk, c.hit_rank, c.position, c.score)
-        if used + len(c.text) > max_chars and chosen:
+        shown = row_excerpt(c.text) if listing and c.chunk.kind == "record" else c.text
+        if used + len(shown) > max_chars and chosen:
             continue
         chosen.append(c)
-        used += len(c.text)
+        used += len(shown)
+    for i in range(len(part_holds)):
+        # each part answered by its own best sentence, when one holds enough of it
+        j = max(range(len(candidates)), key=lambda j: part_scores[j][i])
+        c = candidates[j]
+        if part_scores[j][i] < PART_SHARE or any(c.text in p.text for p in chosen):
+            continue
+        chosen.append(_with_list(c, by_chunk[c.chunk.chunk_id]))
+    rows = [c for c in chosen if c.chunk.kind == "record"]
+    if listing and len(rows) > WHOLE_ROWS:
+        # A long list shows each row's first fields; a short one shows its rows whole, so
+        # the fee or the date asked about is not cut off.
+        chosen = [
+            Picked(row_excerpt(c.text), c.chunk, c.hit_rank, c.position, c.score)
+            if c.chunk.kind == "record"
+            else c
+            for c in chosen
+        ]
 
     # The stated fact first, then the rest in the retriever's and the source's order.
     def is_fact(c: Picked) -> bool:

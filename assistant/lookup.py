@@ -548,13 +548,10 @@ def answer_from_records(
     label = KIND_LABELS[spec.record_kind]
     n = len(found)
     if not n:
-        return Answer(
-            question=spec.text,
-            answer=f"没有找到符合条件的{label}记录（共0条）。",
-            found=False,
-            mode="extractive",
-            notice="按记录逐条筛选，列表完整。",
-        )
+        # No record passes the filters read from the question — which may be a filter
+        # misread (a name the records spell otherwise) as well as a true zero: passage
+        # search decides, and refuses when nothing answers.
+        return None
     shown = found[:LIST_LIMIT]
     lines = [
         f"符合条件的{label}共{n}条，列表完整："
@@ -638,13 +635,14 @@ def compare_versions(
         return None
     named = set(spec.doc_numbers)
     pair = next((p for p in pairs if named & {p[0].doc.doc_number, p[1].doc.doc_number}), None)
-    if pair is None:
-        hits = retriever.search(spec.text, k=10, filters=Filters(doc_types=("policy",)))
+    if pair is None and spec.versions:
+        # Without a 文号, only a question that speaks of versions (原来, 调整后, 新旧) and
+        # whose best document is one of a pair: "青岛和上海的比例有什么不同" compares two
+        # places, and "两种学徒制补贴有什么区别" two things of one notice.
+        hits = retriever.search(spec.text, k=5)
         docs = [h.chunk.doc.doc_id for h in hits if filters.admits(h.chunk)]
-        for doc_id in docs:
-            pair = next((p for p in pairs if doc_id in (p[0].doc.doc_id, p[1].doc.doc_id)), None)
-            if pair:
-                break
+        if docs:
+            pair = next((p for p in pairs if docs[0] in (p[0].doc.doc_id, p[1].doc.doc_id)), None)
     if pair is None:
         return None
     old, new = pair

@@ -76,6 +76,10 @@ class QuestionSpec:
     clauses: tuple[str, ...] = ()  # articles named: "第五条", "第三章", "(二)" (normalised)
     record_kind: str = ""  # course/training/demand/supply/achievement/policy, when named
     negated: bool = False  # "哪些没完成", "不包括哪些"
+    orgs: tuple[str, ...] = ()  # organisations named: a school, a firm (in the form written)
+    titles: tuple[str, ...] = ()  # names in 《》: a course, a document, a standard
+    parts: tuple[str, ...] = ()  # the sub-questions of a question asking several things
+    versions: bool = False  # a comparison of a policy's old and new versions (调整后, 原来)
 
     @property
     def is_foreign(self) -> bool:
@@ -109,6 +113,9 @@ def _has_cue(norm: str, section: str) -> bool:
 
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
+_TITLE = re.compile(r"《([^《》]{2,60})》")
+# Where one sub-question ends: "…的解释权归哪个单位？什么日期生效？"
+_PART_END = re.compile(r"[？?；;。！!]+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|届|学年|年度)|\D|$)")
 _DOC_NUMBER_DIGITS = re.compile(r"[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号")
 # Category labels a passage must name to speak of that category: "E类", "A级", and the
@@ -165,6 +172,7 @@ def _read(text: str) -> QuestionSpec:
     concepts = tuple(Concept(w, tuple(p)) for w, p, _, _ in spans)
     words = [c.word for c in concepts]
     labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
+    labels += _long_grades(norm, labels)
     named_places = tuple(w for w in words if _is_place(w))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
     since, until = _period(norm, years)
@@ -196,6 +204,10 @@ def _read(text: str) -> QuestionSpec:
         clauses=tuple(_CLAUSE.findall(norm)),
         record_kind=kind,
         negated=_has_cue(norm, "negation"),
+        orgs=_orgs(text, norm),
+        titles=tuple(dict.fromkeys(m.group(1) for m in _TITLE.finditer(text))),
+        parts=_sub_questions(text),
+        versions=_has_cue(norm, "versions"),
     )
 
 
@@ -248,6 +260,22 @@ def _is_grade(word: str) -> bool:
     """A grade or level of grades.txt ("高级工", "三级")."""
     table = vocabulary.synonym_table("grades.txt")
     return vocabulary.fold(word) in table
+
+
+def _long_grades(norm: str, labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Grades of four characters or more that jieba splits ("中等职业学校" → 中等/职业/
+    学校): found in the question's text itself, unless a label already read names them."""
+    table = vocabulary.synonym_table("grades.txt")
+    found: list[str] = []
+    for form in sorted(table, key=len, reverse=True):
+        if len(form) < 4 or form not in norm or any(form in f for f in found):
+            continue
+        if any(
+            vocabulary.fold(x) == form or form in table.get(vocabulary.fold(x), ()) for x in labels
+        ):
+            continue
+        found.append(form)
+    return tuple(found)
 
 
 def _is_place(word: str) -> bool:
@@ -353,3 +381,55 @@ def holds_label(label: str, text: str) -> bool:
 def holds_place(place: str, text: str) -> bool:
     """`text` names `place`, with or without its suffix ("成都" names 成都市)."""
     return place in text or (place.endswith(_PLACE_SUFFIX) and place[:-1] in text)
+
+
+def _orgs(text: str, norm: str) -> tuple[str, ...]:
+    """The organisations a question names: a name of orgs.txt in any of its forms ("成飞"),
+    or the characters before an organisation word (org_suffix in cues.txt), read back to a
+    particle (org_stop): "四川某某职业技术学院". What is left without the words naming a
+    kind of organisation (org_generic) must say which one: "职业技术学院", "这所学校"
+    name no one."""
+    found: list[str] = []
+    for name in sorted(vocabulary.synonym_table("orgs.txt"), key=len, reverse=True):
+        if len(name) >= 2 and name in norm and not any(name in f for f in found):
+            found.append(name)
+    stops = set(_cues("org_stop"))
+    generic = sorted(_cues("org_generic"), key=len, reverse=True)
+    suffixes = "|".join(re.escape(x) for x in sorted(_cues("org_suffix"), key=len, reverse=True))
+    for m in re.finditer(suffixes, norm):
+        start = m.start()
+        while start > 0 and m.start() - start < 20:
+            ch = norm[start - 1]
+            if ch in stops or not ("\u4e00" <= ch <= "\u9fff" or ch in "()（）"):
+                break
+            start -= 1
+        name = norm[start : m.end()]
+        rest = name
+        for g in generic:
+            rest = rest.replace(g, "")
+        if len(rest) < 2 or any(name in f or f in name for f in found):
+            continue
+        found.append(name)
+    return tuple(found)
+
+
+def org_forms(org: str) -> tuple[str, ...]:
+    """An organisation and its other names (成航大 = 成都航空职业技术大学)."""
+    from ingest.aliases import forms
+
+    return tuple(dict.fromkeys((org, *forms(org, "orgs.txt"))))
+
+
+def holds_org(org: str, text: str) -> bool:
+    """`text` names the organisation in one of its forms."""
+    text = compact(text)
+    return any(compact(f) in text for f in org_forms(org))
+
+
+def _sub_questions(text: str) -> tuple[str, ...]:
+    """The sub-questions of a question that asks several things at once ("这份细则的解释权
+    归哪个单位？什么日期生效？"); empty for a question asking one. Each part must name
+    something of its own: "是多少？" alone is not a part."""
+    pieces = [p.strip() for p in _PART_END.split(text) if p.strip()]
+    out = [p for p in pieces if any(not is_number(w) for w, _, _, _ in concept_spans(p))]
+    return tuple(out) if len(out) > 1 else ()

@@ -165,12 +165,24 @@ def evaluate(cases: list[dict], retriever, answer_fn, llm: bool = False) -> Repo
             if p is not None:
                 precisions.append(p)
             if not ok:
-                report.failures.append({"id": case["id"], "status": status})
+                missing = [
+                    w for w in case.get("must_include", []) if not m.includes_all(ans.answer, [w])
+                ]
+                report.failures.append(
+                    {
+                        "id": case["id"],
+                        "status": status,
+                        "missing": missing,
+                        "answer": ans.answer[:300],
+                    }
+                )
         else:
             refused_ok.append(1.0 if status == "refused" else 0.0)
             caught.append(0.0 if ans.found else 1.0)
             if ans.found:
-                report.failures.append({"id": case["id"], "status": status})
+                report.failures.append(
+                    {"id": case["id"], "status": status, "answer": ans.answer[:300]}
+                )
     report.answer_accuracy = m.mean(correct)
     report.facts_shown = m.mean(shown)
     report.refusal_accuracy = m.mean(refused_ok)
@@ -233,10 +245,6 @@ def main(args) -> int:
     if not cases:
         print("没有找到问题集 evals/questions*.jsonl", file=sys.stderr)
         return 2
-    if args.fit or args.ablation:
-        from .fit import main as fit_main
-
-        return fit_main(args, index.retriever)
     chat = make_chat(settings) if args.llm else None
     if args.llm and chat is None:
         print("--llm 需要配置 CHANJIAO_LLM_MODEL 和 OPENAI_BASE_URL", file=sys.stderr)

@@ -117,3 +117,53 @@ def test_a_line_that_says_more_replaces_the_one_it_contains():
     picked = pick_sentences("这次汇报是青羊区教育局谁做的？", [hit], _holds_words("青羊区教育局"))
     texts = [p.text for p in picked]
     assert "成都市青羊区教育局 张勇" in texts and "成都市青羊区教育局" not in texts
+
+
+def test_each_part_of_a_question_asking_two_things_gets_its_sentence():
+    text = (
+        "第二十条 本细则由区人才工作办公室负责解释。\n"
+        "第二十一条 申报材料报区政务服务中心。\n"
+        "第二十二条 本细则自2030年1月1日起生效。"
+    )
+    hit = Hit(_chunk(text, heading="附则"), 1.0, 1)
+    question = "这份细则的解释权归哪个单位？什么日期生效？"
+    # the first part weighs most in the whole question: its sentence alone is picked
+    whole = _holds_words("负责解释", "人才工作办公室", "解释", "单位", "生效")
+    alone = [p.text for p in pick_sentences(question, [hit], whole)]
+    assert not any("生效" in t for t in alone)
+    parts = (_holds_words("负责解释", "单位"), _holds_words("生效"))
+    texts = [p.text for p in pick_sentences(question, [hit], whole, part_holds=parts)]
+    assert any("负责解释" in t for t in texts) and any("生效" in t for t in texts)
+    assert not any("政务服务中心" in t for t in texts)
+
+
+def test_a_short_list_of_rows_shows_them_whole_and_a_long_one_by_first_fields():
+    from assistant.extract import ROW_EXCERPT
+
+    rows = [
+        "培训项目：三坐标精密测量；承办单位：青羊实训中心；培训对象：企业检验员；"
+        "培训时间：2030年1月；学时：40；负责人：王老师；费用：2000元/人",
+        "培训项目：精密测量与数控编程；承办单位：锦江职业学校；培训对象：在校教师；"
+        "培训时间：2031年3月；学时：56；地点：东门校区；费用：1500元/人",
+        "培训项目：航空零件精密测量实训；承办单位：某某航空大学；面向：企业技术员；"
+        "开班：春季；课时：72；人数上限：20；收费：3800元/人",
+        "培训项目：精密测量仪器维护；主办：武侯计量所；对象：设备管理员；"
+        "时间：2032年秋；周期：两周；证书：结业证；价格：900元/人",
+        "培训项目：精密测量质量体系；组织者：金牛质检站；学员：质量工程师；"
+        "日期：2033年5月；时长：三天；考核：笔试；报名费：600元/人",
+    ]
+
+    def pick(n):
+        hits = []
+        for i, r in enumerate(rows[:n]):
+            c = _chunk(r, cid=f"r{i}")
+            hits.append(Hit(Chunk(**{**c.__dict__, "kind": "record"}), 1.0, i + 1))
+        return pick_sentences("有哪些精密测量培训？", hits, _holds_words("精密测量", "培训"))
+
+    note = "；说明：结业后颁发培训证明，学员须自带劳保用品并提前一周到承办单位报到登记"
+    rows = [r.replace("；", note + "；", 1) for r in rows]
+
+    assert all(p.text.endswith("元/人") for p in pick(2))
+    long = pick(5)
+    assert len(long) > 3 and all(len(p.text) <= ROW_EXCERPT + 1 for p in long)
+    assert any(p.text.endswith("…") for p in long)

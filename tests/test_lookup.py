@@ -250,6 +250,14 @@ def test_versions_of_a_policy_side_by_side(records_index):
     )
     assert named is not None and "4000元 → 6000元" in named.answer
     assert compare_versions(spec("职业技能培训补贴标准", "number", "policy"), records_index) is None
+    # two things compared, no word of versions: not a question of old and new
+    assert (
+        compare_versions(
+            spec("学徒制补贴里培养技师和高级工的标准有什么不同", "comparison", "policy"),
+            records_index,
+        )
+        is None
+    )
 
 
 def test_a_policy_query_reads_the_whole_notice(records_index):

@@ -9,6 +9,7 @@ from assistant.question import (
     TITLE,
     VALIDITY,
     holds_label,
+    holds_org,
     holds_place,
     read_question,
 )
@@ -139,3 +140,43 @@ def test_english_questions_are_foreign():
 def test_an_article_of_a_numbered_document():
     spec = read_question("川府发〔2023〕12号 第五条讲的是什么？")
     assert spec.clauses == ("第五条",) and spec.doc_numbers
+
+
+def test_organisations_a_question_names():
+    # a run of name words ending in an organisation word, or a name of orgs.txt
+    assert read_question("绵阳某某电子科技有限公司发布过哪些需求").orgs == (
+        "绵阳某某电子科技有限公司",
+    )
+    assert "成飞" in read_question("成飞今年招多少焊工").orgs
+    # a lone organisation word names no one
+    assert read_question("哪所学校开了这门课？").orgs == ()
+    assert read_question("我们公司能申请吗").orgs == ()
+    # held in any of its forms, and only that organisation
+    assert holds_org("成飞", "成都飞机工业（集团）有限责任公司发布")
+    assert not holds_org("四川某某职业技术学院", "四川交通职业技术学院开设")
+
+
+def test_names_in_book_title_marks_are_read_literally():
+    spec = read_question("《液压与气动》这门课几个学分？")
+    assert spec.titles == ("液压与气动",)
+
+
+def test_a_question_asking_several_things_has_parts():
+    spec = read_question("这项补贴由哪个部门受理？每年几月申报？")
+    assert spec.parts == ("这项补贴由哪个部门受理", "每年几月申报")
+    assert read_question("这项补贴由哪个部门受理？").parts == ()
+    # "是多少？" names nothing of its own
+    assert read_question("补贴标准？是多少？").parts == ()
+
+
+def test_comparisons_of_versions_and_of_two_things():
+    assert read_question("新标准比原来提高了多少").versions
+    assert not read_question("甲区和乙区的补贴有什么不同").versions
+
+
+def test_levels_of_vocational_education_are_grades():
+    assert read_question("中职学校的实训课多少学时").labels == ("中职",)
+    # jieba splits the long form; it is read from the text whole
+    assert read_question("中等职业学校的实训课多少学时").labels == ("中等职业学校",)
+    assert holds_label("中职", "中等职业学校公共基础课程")
+    assert not holds_label("中职", "高等职业学校专业课程")
