@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fit", action="store_true", help="在调优问题集上拟合回答/拒答判定模型（交叉验证）"
     )
     p.add_argument("--ablation", action="store_true", help="逐个去掉判定特征，打印影响")
+    p.add_argument(
+        "--samples",
+        type=Path,
+        help="--fit/--ablation 的特征缓存 JSON：存在则读取，否则计算后写入",
+    )
     p.add_argument("--lookups", action="store_true", help="评测查询/计数（questions_lookup.jsonl）")
     _add_index(p)
 

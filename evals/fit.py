@@ -166,8 +166,16 @@ def main(args, retriever) -> int:
 
     from .runner import load_cases
 
-    cases = load_cases([p for p in TUNING_SETS if p.exists()])
-    samples = collect(cases, retriever)
+    cache = getattr(args, "samples", None)
+    if cache and Path(cache).exists():
+        # Features computed once (they take minutes), refitted and ablated many times.
+        # The cache is stale once the reading, retrieval or features change.
+        samples = [Sample(**r) for r in json.loads(Path(cache).read_text("utf-8"))]
+    else:
+        samples = collect(load_cases([p for p in TUNING_SETS if p.exists()]), retriever)
+        if cache:
+            rows = [vars(s) for s in samples]
+            Path(cache).write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
     if args.ablation:
         print(
             f"{len(samples)} questions ({sum(s.answerable for s in samples)} answerable), "

@@ -48,6 +48,19 @@ def test_a_grade_no_passage_names_is_reported_missing(real_index):
     assert "特级" in verdict.missing and verdict.features["labels_held"] == 0.0
 
 
+def test_a_school_or_a_title_no_passage_names_is_reported_missing(real_index):
+    r = real_index.retriever
+    spec = read_question("绵阳某某纺织职业技术学院开的无损检测课多少学时？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["orgs_held"] == 0.0 and "绵阳某某纺织职业技术学院" in verdict.missing
+    spec = read_question("《高等钣金展开计算》这门课几个学分？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["titles_held"] == 0.0 and "高等钣金展开计算" in verdict.missing
+    # and a school the passages do name is held in its other form
+    spec = read_question("成航大开的无损检测课多少学时？")
+    assert decide(spec, r.search(spec, k=6), r).features["orgs_held"] == 1.0
+
+
 def _samples(n=120, seed=1):
     rng = np.random.default_rng(seed)
     out = []
