@@ -404,6 +404,7 @@ class Ingestor:
         started = time.perf_counter()
         base = base or Path.cwd()
         report = IngestReport()
+        self._finish_replacements()
         live = self.store.live_docs()
         registry = self._registry()
         by_abs = {registry.get(d.doc_id) or d.source: d for d in live.values()}
@@ -454,9 +455,17 @@ class Ingestor:
                 report.failed.append((source, f"无法读取 (unreadable: {type(e).__name__}: {e})"))
                 continue
             report.warnings.extend((source, w) for w in warnings)
+            # The same file reached by another path (another working directory) gets a new
+            # name and id. The new entry is written first and says which one it replaces,
+            # which hides the old at once; only then is the old removed, so a crash leaves
+            # the file live once, never twice and never not at all.
+            replaces = ""
             if existing is not None and existing.doc_id != meta.doc_id:
-                self._remove(existing)  # same file, reached by another path
-            self._write(meta, chunks, abs_path, report)
+                replaces = existing.doc_id
+            self._write(meta, chunks, abs_path, report, replaces)
+            if replaces:
+                self._remove(existing)
+                self.store.update_registry(meta.doc_id, {"replaces": ""})
             report.indexed.append((source, len(chunks)))
         # Files that were in an ingested folder and are gone now.
         folders = [p.resolve().as_posix() + "/" for p in paths if p.is_dir()]
@@ -480,10 +489,15 @@ class Ingestor:
         return {i: m.get("abs_path", "") for i, m in self.store.registry().items()}
 
     def _write(
-        self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
+        self,
+        meta: DocMeta,
+        chunks: list[Chunk],
+        abs_path: str,
+        report: IngestReport,
+        replaces: str = "",
     ) -> None:
         meta, chunks, chosen = self._chosen_visibility(meta, chunks)
-        extra = {"abs_path": abs_path} | chosen
+        extra = {"abs_path": abs_path, "replaces": replaces} | chosen
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -552,6 +566,19 @@ class Ingestor:
         self.checkpoint("unregistered")
         self.store.delete_versions(doc.doc_id)
         self.checkpoint("removed")
+
+    def _finish_replacements(self) -> None:
+        """Remove the entries a killed run had replaced but not yet removed (readers have
+        not seen them since the replacement was registered; see `_write`)."""
+        registry = self.store.registry()
+        for doc_id, meta in registry.items():
+            old = meta.get("replaces")
+            if not old:
+                continue
+            if old in registry:
+                self.store.unregister(old)
+                self.store.delete_versions(old)
+            self.store.update_registry(doc_id, {"replaces": ""})
 
     def remove(self, paths: list[Path], base: Path | None = None) -> list[str]:
         """Drop the documents at `paths` (files or folders, existing or not)."""
