@@ -201,19 +201,20 @@ def _alive(pid: int) -> bool:
 @pytest.mark.slow
 def test_real_ingest_killed_at_every_named_point_and_at_random_times_loses_nothing():
     """`chanjiao ingest` as a subprocess on real files (PDF, scanned PDF read from the
-    shipped OCR results, DOCX, GBK CSV, Markdown, text, HTML), SIGKILLed at every checkpoint
-    it passes in a first ingest and in an update (edit, delete, add), twice in a row once,
-    and at random times; each kill is checked, then a re-run must end where a clean run does
-    and answer the same. evals/crash_ingest.py prints the same figures (`--quick`)."""
+    shipped OCR results, DOCX, GBK CSV, Markdown, text, HTML), SIGKILLed at each checkpoint
+    that writes in a first ingest and in an update (edit, delete, add), twice in a row once,
+    and at a random time; each kill is checked, then a re-run must end where a clean run
+    does and answer the same. `python -m evals.crash_ingest --quick --random 1` prints the
+    same figures; without --quick it tries every point three times over more files."""
     from evals.crash_ingest import run, summary
 
     lines: list[str] = []
-    outcomes = run(quick=True, randoms=2, seed=13, say=lines.append)
+    outcomes = run(quick=True, randoms=1, seed=13, say=lines.append)
     s = summary(outcomes)
     print("\n".join(lines))
     print(s)
     tried = {o.point.split(":")[0] for o in outcomes if not o.point.startswith("random")}
-    assert {"parse", "ocr", "chunks-written", "registered", "old-deleted"} <= tried
-    assert {"unregistered", "removed", "embedding", "embedded"} <= tried
-    assert s["named"] >= 12 and s["random"] == 2
+    assert {"ocr", "chunks-written", "registered", "old-deleted", "unregistered"} <= tried
+    assert {"removed", "embedding", "embedded"} <= tried
+    assert s["named"] >= 10 and s["random"] == 1
     assert not s["failed"], "\n".join(lines)
