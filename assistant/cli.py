@@ -215,6 +215,10 @@ def cmd_ingest(args) -> int:
     from .context import open_index
 
     index = open_index(_settings(args), show_progress=not args.quiet)
+    if os.environ.get("CHANJIAO_CRASH_AT"):  # crash tests only (evals/crash_ingest.py)
+        from .crashpoints import crash_hook
+
+        index.ingestor.checkpoint = crash_hook(os.environ["CHANJIAO_CRASH_AT"])
     report = index.ingestor.ingest(args.paths, embed=not args.no_embed)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

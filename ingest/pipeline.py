@@ -361,6 +361,28 @@ def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
+# Named points of the write protocol, in the order a run passes them. `Ingestor.checkpoint`
+# is called with one of these names at each; the crash test (evals/crash_ingest.py) kills
+# the process there to prove that no point leaves a document half-written or doubled.
+CHECKPOINTS = (
+    "parse",  # before a file is loaded and split
+    "ocr",  # after each page read by OCR (or found in its cache)
+    "chunks-written",  # a new version's chunks are stored, still invisible
+    "registered",  # the registry points at the new version; the old one is still stored
+    "old-deleted",  # the old version's chunks are gone
+    "partial-written",  # a long scan's pages so far are written and registered as partial
+    "unregistered",  # a removed document is out of the registry; its chunks still stored
+    "removed",  # a removed document's chunks are gone
+    "orphans",  # before chunks no registry entry points at are swept
+    "embedding",  # a batch of vectors is computed (and cached) but not stored
+    "embedded",  # a batch of vectors is stored
+)
+
+
+def no_checkpoint(point: str) -> None:
+    return None
+
+
 @dataclass
 class Ingestor:
     """Keeps one store in step with files. Collaborators are passed in (tests use fakes)."""
@@ -373,6 +395,8 @@ class Ingestor:
     ocr: OcrService | None = None  # None: pages needing OCR are reported, as with "never"
     ocr_mode: str = "auto"  # "auto" | "always" | "never"
     convert_dir: Path | None = None  # LibreOffice conversions of legacy Office files
+    # Called at each of CHECKPOINTS; tests pass a hook that kills the process there.
+    checkpoint: Callable[[str], None] = no_checkpoint
 
     def ingest(
         self, paths: list[Path], base: Path | None = None, embed: bool = True
@@ -380,6 +404,7 @@ class Ingestor:
         started = time.perf_counter()
         base = base or Path.cwd()
         report = IngestReport()
+        self._finish_replacements()
         live = self.store.live_docs()
         registry = self._registry()
         by_abs = {registry.get(d.doc_id) or d.source: d for d in live.values()}
@@ -398,6 +423,7 @@ class Ingestor:
                     report.failed.append((source, "文件不存在 (file not found)；检查路径"))
                 continue
             try:
+                self.checkpoint("parse")
                 content_hash = file_hash(path)
                 existing = by_abs.get(abs_path) or live.get(doc_id_for(source))
                 if existing is not None and existing.content_hash == content_hash:
@@ -417,7 +443,7 @@ class Ingestor:
                     ocr=self.ocr,
                     ocr_mode=self.ocr_mode,
                     on_partial=partial,
-                    progress=self.progress,
+                    progress=self._progress_with_checkpoints,
                     convert_dir=self.convert_dir,
                 )
                 if self.ocr is not None:
@@ -429,9 +455,17 @@ class Ingestor:
                 report.failed.append((source, f"无法读取 (unreadable: {type(e).__name__}: {e})"))
                 continue
             report.warnings.extend((source, w) for w in warnings)
+            # The same file reached by another path (another working directory) gets a new
+            # name and id. The new entry is written first and says which one it replaces,
+            # which hides the old at once; only then is the old removed, so a crash leaves
+            # the file live once, never twice and never not at all.
+            replaces = ""
             if existing is not None and existing.doc_id != meta.doc_id:
-                self._remove(existing)  # same file, reached by another path
-            self._write(meta, chunks, abs_path, report)
+                replaces = existing.doc_id
+            self._write(meta, chunks, abs_path, report, replaces)
+            if replaces:
+                self._remove(existing)
+                self.store.update_registry(meta.doc_id, {"replaces": ""})
             report.indexed.append((source, len(chunks)))
         # Files that were in an ingested folder and are gone now.
         folders = [p.resolve().as_posix() + "/" for p in paths if p.is_dir()]
@@ -455,10 +489,15 @@ class Ingestor:
         return {i: m.get("abs_path", "") for i, m in self.store.registry().items()}
 
     def _write(
-        self, meta: DocMeta, chunks: list[Chunk], abs_path: str, report: IngestReport
+        self,
+        meta: DocMeta,
+        chunks: list[Chunk],
+        abs_path: str,
+        report: IngestReport,
+        replaces: str = "",
     ) -> None:
         meta, chunks, chosen = self._chosen_visibility(meta, chunks)
-        extra = {"abs_path": abs_path} | chosen
+        extra = {"abs_path": abs_path, "replaces": replaces} | chosen
         tokens = [tokenize(c.search_text) for c in chunks]
         vectors = []
         for c in chunks:
@@ -467,8 +506,16 @@ class Ingestor:
             report.from_cache += v is not None
         # New version first (invisible), then the registry flip, then the old version goes.
         self.store.add_chunks(chunks, tokens, vectors)
+        self.checkpoint("chunks-written")
         self.store.register(meta, len(chunks), extra | {"partial": ""})
+        self.checkpoint("registered")
         self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+        self.checkpoint("old-deleted")
+
+    def _progress_with_checkpoints(self, stage: str, done: int, total: int) -> None:
+        if stage == "ocr":
+            self.checkpoint("ocr")
+        self.progress(stage, done, total)
 
     def _chosen_visibility(
         self, meta: DocMeta, chunks: list[Chunk]
@@ -510,12 +557,28 @@ class Ingestor:
                 {"abs_path": abs_path, "partial": f"{done}/{total}"} | chosen,
             )
             self.store.delete_versions(meta.doc_id, keep_version=meta.content_hash)
+            self.checkpoint("partial-written")
 
         return write
 
     def _remove(self, doc: DocMeta) -> None:
         self.store.unregister(doc.doc_id)
+        self.checkpoint("unregistered")
         self.store.delete_versions(doc.doc_id)
+        self.checkpoint("removed")
+
+    def _finish_replacements(self) -> None:
+        """Remove the entries a killed run had replaced but not yet removed (readers have
+        not seen them since the replacement was registered; see `_write`)."""
+        registry = self.store.registry()
+        for doc_id, meta in registry.items():
+            old = meta.get("replaces")
+            if not old:
+                continue
+            if old in registry:
+                self.store.unregister(old)
+                self.store.delete_versions(old)
+            self.store.update_registry(doc_id, {"replaces": ""})
 
     def remove(self, paths: list[Path], base: Path | None = None) -> list[str]:
         """Drop the documents at `paths` (files or folders, existing or not)."""
@@ -543,6 +606,7 @@ class Ingestor:
             return
         live = self.store.live_docs()
         for doc_id in self.store.orphan_doc_ids(live):
+            self.checkpoint("orphans")
             doc = live.get(doc_id)
             self.store.delete_versions(doc_id, keep_version=doc.content_hash if doc else None)
 
@@ -557,7 +621,9 @@ class Ingestor:
                 vectors = self.embedder.embed_passages(texts)
                 for text, v in zip(texts, vectors):
                     self.cache.put(text_key(self.embedder.model_id, text), v)
+                self.checkpoint("embedding")
                 self.store.set_vectors([cid for cid, _, _ in batch], vectors)
+                self.checkpoint("embedded")
                 done += len(batch)
                 self.progress("embed", done, total)
                 if done // SAVE_EVERY > (done - len(batch)) // SAVE_EVERY:

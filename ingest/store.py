@@ -167,9 +167,17 @@ class ChromaStore:
     # -- the registry -------------------------------------------------------------------
 
     def live_docs(self) -> dict[str, DocMeta]:
-        """Every registered document, by id, at its live version."""
+        """Every registered document, by id, at its live version.
+
+        An entry whose `replaces` names another (the same file registered under a new name,
+        see `Ingestor`) hides that one in the same write that makes it live, so readers
+        never see the file twice, even if the run dies before the old entry is removed.
+        """
         got = self.docs.get(include=["metadatas"])
-        return {i: _meta_to_doc(m) for i, m in zip(got["ids"], got["metadatas"])}
+        replaced = {m.get("replaces") for m in got["metadatas"] if m.get("replaces")}
+        return {
+            i: _meta_to_doc(m) for i, m in zip(got["ids"], got["metadatas"]) if i not in replaced
+        }
 
     def signature(self, docs: dict[str, DocMeta] | None = None) -> str:
         """Changes whenever any document is added, replaced or removed."""
@@ -205,6 +213,10 @@ class ChromaStore:
 
     def unregister(self, doc_id: str) -> None:
         self.docs.delete(ids=[doc_id])
+
+    def update_registry(self, doc_id: str, fields: dict) -> None:
+        """Change some fields of one registry entry, keeping the others."""
+        self.docs.update(ids=[doc_id], metadatas=[fields])
 
     # -- chunks -------------------------------------------------------------------------
 
