@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+from pathlib import Path
+
 from charset_normalizer import from_bytes
 
 from .errors import LoadError
@@ -30,3 +33,33 @@ def decode_bytes(data: bytes) -> str:
     if best is None:
         raise LoadError("无法识别文本编码", "unknown text encoding", "另存为 UTF-8 后重新导入")
     return str(best)
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes, read a block at a time (memory stays flat)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding `decode_bytes` would choose, found without holding the file in memory."""
+    with path.open("rb") as f:
+        head = f.read(4 << 20)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(path, encoding):
+            return encoding
+    best = from_bytes(head).best()
+    if best is None:
+        raise LoadError("无法识别文本编码", "unknown text encoding", "另存为 UTF-8 后重新导入")
+    return best.encoding
