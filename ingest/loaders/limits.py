@@ -132,9 +132,9 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             root = _ROOT_START.search(text)
             head = text[: root.start()] if root else text
             if _DOCTYPE.search(head):
-                raise too_complex(
-                    f"{info.filename} 含有DTD或实体声明（Office文件不应有，可能是XML实体攻击）",
-                    f"{info.filename} declares a DTD/entities (XML entity attack?)",
+                raise LoadError(
+                    f"文件含有XML实体声明（{info.filename}），Office文件不应有，已拒绝",
+                    f"XML DTD/entity declarations in {info.filename}: refused (entity attack?)",
                     "用Word/WPS/Excel打开后另存后重新导入",
                 )
             if root:

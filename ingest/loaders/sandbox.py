@@ -9,30 +9,43 @@ with RLIMIT_AS, turns all of these — hangs, runaway memory, a segfault in a C 
 into one per-file error while the batch goes on. The cheap pre-checks in `limits` stay: they
 refuse most hostile files in milliseconds with a precise reason, the worker is the backstop.
 
-One worker is started (`spawn`: no lock held by the parent's threads is inherited) when the
-first file is loaded and serves file after file; it is replaced only after it was killed or
-died. The cost for ordinary ingest is the worker's start (about a second, once a batch) and
-pickling each file's sections back. Legacy Office conversion stays in the parent: it is a
-LibreOffice subprocess with its own timeout already. The worker exits by itself when the
-parent dies (its pipe closes).
+One worker is started when the first file is loaded and serves file after file; it is
+replaced only after it was killed or died. It is a fresh interpreter
+(`python -m ingest.loaders.sandbox`): no lock held by the parent's threads is inherited,
+and unlike multiprocessing's `spawn` it never re-imports the parent's main script (which
+fails when that is stdin or a notebook). The cost for ordinary ingest is the worker's
+start (about a second, once a batch) and pickling each file's sections back. Legacy
+Office conversion stays in the parent: it is a LibreOffice subprocess with its own timeout
+already. The worker exits by itself when the parent dies (its pipe closes).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import Loaded, LoadError
 from .limits import DEFAULT_LIMITS, MB, LoadLimits, too_complex
 
+_PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
-def _serve(conn, limits: LoadLimits) -> None:
-    """The worker's loop: (path, ocr) in; ("pages", n) then ("ok", Loaded) or an error out."""
+
+def _serve(inbox: Connection, conn: Connection) -> None:
+    """The worker's loop: limits first, then (path, ocr) in; ("pages", n) then
+    ("ok", Loaded) or an error out."""
     import resource
 
     from . import load_converted
     from .pdf import page_count
+
+    try:
+        limits: LoadLimits = inbox.recv()
+    except (EOFError, OSError):
+        return
 
     if limits.memory_mb > 0:
         cap = limits.memory_mb * MB
@@ -42,7 +55,7 @@ def _serve(conn, limits: LoadLimits) -> None:
             pass
     while True:
         try:
-            path, ocr = conn.recv()
+            path, ocr = inbox.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
@@ -66,38 +79,65 @@ class SandboxedLoader:
 
     def __init__(self, limits: LoadLimits = DEFAULT_LIMITS):
         self.limits = limits
-        self._proc = None
-        self._conn = None
+        self._proc: subprocess.Popen | None = None
+        self._send: Connection | None = None
+        self._conn: Connection | None = None
         self.restarts = 0  # workers replaced after a timeout or a death (for the figures)
 
     def _start(self) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(child, self.limits), daemon=True)
-        proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        env = dict(os.environ)  # passed through unchanged, plus where this package lives
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        try:
+            self._proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "ingest.loaders.sandbox",
+                    str(to_child_r),
+                    str(from_child_w),
+                ],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self._send = Connection(to_child_w, readable=False)
+        self._conn = Connection(from_child_r, writable=False)
+        self._send.send(self.limits)
+
+    def _alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def _drop(self) -> None:
+        for c in (self._send, self._conn):
+            if c is not None:
+                c.close()
+        self._proc = self._send = self._conn = None
 
     def _kill(self) -> None:
         if self._proc is not None:
             self._proc.kill()
-            self._proc.join(5)
-            self._conn.close()
+            self._proc.wait(5)
             self.restarts += 1
-        self._proc = self._conn = None
+            self._drop()
 
     def close(self) -> None:
         """Stop the worker (it holds the parsers' memory); the next load starts another."""
         if self._proc is None:
             return
+        proc = self._proc
+        self._drop()  # the worker sees EOF and returns
         try:
-            self._conn.close()  # the worker sees EOF and returns
-            self._proc.join(5)
-        finally:
-            if self._proc.is_alive():
-                self._proc.kill()
-                self._proc.join(5)
-            self._proc = self._conn = None
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
     def load(
         self,
@@ -118,12 +158,14 @@ class SandboxedLoader:
         return self._in_worker(path, ocr)
 
     def _in_worker(self, path: Path, ocr: str) -> Loaded:
-        if self._proc is None or not self._proc.is_alive():
+        if not self._alive():
+            if self._proc is not None:
+                self._drop()
             self._start()
         started = time.monotonic()
         budget = self.limits.budget()
         try:
-            self._conn.send((path, ocr))
+            self._send.send((path, ocr))
             while True:
                 left = started + budget - time.monotonic()
                 if left <= 0 or not self._conn.poll(left):
@@ -135,7 +177,7 @@ class SandboxedLoader:
                     continue
                 break
         except (EOFError, OSError, BrokenPipeError) as e:
-            code = self._proc.exitcode if self._proc is not None else None
+            code = self._proc.poll() if self._proc is not None else None
             self._kill()
             raise LoadError(
                 "解析进程异常退出（文件可能损坏，或过大过于复杂）",
@@ -163,4 +205,12 @@ def _timed_out(budget: float) -> LoadError:
         f"解析超过 {budget:.0f} 秒仍未完成",
         f"parsing took longer than {budget:.0f} s",
         "拆分成较小的文件后重新导入，或调大 CHANJIAO_PARSE_SECONDS",
+    )
+
+
+if __name__ == "__main__":
+    os.dup2(2, 1)  # a library that prints must not write into the reply pipe
+    _serve(
+        Connection(int(sys.argv[1]), writable=False),
+        Connection(int(sys.argv[2]), readable=False),
     )
