@@ -338,3 +338,10 @@ def test_a_200_mb_csv_is_refused_with_bounded_memory(tmp_path):
     assert TOO_COMPLEX in streamed["outcome"] and "200000" in streamed["outcome"]
     # the file is 200 MB; what is held is the rows up to the cap, not the file
     assert streamed["rss_mb"] < 400, streamed
+
+
+def test_a_text_file_cut_inside_its_last_character_keeps_its_text(tmp_path):
+    for encoding in ("gb18030", "utf-8"):
+        f = tmp_path / f"cut-{encoding}.txt"
+        f.write_bytes("实训基地共享管理办法\n第一条 数控加工".encode(encoding)[:-1])
+        assert load_file(f).sections[0].text.startswith("实训基地共享管理办法")

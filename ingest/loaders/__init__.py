@@ -61,7 +61,29 @@ def check_size(path: Path, max_bytes: int) -> None:
 
 
 def load_converted(path: Path, ocr: str = "never", limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
-    """The parse proper of a file in one of the formats read directly (not legacy Office)."""
+    """The parse proper of a file in one of the formats read directly (not legacy Office).
+
+    Raises only LoadError: whatever else a parser throws on a broken or hostile file (found
+    by fuzzing: IndexError, AttributeError, AssertionError deep in a library) becomes the
+    per-file "无法读取" error, so callers and users meet one kind of failure.
+    """
+    try:
+        return _dispatch(path, ocr, limits)
+    except LoadError:
+        raise
+    except RecursionError as e:
+        raise too_complex("文件结构嵌套过深", "structure nested too deep") from e
+    except MemoryError as e:
+        raise too_complex("读取时内存不足", "out of memory while reading") from e
+    except Exception as e:
+        raise LoadError(
+            "无法读取此文件（可能已损坏）",
+            f"unreadable file: {type(e).__name__}: {str(e)[:200]}",
+            "用原软件打开后另存再导入",
+        ) from e
+
+
+def _dispatch(path: Path, ocr: str, limits: LoadLimits) -> Loaded:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from .pdf import load_pdf

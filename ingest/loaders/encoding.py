@@ -21,14 +21,14 @@ def decode_bytes(data: bytes) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as e:
+            # A file cut inside its last character (an interrupted download or copy) is
+            # still that encoding: keep the text, replace the broken tail.
+            if e.start >= len(data) - 3 and e.reason.startswith(("unexpected end", "incomplete")):
+                return data.decode(encoding, errors="replace")
     best = from_bytes(data).best()
     if best is None:
         raise LoadError("无法识别文本编码", "unknown text encoding", "另存为 UTF-8 后重新导入")
@@ -42,8 +42,7 @@ def _decodes(path: Path, encoding: str) -> bool:
         with path.open("rb") as f:
             while block := f.read(1 << 20):
                 decoder.decode(block)
-        decoder.decode(b"", final=True)
-        return True
+        return True  # an incomplete last character is read as a replacement character
     except UnicodeDecodeError:
         return False
 

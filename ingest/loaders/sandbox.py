@@ -111,6 +111,19 @@ class SandboxedLoader:
         self._conn = Connection(from_child_r, writable=False)
         self._send.send(self.limits)
 
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker's process id while it runs (the fuzz figures read its memory)."""
+        return self._proc.pid if self._alive() else None
+
+    def start(self) -> None:
+        """Start the worker now rather than on the first file (the budget then excludes
+        the interpreter's start)."""
+        if not self._alive():
+            if self._proc is not None:
+                self._drop()
+            self._start()
+
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
@@ -158,10 +171,7 @@ class SandboxedLoader:
         return self._in_worker(path, ocr)
 
     def _in_worker(self, path: Path, ocr: str) -> Loaded:
-        if not self._alive():
-            if self._proc is not None:
-                self._drop()
-            self._start()
+        self.start()
         started = time.monotonic()
         budget = self.limits.budget()
         try:
@@ -209,6 +219,9 @@ def _timed_out(budget: float) -> LoadError:
 
 
 if __name__ == "__main__":
+    import warnings
+
+    warnings.simplefilter("ignore")  # openpyxl and pypdf warn about every oddity they meet
     os.dup2(2, 1)  # a library that prints must not write into the reply pipe
     _serve(
         Connection(int(sys.argv[1]), writable=False),
