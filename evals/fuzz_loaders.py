@@ -1,6 +1,7 @@
 """Fuzz every loader through the parse worker and print the figures (issue 13).
 
     .venv/bin/python -m evals.fuzz_loaders [--per-loader 60] [--seed 13] [--json]
+    .venv/bin/python -m evals.fuzz_loaders --corpus    # the worker's cost on ordinary files
 
 For each loader (pdf, docx, xlsx, csv, txt, md, html, png) it makes, in a temporary
 folder, mutations of the real files in tests/data and corpus/ (byte flips, truncation,
@@ -213,13 +214,65 @@ def fuzz(per_loader: int, seed: int, show) -> dict:
     return {"loaders": figures, "hostile": hostile_rows, "worker_restarts": restarts}
 
 
+def corpus_overhead(show) -> dict:
+    """Parse every file of the bundled corpus in-process and in the worker, alternating
+    which goes first, and compare: the cost of isolation for ordinary ingest."""
+    from ingest.loaders import load_file
+    from ingest.pipeline import discover
+
+    files = list(discover([CORPUS]))
+    sandbox = SandboxedLoader()
+    inproc = isolated = 0.0
+    started = time.perf_counter()
+    sandbox.start()
+    start_cost = 0.0
+    try:
+        sandbox.load(DATA / "notes.md")  # counts the interpreter's start
+        start_cost = time.perf_counter() - started
+        for n, path in enumerate(files):
+            runs = [("in", load_file), ("out", sandbox.load)]
+            for name, load in runs if n % 2 else runs[::-1]:
+                t = time.perf_counter()
+                try:
+                    load(path, ocr="auto")
+                except LoadError:
+                    pass
+                dt = time.perf_counter() - t
+                if name == "in":
+                    inproc += dt
+                else:
+                    isolated += dt
+    finally:
+        sandbox.close()
+    out = {
+        "files": len(files),
+        "in_process_s": round(inproc, 1),
+        "worker_s": round(isolated, 1),
+        "worker_start_s": round(start_cost, 2),
+    }
+    show("corpus", out)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-loader", type=int, default=60, help="mutated/random inputs a loader")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--corpus", action="store_true", help="only time the corpus parse in-process vs worker"
+    )
     args = ap.parse_args(argv)
     started = time.perf_counter()
+    if args.corpus:
+        out = corpus_overhead(lambda _, f: None)
+        print(
+            json.dumps(out)
+            if args.json
+            else f"{out['files']} corpus files: in-process {out['in_process_s']} s, "
+            f"in the worker {out['worker_s']} s (+ {out['worker_start_s']} s to start it)"
+        )
+        return 0
 
     def show(suffix, f):
         if not args.json:

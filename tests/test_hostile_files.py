@@ -345,3 +345,33 @@ def test_a_text_file_cut_inside_its_last_character_keeps_its_text(tmp_path):
         f = tmp_path / f"cut-{encoding}.txt"
         f.write_bytes("实训基地共享管理办法\n第一条 数控加工".encode(encoding)[:-1])
         assert load_file(f).sections[0].text.startswith("实训基地共享管理办法")
+
+
+def test_one_endless_line_of_text_is_split_in_bounded_time(tmp_path):
+    """A 1-million-character line without a separator used to cost the splitter a minute;
+    cut into windows it is split like any text, every chunk an exact span of it."""
+    from ingest.pipeline import prepare
+
+    f = tmp_path / "line.txt"
+    f.write_text("实训" * 500_000 + "。结束语。", "utf-8")
+    started = time.perf_counter()
+    _, chunks, _ = prepare(f, "line.txt", "h", 100 * 1024 * 1024)
+    assert time.perf_counter() - started < 30
+    assert len(chunks) > 2000 and all(len(c.text) <= 600 for c in chunks)
+    assert "结束语" in chunks[-1].text
+
+
+def test_the_limits_come_from_settings_and_reach_the_ingestor(tmp_path):
+    from assistant.settings import Settings
+
+    s = Settings.from_env(
+        {"CHANJIAO_MAX_PAGES": "40", "CHANJIAO_PARSE_SECONDS": "9", "CHANJIAO_MAX_ROWS": "7"}
+    )
+    limits = s.load_limits()
+    assert (limits.max_pages, limits.seconds, limits.max_rows) == (40, 9.0, 7)
+    assert limits.budget(pages=10) == 9 + 10 * limits.seconds_per_page
+    # defaults: what the bundled corpus needs, with a wide margin
+    d = Settings.from_env({}).load_limits()
+    assert d.max_pages >= 100 and d.max_rows >= 10_000 and d.seconds >= 60
+    pdf = hostile.pdf_with_repeated_pages(tmp_path / "p.pdf", pages=41, declared=41)
+    assert "41" in _refused(pdf, limits=limits)
