@@ -55,7 +55,7 @@ def too_complex(detail_zh: str, detail_en: str, hint: str = "") -> LoadError:
     return LoadError(
         f"文件过大或过于复杂：{detail_zh}",
         f"file too large or complex: {detail_en}",
-        hint or "拆分成较小的文件后重新导入；确属正常文件时可调大相应上限（CHANJIAO_MAX_…）",
+        hint or "拆分成较小的文件后重新导入",
     )
 
 
@@ -110,7 +110,7 @@ def check_zip(path: Path, limits: LoadLimits, kind: str) -> None:
         raise LoadError(
             f"{kind}文件损坏或不是Office Open XML格式",
             f"corrupt {kind} file (not a valid zip)",
-            "用Word/WPS/Excel打开后另存后重新导入",
+            "用Word/WPS/Excel打开并另存后重新导入",
         ) from e
     except (OSError, RuntimeError, NotImplementedError, ValueError) as e:
         # RuntimeError: an encrypted member; NotImplementedError: an unknown compression.
@@ -135,7 +135,7 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
                 raise LoadError(
                     f"文件含有XML实体声明（{info.filename}），Office文件不应有，已拒绝",
                     f"XML DTD/entity declarations in {info.filename}: refused (entity attack?)",
-                    "用Word/WPS/Excel打开后另存后重新导入",
+                    "用Word/WPS/Excel打开并另存后重新导入",
                 )
             if root:
                 return
@@ -185,6 +185,7 @@ def _check_merges(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Loa
                     raise too_complex(
                         f"合并单元格覆盖 {area} 个单元格（上限 {limits.max_cells}）",
                         f"merged ranges cover {area} cells (limit {limits.max_cells})",
+                        "取消整行整列的合并后另存，或调大 CHANJIAO_MAX_CELLS",
                     )
                 tail = data[cut:]
 
@@ -259,4 +260,5 @@ def check_html_depth(html: str, limits: LoadLimits) -> None:
         raise too_complex(
             f"网页标签嵌套超过 {limits.max_html_depth} 层",
             f"HTML nested deeper than {limits.max_html_depth} levels",
+            "另存为纯文本后导入，或调大 CHANJIAO_MAX_HTML_DEPTH",
         ) from None
