@@ -53,6 +53,7 @@ def open_index(settings: Settings, show_progress: bool = True) -> Index:
         ocr=make_ocr(settings),
         ocr_mode=settings.ocr,
         convert_dir=settings.convert_dir,
+        limits=settings.load_limits(),
     )
     return Index(settings, store, embedder, cache, retriever, ingestor)
 

@@ -76,6 +76,56 @@ class Settings:
         default=100,
         metadata={"env": "CHANJIAO_MAX_FILE_MB", "doc": "Files larger than this are refused."},
     )
+    # Hostile and oversized files (issue 13): bounds on one file's parse, checked before and
+    # while parsing (ingest/loaders/limits.py, sandbox.py). The bundled corpus is far below.
+    max_pages: int = field(
+        default=5000,
+        metadata={"env": "CHANJIAO_MAX_PAGES", "doc": "PDF pages / image frames per file."},
+    )
+    max_unzipped_mb: int = field(
+        default=256,
+        metadata={
+            "env": "CHANJIAO_MAX_UNZIPPED_MB",
+            "doc": "Declared uncompressed size of a .docx/.xlsx (zip bombs are refused).",
+        },
+    )
+    max_zip_ratio: float = field(
+        default=100.0,
+        metadata={
+            "env": "CHANJIAO_MAX_ZIP_RATIO",
+            "doc": "Uncompressed/compressed ratio of a .docx/.xlsx over 16 MB unzipped.",
+        },
+    )
+    max_rows: int = field(
+        default=200_000,
+        metadata={"env": "CHANJIAO_MAX_ROWS", "doc": "Table rows per file (CSV, all sheets)."},
+    )
+    max_cells: int = field(
+        default=5_000_000,
+        metadata={"env": "CHANJIAO_MAX_CELLS", "doc": "Cells of one sheet's used/merged range."},
+    )
+    max_html_depth: int = field(
+        default=512,
+        metadata={"env": "CHANJIAO_MAX_HTML_DEPTH", "doc": "Nesting depth of HTML elements."},
+    )
+    parse_seconds: float = field(
+        default=180.0,
+        metadata={
+            "env": "CHANJIAO_PARSE_SECONDS",
+            "doc": "Time budget of one file's parse (plus parse_seconds_per_page a PDF page).",
+        },
+    )
+    parse_seconds_per_page: float = field(
+        default=5.0,
+        metadata={"env": "CHANJIAO_PARSE_SECONDS_PER_PAGE", "doc": "Budget added a PDF page."},
+    )
+    parse_memory_mb: int = field(
+        default=3072,
+        metadata={
+            "env": "CHANJIAO_PARSE_MEMORY_MB",
+            "doc": "Address-space ceiling of the parse worker process; 0 = none.",
+        },
+    )
     ocr: str = field(
         default="auto",
         metadata={
@@ -154,6 +204,22 @@ class Settings:
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
+
+    def load_limits(self):
+        """The bounds on one file's parse, as the loaders take them."""
+        from ingest.loaders.limits import MB, LoadLimits
+
+        return LoadLimits(
+            max_pages=self.max_pages,
+            max_unzipped_bytes=self.max_unzipped_mb * MB,
+            max_zip_ratio=self.max_zip_ratio,
+            max_rows=self.max_rows,
+            max_cells=self.max_cells,
+            max_html_depth=self.max_html_depth,
+            seconds=self.parse_seconds,
+            seconds_per_page=self.parse_seconds_per_page,
+            memory_mb=self.parse_memory_mb,
+        )
 
     @property
     def llm_enabled(self) -> bool:

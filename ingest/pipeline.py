@@ -22,7 +22,7 @@ from . import metadata as md
 from . import records as records_mod
 from .clean import carry_over, clean_pages
 from .embed import Embedder, VectorCache, text_key
-from .loaders import Loaded, LoadError, load_file
+from .loaders import DEFAULT_LIMITS, Loaded, LoadError, LoadLimits, load_file
 from .ocr import OcrService
 from .policy_terms import policy_record
 from .split import split_document
@@ -180,6 +180,8 @@ def prepare(
     on_partial: Partial | None = None,
     progress: Progress | None = None,
     convert_dir: Path | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    load: Callable[..., Loaded] = load_file,
 ) -> tuple[DocMeta, list[Chunk], list[str]]:
     """Load, clean, describe and split one file (pure apart from reading it).
 
@@ -187,10 +189,11 @@ def prepare(
     and `ocr_mode` is not "never"; their text then goes through the same cleaning, heading
     detection and chunking as any other, and their chunks say they were OCR'd. While a long
     scan is read, `on_partial(meta, chunks, pages_done, pages_total)` receives the document
-    as far as it is read, under a provisional content hash.
+    as far as it is read, under a provisional content hash. `load` is `load_file` or a
+    `SandboxedLoader.load` (the parse in a worker with a time budget); `limits` bound it.
     """
     mode = ocr_mode if ocr is not None else "never"
-    loaded = load_file(path, max_bytes=max_bytes, ocr=mode, convert_dir=convert_dir)
+    loaded = load(path, max_bytes=max_bytes, ocr=mode, convert_dir=convert_dir, limits=limits)
     if loaded.ocr_pages and ocr is not None:
         _read_by_ocr(path, source, content_hash, loaded, ocr, on_partial, progress)
     return _finish(path, source, content_hash, loaded)
@@ -397,9 +400,23 @@ class Ingestor:
     convert_dir: Path | None = None  # LibreOffice conversions of legacy Office files
     # Called at each of CHECKPOINTS; tests pass a hook that kills the process there.
     checkpoint: Callable[[str], None] = no_checkpoint
+    limits: LoadLimits = DEFAULT_LIMITS  # pages, rows, unzipped size, parse time and memory
+    isolate: bool = True  # parse each file in a worker with a time budget (loaders.sandbox)
 
     def ingest(
         self, paths: list[Path], base: Path | None = None, embed: bool = True
+    ) -> IngestReport:
+        from .loaders.sandbox import SandboxedLoader
+
+        sandbox = SandboxedLoader(self.limits) if self.isolate else None
+        try:
+            return self._ingest(paths, base, embed, sandbox.load if sandbox else load_file)
+        finally:
+            if sandbox is not None:
+                sandbox.close()
+
+    def _ingest(
+        self, paths: list[Path], base: Path | None, embed: bool, load: Callable[..., Loaded]
     ) -> IngestReport:
         started = time.perf_counter()
         base = base or Path.cwd()
@@ -445,6 +462,8 @@ class Ingestor:
                     on_partial=partial,
                     progress=self._progress_with_checkpoints,
                     convert_dir=self.convert_dir,
+                    limits=self.limits,
+                    load=load,
                 )
                 if self.ocr is not None:
                     report.ocr_pages += self.ocr.recognized - ocr_before[0]

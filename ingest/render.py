@@ -105,11 +105,15 @@ def image_frames(path: Path) -> list[np.ndarray]:
 
 
 def image_frame_count(path: Path) -> int:
+    """Frames of an image file. Raises OverflowError for an image Pillow refuses as a
+    decompression bomb (over twice its MAX_IMAGE_PIXELS), ValueError when unreadable."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             return max(1, int(getattr(img, "n_frames", 1)))
+    except Image.DecompressionBombError as e:
+        raise OverflowError(str(e)) from e
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise ValueError(str(e)) from e
 

@@ -52,12 +52,34 @@ def _overlap_start(text: str, start: int, end: int) -> int:
     return window_start + inner[-1]
 
 
+# A paragraph longer than this is given to the splitter a window at a time. On one long run
+# without separators the splitter falls back to single characters and merges them one by
+# one: a 2-million-character line took a minute and 40x its size in memory (issue 13, a
+# hostile or broken text file). No real paragraph comes near it.
+_WINDOW_CHARS = 20_000
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) cut into windows of at most _WINDOW_CHARS, at a sentence end or a line
+    break near each cut when there is one."""
+    out = []
+    while end - start > _WINDOW_CHARS:
+        cut = start + _WINDOW_CHARS
+        near = [m.end() for m in _SENTENCE_END.finditer(text, cut - 2000, cut)]
+        cut = near[-1] if near else cut
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
 def _long_paragraph_spans(text: str, start: int, end: int) -> list[_Span]:
-    docs = _SENTENCE_SPLITTER.create_documents([text[start:end]])
     spans = []
-    for d in docs:
-        s = start + d.metadata["start_index"]
-        spans.append(_Span(s, s + len(d.page_content)))
+    for w_start, w_end in _windows(text, start, end):
+        docs = _SENTENCE_SPLITTER.create_documents([text[w_start:w_end]])
+        for d in docs:
+            s = w_start + d.metadata["start_index"]
+            spans.append(_Span(s, s + len(d.page_content)))
     return spans
 
 

@@ -18,6 +18,7 @@ from docx.text.paragraph import Paragraph
 from ..clean import heading_level
 from ..types import Section
 from .errors import Loaded, LoadError
+from .limits import DEFAULT_LIMITS, LoadLimits, check_not_ole, check_zip, too_complex
 from .table import record_sections
 
 # Single characters each standing alone between spaces; "张三 李四" is left as it is.
@@ -76,7 +77,26 @@ def table_caption(before: list[str]) -> str:
     return " ".join(p for p in (question, short) if p)
 
 
-def load_docx(path: Path) -> Loaded:
+def load_docx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
+    check_not_ole(path, "Word")
+    check_zip(path, limits, "Word")
+    try:
+        return _read_docx(path, limits)
+    except LoadError:
+        raise
+    except RecursionError as e:
+        raise too_complex("Word文件结构嵌套过深", "document nested too deep") from e
+    except MemoryError as e:
+        raise too_complex("Word文件内容过多", "document too large to read") from e
+    except Exception as e:  # lxml syntax errors, missing parts, malformed tables …
+        raise LoadError(
+            "Word文件损坏或不是.docx",
+            f"corrupt .docx: {type(e).__name__}",
+            "用Word/WPS打开后另存为.docx",
+        ) from e
+
+
+def _read_docx(path: Path, limits: LoadLimits) -> Loaded:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
@@ -89,6 +109,7 @@ def load_docx(path: Path) -> Loaded:
     table_no = 0
     last_heading = ""
     recent: list[str] = []  # paragraphs since the last heading or table
+    rows_seen = 0
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             text = block.text.strip()
@@ -114,6 +135,13 @@ def load_docx(path: Path) -> Loaded:
             label = f"{last_heading} {table_caption(recent) or name}".strip()
             recent = []
             grid, merged = _table_rows(block)
+            rows_seen += len(grid)
+            if rows_seen > limits.max_rows:
+                raise too_complex(
+                    f"Word表格超过 {limits.max_rows} 行",
+                    f"more than {limits.max_rows} table rows",
+                    "拆分文件，或调大 CHANJIAO_MAX_ROWS",
+                )
             sections += record_sections(grid, merged, name, label)
     if prose:
         sections.append(Section(text="\n".join(prose)))

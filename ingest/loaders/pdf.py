@@ -16,6 +16,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from ..clean import text_quality
 from ..types import Section
 from .errors import Loaded, LoadError
+from .limits import DEFAULT_LIMITS, LoadLimits, too_complex
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -27,15 +28,53 @@ def _pages_label(numbers: list[int]) -> str:
     return shown + ("…" if len(numbers) > 8 else "")
 
 
-def _open(path: Path) -> pypdf.PdfReader:
+def declared_page_count(reader: pypdf.PdfReader) -> int:
+    """The page count the page tree's root states, read without walking the tree."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        return int(count)
+    except Exception:  # a broken tree is found out when the pages are walked
+        return 0
+
+
+def page_count(path: Path) -> int:
+    """A cheap estimate of a PDF's pages (0 when unreadable), for the parse time budget."""
+    try:
+        reader = pypdf.PdfReader(str(path))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        return declared_page_count(reader)
+    except Exception:
+        return 0
+
+
+def _too_many_pages(count: int, limit: int) -> LoadError:
+    return too_complex(
+        f"PDF有 {count} 页（上限 {limit} 页）",
+        f"{count} pages (limit {limit})",
+        "拆分成较小的PDF后重新导入，或调大 CHANJIAO_MAX_PAGES",
+    )
+
+
+def _open(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> pypdf.PdfReader:
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted:
             # Many PDFs are encrypted with an empty user password (print/copy restrictions).
             if not reader.decrypt(""):
                 raise FileNotDecryptedError("password required")
-        _ = len(reader.pages)
+        # The declared count first: refusing a PDF that claims 100,000 pages costs nothing,
+        # walking its page tree could cost minutes. Then the real count, which a page tree
+        # that lies about its size can make larger.
+        declared = declared_page_count(reader)
+        if declared > limits.max_pages:
+            raise _too_many_pages(declared, limits.max_pages)
+        real = len(reader.pages)
+        if real > limits.max_pages:
+            raise _too_many_pages(real, limits.max_pages)
         return reader
+    except RecursionError as e:  # a page tree nested thousands deep
+        raise too_complex("PDF页面树嵌套过深", "PDF page tree nested too deep") from e
     except FileNotDecryptedError as e:
         raise LoadError("PDF已加密，需要密码", "encrypted PDF", "请提供未加密的版本") from e
     except DependencyError as e:
@@ -50,11 +89,13 @@ def _open(path: Path) -> pypdf.PdfReader:
         ) from e
 
 
-def load_pdf(path: Path, ocr: str = "never", tables: bool = True) -> Loaded:
+def load_pdf(
+    path: Path, ocr: str = "never", tables: bool = True, limits: LoadLimits = DEFAULT_LIMITS
+) -> Loaded:
     """Sections of a PDF's pages; with `ocr` "auto", pages without a usable text layer are
     named in `ocr_pages` for the pipeline to read by OCR instead of being skipped ("always":
     every page). Ruled tables become records (`pdftables`)."""
-    reader = _open(path)
+    reader = _open(path, limits)
     sections: list[Section] = []
     empty, garbled = [], []
     by_ocr: dict[int, str] = {}

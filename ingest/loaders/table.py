@@ -16,8 +16,9 @@ from pathlib import Path
 
 from ..records import render_fields
 from ..types import Section
-from .encoding import decode_bytes
+from .encoding import detect_encoding
 from .errors import Loaded, LoadError
+from .limits import DEFAULT_LIMITS, LoadLimits, check_not_ole, check_zip, too_complex
 
 
 def _fmt(value) -> str:
@@ -181,7 +182,34 @@ def rows_to_records(
     ]
 
 
-def load_xlsx(path: Path) -> Loaded:
+def _too_many_rows(limits: LoadLimits) -> LoadError:
+    return too_complex(
+        f"表格超过 {limits.max_rows} 行",
+        f"more than {limits.max_rows} rows",
+        "拆分成较小的文件后重新导入，或调大 CHANJIAO_MAX_ROWS",
+    )
+
+
+def load_xlsx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
+    check_not_ole(path, "Excel")
+    check_zip(path, limits, "Excel")
+    try:
+        return _read_xlsx(path, limits)
+    except LoadError:
+        raise
+    except RecursionError as e:
+        raise too_complex("Excel文件结构嵌套过深", "workbook nested too deep") from e
+    except MemoryError as e:
+        raise too_complex("Excel文件内容过多", "workbook too large to read") from e
+    except Exception as e:  # malformed XML (defusedxml refuses entities), missing parts …
+        raise LoadError(
+            "Excel文件损坏或不是.xlsx",
+            f"corrupt .xlsx: {type(e).__name__}",
+            "用Excel/WPS打开后另存为.xlsx",
+        ) from e
+
+
+def _read_xlsx(path: Path, limits: LoadLimits) -> Loaded:
     import openpyxl
 
     try:
@@ -192,6 +220,20 @@ def load_xlsx(path: Path) -> Loaded:
         ) from e
     sections: list[Section] = []
     titles = []
+    # The used range is known once the sheet is loaded; the grid below would allocate it
+    # whole, so a single cell at XFD1048576 must be refused here, not discovered there.
+    rows_total = 0
+    for sheet in book.worksheets:
+        rows, cols = sheet.max_row, sheet.max_column
+        if rows * cols > limits.max_cells:
+            raise too_complex(
+                f"工作表“{sheet.title}”范围 {rows}×{cols} 超过 {limits.max_cells} 个单元格",
+                f"sheet used range {rows}x{cols} over {limits.max_cells} cells",
+                "删去表格外的空白格式后另存，或调大 CHANJIAO_MAX_CELLS",
+            )
+        rows_total += sheet.max_row
+        if rows_total > limits.max_rows:
+            raise _too_many_rows(limits)
     for sheet in book.worksheets:
         # Merged cells: copy the top-left value into the whole range, remember header rows.
         grid = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
@@ -221,13 +263,38 @@ def load_xlsx(path: Path) -> Loaded:
     return Loaded(sections, head_text=head, title=titles[0] if titles else "")
 
 
-def load_csv(path: Path) -> Loaded:
-    text = decode_bytes(path.read_bytes())
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect)]
+# A physical line longer than this is no table row (a CSV of one 200 MB line would be
+# read whole by the csv module before it could be refused).
+MAX_CSV_LINE = 1 << 20
+
+
+def _lines(f: io.TextIOBase):
+    while line := f.readline(MAX_CSV_LINE):
+        if len(line) >= MAX_CSV_LINE and not line.endswith(("\n", "\r")):
+            raise too_complex("CSV单行超过100万字符", "a CSV line over 1M characters")
+        yield line
+
+
+def load_csv(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
+    """Rows streamed from the file, so memory follows the row cap, not the file size."""
+    encoding = detect_encoding(path)
+    rows: list[list[str]] = []
+    with path.open(encoding=encoding, errors="replace", newline="") as f:
+        head = f.read(4096)
+        try:
+            dialect = csv.Sniffer().sniff(head, delimiters=",\t;|")
+        except csv.Error:
+            dialect = csv.excel
+        f.seek(0)
+        try:
+            for row in csv.reader(_lines(f), dialect):
+                rows.append(row)
+                if len(rows) > limits.max_rows:
+                    raise _too_many_rows(limits)
+        except csv.Error as e:
+            raise LoadError(
+                "CSV格式错误", f"malformed CSV: {e}", "用Excel/WPS打开后另存为CSV"
+            ) from e
     if not any(any(c.strip() for c in r) for r in rows):
         raise LoadError("CSV中没有数据", "empty CSV", "确认文件内容")
     start, span, title = find_header(rows)

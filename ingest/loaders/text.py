@@ -14,12 +14,26 @@ from pathlib import Path
 from ..types import Section
 from .encoding import decode_bytes
 from .errors import Loaded, LoadError
+from .limits import DEFAULT_LIMITS, LoadLimits, check_html_depth
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def load_plain(path: Path) -> Loaded:
-    text = decode_bytes(path.read_bytes())
+def _check_text_bytes(data: bytes) -> None:
+    """NUL bytes are not in text (UTF-16, which has them, is told by its BOM): an image or
+    an archive renamed .txt would otherwise be indexed as mojibake."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(
+            "不是文本文件（含二进制内容）",
+            "binary content, not a text file",
+            "确认文件类型和扩展名",
+        )
+
+
+def load_plain(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
+    data = path.read_bytes()
+    _check_text_bytes(data)
+    text = decode_bytes(data)
     if path.suffix.lower() in (".md", ".markdown"):
         text = _HTML_COMMENT.sub("", text)
     if not text.strip():
@@ -41,10 +55,14 @@ _PAGE_FURNITURE = re.compile(
 _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section")
 
 
-def load_html(path: Path) -> Loaded:
+def load_html(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
     from bs4 import BeautifulSoup
 
-    html = decode_bytes(path.read_bytes())
+    data = path.read_bytes()
+    _check_text_bytes(data)
+    html = decode_bytes(data)
+    # Nesting is measured in one linear pass before BeautifulSoup builds its tree.
+    check_html_depth(html, limits)
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
         tag.decompose()
