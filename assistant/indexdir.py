@@ -39,7 +39,14 @@ INDEX_MARKER = "chroma.sqlite3"
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _READONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 # How Chroma (Rust core), SQLite and the OS word the same two failures.
-_FULL_WORDS = ("disk is full", "no space left", "file too large", "quota exceeded")
+# SQLite reports a write refused by the file-size limit (EFBIG) as a plain I/O error.
+_FULL_WORDS = (
+    "disk is full",
+    "no space left",
+    "file too large",
+    "quota exceeded",
+    "disk i/o error",
+)
 _READONLY_WORDS = ("readonly database", "read-only file system", "permission denied")
 
 
@@ -106,10 +113,10 @@ def readonly_message(d: Path) -> str:
 
 def full_message(where: Path) -> str:
     return (
-        f"磁盘已满（或超出文件大小限制），写入失败：{where}。已有索引没有改动：写了一半的新版本"
+        f"磁盘已满、超出文件大小限制或磁盘写入出错，写入失败：{where}。已有索引没有改动：写了一半的新版本"
         f"不会生效，旧版本照常可用。请释放磁盘空间后重新运行同一条 chanjiao ingest 命令 "
-        f"(disk full while writing {where}; the existing index is unchanged — free some space "
-        "and run the same ingest again)"
+        f"(disk full or write error while writing {where}; the existing index is unchanged — "
+        "free some space and run the same ingest again)"
     )
 
 

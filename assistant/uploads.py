@@ -16,6 +16,7 @@ goes on with the rest of the batch. Copying and indexing happen in `service`.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -94,21 +95,18 @@ def safe_upload_name(name: str) -> str:
     in its stem to MAX_NAME_BYTES of UTF-8.
     """
     name = unicodedata.normalize("NFKC", name or "")
+    name = re.sub(r"[\t\n\r\f\v]", " ", name)  # whitespace controls: a blank, not nothing
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join("_" if ch in _RESERVED else ch for ch in name)
     name = " ".join(name.split())  # tabs, newlines, runs of blanks: one space
-    name = name.strip(" .")
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    ext = ext.strip()
-    if dot and not stem.strip(" ."):
-        stem = FALLBACK_STEM  # ".pdf", "..pdf": an extension with no name
-    stem = stem.strip(" .") or FALLBACK_STEM
-    suffix = f".{ext}" if dot and ext else ""
+    stem, ext = stem.strip(" ."), ext.strip(" ")
+    suffix = f".{ext}" if ext else ""
     if len(suffix.encode()) > MAX_NAME_BYTES // 2:  # an "extension" that is really a name
-        stem, suffix = f"{stem}.{ext}" if dot else stem, ""
+        stem, suffix = f"{stem}.{ext}".strip(" ."), ""
     budget = MAX_NAME_BYTES - len(suffix.encode())
     stem = stem.encode()[:budget].decode("utf-8", errors="ignore").rstrip(" .")
     return (stem or FALLBACK_STEM) + suffix
