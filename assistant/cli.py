@@ -256,13 +256,14 @@ def cmd_remove(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from .context import ensure_corpus, open_index
     from .limits import QuestionGate, rejected_search_json
 
     settings = _settings(args)
     rejected = QuestionGate(settings.max_question_chars, rejected_search_json, _print_json)
     if code := rejected.precheck(None if args.stdin else args.query or "", _usage_error):
-        return code
+        return code  # before the index and the models are even imported
+    from .context import ensure_corpus, open_index
+
     index = open_index(settings)
     ensure_corpus(index)
     filters = _filters(args)
@@ -287,14 +288,15 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .answer import answer_question
-    from .context import ensure_corpus, make_chat, open_index
     from .limits import QuestionGate, rejected_answer_json
 
     settings = _settings(args)
     rejected = QuestionGate(settings.max_question_chars, rejected_answer_json, _print_json)
     if code := rejected.precheck(None if args.stdin else args.query or "", _usage_error):
-        return code
+        return code  # before the index and the models are even imported
+    from .answer import answer_question
+    from .context import ensure_corpus, make_chat, open_index
+
     index = open_index(settings)
     ensure_corpus(index)
     chat = make_chat(settings)

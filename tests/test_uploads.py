@@ -253,3 +253,22 @@ def test_a_broken_new_version_keeps_the_indexed_file(service, tmp_path):
     assert {d.source: d.content_hash for d in service.index.store.live_docs().values()} == before
     assert _stored(service) == ["通知.pdf"]
     _inside_uploads(service)
+
+
+def test_a_read_only_snapshot_refuses_uploads_and_edits(service, tmp_path):
+    """Over a snapshot of a read-only index (settings.read_only) nothing may be written."""
+    from dataclasses import replace
+
+    doc = next(iter(service.index.store.live_docs()))
+    service.index = replace(service.index, settings=service.index.settings.with_(read_only=True))
+    good = _file(tmp_path, "good.md", TEXT)
+    for call in (
+        lambda: service.upload([good], service.token),
+        lambda: service.remove(doc, service.token),
+        lambda: service.reindex(doc, service.token),
+        lambda: service.set_visibility(doc, "member", service.token),
+    ):
+        with pytest.raises(ValueError, match="只读"):
+            call()
+    assert not service.uploads.exists() or _stored(service) == []
+    assert service.documents(service.token)  # reading is fine
