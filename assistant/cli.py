@@ -408,9 +408,10 @@ def cmd_export_vectors(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    settings = _settings(args)  # a missing --index is reported before gradio is imported
     from .web import serve
 
-    return serve(_settings(args), host=args.host, port=args.port)
+    return serve(settings, host=args.host, port=args.port)
 
 
 def _read_password() -> str:

@@ -3,7 +3,7 @@
 The web app's upload hands `service.upload` files whose names come from a browser, i.e.
 from anyone: `../../x.pdf`, `C:\\Users\\a\\x.pdf`, names with control characters or
 right-to-left overrides (`\\u202efdp.exe` shows as "exe.pdf"), fullwidth look-alikes
-(`ｘ．ｐｄｆ`), names too long for the file system, or nothing at all. `safe_upload_name`
+(`．．／x.pdf`), names too long for the file system, or nothing at all. `safe_upload_name`
 turns each into one plain file name that stays inside the uploads folder.
 
 The type is checked twice: by extension (only what the loaders read) and by the first bytes
@@ -32,6 +32,12 @@ MAX_NAME_BYTES = 200
 FALLBACK_STEM = "upload"
 _HEAD = 8192
 _RESERVED = set('\\/:*?"<>|')
+# Look-alikes of the characters that make paths: mapped to what they imitate before the
+# folders are cut off. (Not NFKC on the whole name: it would also turn the fullwidth
+# （）：，１２ of ordinary Chinese file names into ASCII.)
+_LOOKALIKES = str.maketrans(
+    {"／": "/", "＼": "\\", "∕": "/", "⁄": "/", "⧸": "/", "．": ".", "․": ".", "﹒": "."}
+)
 
 # (label, test on the first bytes) — the kinds of content a file can be recognised as.
 _SIGNATURES: tuple[tuple[str, str, object], ...] = (
@@ -87,14 +93,16 @@ class Refusal:
 def safe_upload_name(name: str) -> str:
     """One plain file name for `name` as a browser sent it, safe to store in one folder.
 
-    NFKC first, so fullwidth dots and slashes become the ASCII they look like before the
-    folders are cut off; then invisible format characters (bidi overrides, zero-width
+    NFC first (a composed and a decomposed "é" are one name), and fullwidth or other
+    look-alike dots and slashes become the ASCII they imitate before the folders are cut
+    off (the extension alone is NFKC-normalised: "ｐｄｆ" is "pdf"); then invisible format
+    characters (bidi overrides, zero-width
     joiners) and control characters go, both kinds of slash end a folder, reserved
     characters become "_", leading dots and blanks go (no hidden files, no "..").
     A name left empty becomes "upload" (its extension kept); a long one is shortened
     in its stem to MAX_NAME_BYTES of UTF-8.
     """
-    name = unicodedata.normalize("NFKC", name or "")
+    name = unicodedata.normalize("NFC", name or "").translate(_LOOKALIKES)
     name = re.sub(r"[\t\n\r\f\v]", " ", name)  # whitespace controls: a blank, not nothing
     name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -103,7 +111,7 @@ def safe_upload_name(name: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    stem, ext = stem.strip(" ."), ext.strip(" ")
+    stem, ext = stem.strip(" ."), unicodedata.normalize("NFKC", ext).strip(" ")
     suffix = f".{ext}" if ext else ""
     if len(suffix.encode()) > MAX_NAME_BYTES // 2:  # an "extension" that is really a name
         stem, suffix = f"{stem}.{ext}".strip(" ."), ""

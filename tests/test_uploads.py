@@ -79,7 +79,8 @@ def _inside_uploads(svc):
         ("a\x00b\x1fc\n.md", "abc.md"),
         ("x.pdf. ", "x.pdf"),  # trailing dot and blank (a Windows trick)
         ("\u202efdp.exe", "fdp.exe"),  # shown by a browser as "exe.pdf"
-        ("ｘ．ｐｄｆ", "x.pdf"),  # fullwidth look-alikes
+        ("ｘ．ｐｄｆ", "ｘ.pdf"),  # fullwidth look-alikes of the dot and the extension
+        ("无人机社团章程（示例）：第１版.md", "无人机社团章程（示例）：第１版.md"),  # kept as is
         ("．．／．．／x.md", "x.md"),  # fullwidth ../ is cut like ../
         ("zero\u200bwidth.md", "zerowidth.md"),
         ("", "upload"),
