@@ -354,7 +354,8 @@ class Service:
 
         An earlier upload of the same name is moved aside first and put back if the new
         file cannot be indexed, so that a broken new version never removes the file of the
-        version that stays indexed.
+        version that stays indexed. A full or read-only disk fails this file with the
+        reason (the next ones will say the same) rather than the whole request.
         """
         side = target.with_name(target.name + SIDECAR)
         aside = self.uploads / ".replaced"
@@ -372,10 +373,14 @@ class Service:
             with self._ingest_lock:
                 report = self.index.ingestor.ingest([target], base=self.uploads)
             result = _file_result(target.name, report)
-        except Exception:
+        except Exception as e:
+            from .indexdir import describe_write_failure
+
             tmp.unlink(missing_ok=True)
-            result = {"status": "failed"}
-            raise
+            reason = describe_write_failure(e, self.index.settings)
+            result = {"file": target.name, "status": "failed", "reason": reason or ""}
+            if reason is None:  # not a full or read-only disk: a bug, not the user's file
+                raise
         finally:
             if result["status"] == "failed":
                 target.unlink(missing_ok=True)  # nothing new indexed: keep no stray copy

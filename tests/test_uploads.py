@@ -273,3 +273,27 @@ def test_a_read_only_snapshot_refuses_uploads_and_edits(service, tmp_path):
             call()
     assert not service.uploads.exists() or _stored(service) == []
     assert service.documents(service.token)  # reading is fine
+
+
+def test_disk_full_while_copying_fails_the_file_and_keeps_the_old_one(
+    service, tmp_path, monkeypatch
+):
+    import errno
+
+    [r] = service.upload([_file(tmp_path, "计划.md", TEXT)], service.token)
+    assert r["status"] == "indexed"
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    v2 = folder / "计划.md"
+    v2.write_text(TEXT + "新增一段。\n", "utf-8")
+
+    def full(src, dst, *a, **k):
+        Path(dst).write_bytes(b"half")  # a partial copy, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr("assistant.service.shutil.copyfile", full)
+    [r] = service.upload([v2], service.token)
+    assert r["status"] == "failed" and "磁盘已满" in r["reason"] and "旧版本保留" in r["reason"]
+    assert (service.uploads / "计划.md").read_text("utf-8") == TEXT
+    assert _stored(service) == ["计划.md"]
+    assert not any(p.name.endswith(".part") for p in service.uploads.rglob("*"))
