@@ -129,7 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args) -> Settings:
-    return Settings.from_env(index_dir=getattr(args, "index", None), ocr=getattr(args, "ocr", None))
+    from .indexdir import for_command  # issue 13: no bootstrap of a mistyped --index DIR
+
+    settings = Settings.from_env(
+        index_dir=getattr(args, "index", None), ocr=getattr(args, "ocr", None)
+    )
+    explicit = getattr(args, "index", None) is not None
+    return for_command(settings, args.command, explicit, say=lambda m: print(m, file=sys.stderr))
 
 
 def _filters(args):
@@ -144,14 +150,21 @@ def _filters(args):
 
 
 def _questions(args) -> Iterable[str]:
+    """Every line of stdin (blank ones too: one output line per input line), or the query."""
     if args.stdin:
         for line in sys.stdin:
-            if line.strip():
-                yield line.strip()
-    elif args.query:
-        yield args.query
+            yield line.rstrip("\r\n")
     else:
-        raise SystemExit("请给出问题，或使用 --stdin (give a question or --stdin)")
+        yield args.query or ""
+
+
+def _print_json(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def _usage_error(e) -> None:
+    hint = "；或使用 --stdin (or use --stdin)" if e.code == "empty" else ""
+    print(f"错误：{e.message}{hint}", file=sys.stderr)
 
 
 def _location(page, sheet, row) -> str:
@@ -252,12 +265,20 @@ def cmd_remove(args) -> int:
 
 
 def cmd_search(args) -> int:
+    from .limits import QuestionGate, rejected_search_json
+
+    settings = _settings(args)
+    rejected = QuestionGate(settings.max_question_chars, rejected_search_json, _print_json)
+    if code := rejected.precheck(None if args.stdin else args.query or "", _usage_error):
+        return code  # before the index and the models are even imported
     from .context import ensure_corpus, open_index
 
-    index = open_index(_settings(args))
+    index = open_index(settings)
     ensure_corpus(index)
     filters = _filters(args)
     for q in _questions(args):
+        if (q := rejected.check(q)) is None:
+            continue
         hits = index.retriever.search(q, k=args.k, filters=filters, mode=args.mode)
         if args.json or args.stdin:
             print(json.dumps(search_json(q, hits), ensure_ascii=False), flush=True)
@@ -272,19 +293,26 @@ def cmd_search(args) -> int:
                 f"[{h.score:.4f} {'+'.join(h.via)}]"
             )
             print(f"   {_short(c.text, 200)}" + (f" {OCR_LABEL}" if c.ocr else ""))
-    return 0
+    return rejected.exit_code()
 
 
 def cmd_ask(args) -> int:
+    from .limits import QuestionGate, rejected_answer_json
+
+    settings = _settings(args)
+    rejected = QuestionGate(settings.max_question_chars, rejected_answer_json, _print_json)
+    if code := rejected.precheck(None if args.stdin else args.query or "", _usage_error):
+        return code  # before the index and the models are even imported
     from .answer import answer_question
     from .context import ensure_corpus, make_chat, open_index
 
-    settings = _settings(args)
     index = open_index(settings)
     ensure_corpus(index)
     chat = make_chat(settings)
     filters = _filters(args)
     for q in _questions(args):
+        if (q := rejected.check(q)) is None:
+            continue
         # Always streamed: the timeout then bounds the silence between tokens, not the
         # whole generation, which a slow local model may need minutes for.
         on_token, done = _progress(not (args.json or args.stdin) and sys.stderr.isatty())
@@ -294,7 +322,7 @@ def cmd_ask(args) -> int:
             print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
         else:
             print_answer(ans)
-    return 0
+    return rejected.exit_code()
 
 
 def _progress(enabled: bool):
@@ -321,6 +349,7 @@ def cmd_chat(args) -> int:
     """An interactive session; follow-ups are condensed with the history before retrieval."""
     from .answer import answer_question
     from .context import ensure_corpus, make_chat, open_index
+    from .limits import QuestionError, check_question
 
     settings = _settings(args)
     index = open_index(settings)
@@ -337,6 +366,11 @@ def cmd_chat(args) -> int:
             break
         if not q:
             break
+        try:  # issue 13: an over-long question is refused with a message, not searched
+            q = check_question(q, settings.max_question_chars)
+        except QuestionError as e:
+            print(e.message)
+            continue
         on_token, done = _progress(chat is not None and sys.stderr.isatty())
         ans = answer_question(q, index.retriever, chat=chat, history=history, on_token=on_token)
         done()
@@ -383,9 +417,10 @@ def cmd_export_vectors(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    settings = _settings(args)  # a missing --index is reported before gradio is imported
     from .web import serve
 
-    return serve(_settings(args), host=args.host, port=args.port)
+    return serve(settings, host=args.host, port=args.port)
 
 
 def _read_password() -> str:
@@ -669,6 +704,8 @@ def main(argv: list[str] | None = None) -> int:
         "draft": cmd_draft,
     }
     try:
+        if args.command == "eval" and args.index is not None:
+            _settings(args)  # issue 13: a missing --index DIR is an error, not a new index
         if args.command == "eval":
             from evals.runner import main as eval_main
 
@@ -684,8 +721,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # users get one line, not a traceback
         from ingest.store import StoreError
 
+        from .indexdir import describe_write_failure
+
         kind = "索引错误" if isinstance(e, StoreError) else "错误"
-        print(f"{kind}：{e}", file=sys.stderr)
+        try:
+            where = Settings.from_env(index_dir=getattr(args, "index", None))
+        except Exception:  # the settings themselves were the problem
+            where = Settings()
+        print(f"{kind}：{describe_write_failure(e, where) or e}", file=sys.stderr)
         if os.environ.get("CHANJIAO_DEBUG"):  # developers: the traceback as well
             raise
         return 2

@@ -63,15 +63,15 @@ FIRST_RUN_EMBED_LIMIT = 300
 
 
 def ensure_corpus(index: Index, quiet: bool = False) -> IngestReport | None:
-    """Index the bundled corpus if the index holds nothing yet.
+    """Index the bundled corpus if the index holds nothing yet and may bootstrap itself.
 
     Its vectors ship in corpus/.vectors, so normally nothing is embedded. Should the cache
     be stale (the corpus edited since the vectors were exported), chunks are written first
     and are keyword-searchable at once; a few missing vectors are computed now, many are
     left to `chanjiao ingest corpus/` rather than making the first question wait minutes.
     """
-    if not index.is_empty():
-        return None
+    if not index.settings.bootstrap or not index.is_empty():
+        return None  # an index named with --index is never filled from corpus/ (issue 13)
     say = (lambda msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
     say("首次使用：正在索引内置语料 corpus/ … (first run: indexing the bundled corpus)")
     report = index.ingestor.ingest([BUNDLED_CORPUS], base=REPO_ROOT, embed=False)

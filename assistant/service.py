@@ -10,7 +10,8 @@ Values returned are plain dicts/lists, ready for JSON; gradio is confined to `we
 
 from __future__ import annotations
 
-import re
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from ingest.pipeline import SIDECAR, IngestReport
 from ingest.types import VISIBILITIES, Answer, Chunk
 
 from .accounts import Accounts, Caller
+from .limits import check_question
 from .retrieve import Filters
 from .roles import (
     ROLE_LABEL,
@@ -31,7 +33,6 @@ from .roles import (
 
 # Ask/answer states shown in the chat (the answer JSON's `status` once answer.py has it).
 ANSWERED, NOT_DIRECT, REFUSED = "answered", "not_direct", "refused"
-_UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 
 
 class MissingFeatureError(RuntimeError):
@@ -54,8 +55,9 @@ def answer_json(ans: Answer) -> dict:
 
 def safe_name(name: str) -> str:
     """A file name safe to store: no folders, no control or reserved characters."""
-    name = _UNSAFE.sub("_", Path(name).name).strip(" .")
-    return name or "upload"
+    from .uploads import safe_upload_name
+
+    return safe_upload_name(name)
 
 
 @dataclass
@@ -106,6 +108,7 @@ class Service:
     ) -> Answer:
         from .answer import answer_question
 
+        question = check_question(question, self.index.settings.max_question_chars)
         return answer_question(
             question,
             self.retriever,
@@ -120,6 +123,7 @@ class Service:
     ) -> dict:
         from .cli import search_json
 
+        query = check_question(query, self.index.settings.max_question_chars, what="查询")
         k = max(1, min(int(k), 50))
         hits = self.retriever.search(query, k=k, filters=self.filters(token, filters))
         return search_json(query, hits)
@@ -161,6 +165,8 @@ class Service:
         offset: int = 0,
     ) -> dict:
         lookup = _feature("lookup", "查询 (lookup.find)")
+        if (query or "").strip():
+            query = check_question(query, self.index.settings.max_question_chars, what="查询")
         role = self.caller(token).role
         result = lookup.find(
             self.retriever,
@@ -237,9 +243,13 @@ class Service:
 
     # -- document management (secretariat) ------------------------------------------------
 
-    def _require_secretariat(self, token: str, what: str) -> None:
+    def _require_secretariat(self, token: str, what: str, writes: bool = False) -> None:
         role = self.caller(token).role
         require(role, manages_documents(role), what)
+        if writes and self.index.settings.read_only:  # a snapshot of a read-only index
+            from .indexdir import readonly_message
+
+            raise ValueError(f"{what}：" + readonly_message(self.index.settings.index_dir))
 
     def documents(self, token: str = "") -> list[dict]:
         """Every indexed document with its kind, date, chunk count, visibility and file."""
@@ -271,43 +281,130 @@ class Service:
         token: str = "",
         visibility: str = "public",
         progress: Callable[[int, int, str], None] | None = None,
+        names: list[str] | None = None,
     ) -> list[dict]:
-        """Copy files into the uploads folder and index them one by one.
+        """Check, copy into the uploads folder and index the files one by one.
 
-        One result per file, with the same messages as `chanjiao ingest`: indexed (with its
-        chunk count), unchanged, or failed with the reason. A bad file never stops the rest.
+        `names` are the names the browser sent (default: each file's own name); they are
+        made safe (`uploads.safe_upload_name`), so nothing is stored outside the uploads
+        folder. Before a byte is copied each file must be of a listed type by extension
+        and by content, within `max_file_mb`, within `max_upload_mb` for the whole request,
+        and neither a second file of the same name in this request nor the same content as
+        a document already indexed. One result per file, with the messages of `chanjiao
+        ingest`: indexed (with its chunk count; `replaced` when it is a new version of an
+        earlier upload), unchanged, or failed with the reason. A refused or broken file
+        never stops the rest, and never costs the version already indexed.
         """
-        self._require_secretariat(token, "上传文档")
+        from .uploads import check_upload, safe_upload_name, same_content
+
+        self._require_secretariat(token, "上传文档", writes=True)
         if visibility not in VISIBILITIES:
             raise ValueError(f"可见范围只能是 {'/'.join(VISIBILITIES)} (bad visibility)")
+        settings = self.index.settings
+        max_bytes, max_total = settings.max_file_mb * 1024 * 1024, settings.max_upload_mb << 20
         self.uploads.mkdir(parents=True, exist_ok=True)
-        results = []
-        for n, src in enumerate(files, start=1):
+        names = list(names) if names is not None else [Path(f).name for f in files]
+        results, taken, accepted, total = [], set(), [], 0
+        for n, (src, given) in enumerate(zip(files, names, strict=True), start=1):
             src = Path(src)
-            name = safe_name(src.name)
+            name = safe_upload_name(given)
             if progress:
                 progress(n - 1, len(files), name)
-            target = self.uploads / name
-            try:
-                data = src.read_bytes()
-            except OSError as e:
-                results.append({"file": name, "status": "failed", "reason": f"无法读取 ({e})"})
+
+            def refuse(reason: str, name=name) -> None:
+                results.append({"file": name, "status": "failed", "reason": reason})
+
+            refusal = check_upload(src, name, max_bytes)
+            if refusal is not None:
+                refuse(refusal.reason)
                 continue
-            target.write_bytes(data)
-            side = target.with_name(target.name + SIDECAR)
-            if visibility != "public":
-                side.write_text(f'{{"visibility": "{visibility}"}}', "utf-8")
-            elif side.exists():
-                side.unlink()
-            with self._ingest_lock:
-                report = self.index.ingestor.ingest([target], base=self.uploads)
-            results.append(_file_result(name, report))
-            if results[-1]["status"] == "failed":
-                target.unlink(missing_ok=True)  # nothing indexed: keep no stray copy
-                side.unlink(missing_ok=True)
+            if name in taken:
+                refuse(
+                    f"本次上传中已有同名文件 {name}，未保存；请改名后再上传 "
+                    f"(another file named {name} is in this upload)"
+                )
+                continue
+            size = src.stat().st_size
+            if total + size > max_total:
+                refuse(
+                    f"本次上传总量超过上限 {settings.max_upload_mb} MB，此文件未保存；请分批上传 "
+                    f"(this upload exceeds {settings.max_upload_mb} MB in total; upload the rest "
+                    "separately)"
+                )
+                continue
+            target = self.uploads / name
+            twin = same_content(src, accepted + self._indexed_files(exclude=target))
+            if twin is not None:
+                refuse(
+                    f"内容与已有文件 {self._shown(twin)} 完全相同，未重复保存 "
+                    f"(same content as {twin.name}; not stored twice)"
+                )
+                continue
+            taken.add(name)
+            total += size
+            results.append(self._store_and_index(src, target, visibility))
+            if results[-1]["status"] != "failed":
+                accepted.append(target)
         if progress:
             progress(len(files), len(files), "")
         return results
+
+    def _store_and_index(self, src: Path, target: Path, visibility: str) -> dict:
+        """Copy `src` to `target` (inside the uploads folder) and index it.
+
+        An earlier upload of the same name is moved aside first and put back if the new
+        file cannot be indexed, so that a broken new version never removes the file of the
+        version that stays indexed. A full or read-only disk fails this file with the
+        reason (the next ones will say the same) rather than the whole request.
+        """
+        side = target.with_name(target.name + SIDECAR)
+        aside = self.uploads / ".replaced"
+        kept = [p for p in (target, side) if p.exists()]
+        if kept:
+            aside.mkdir(exist_ok=True)
+            for p in kept:
+                os.replace(p, aside / p.name)
+        tmp = target.with_name(f".{target.name}.part")
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, target)
+            if visibility != "public":
+                side.write_text(f'{{"visibility": "{visibility}"}}', "utf-8")
+            with self._ingest_lock:
+                report = self.index.ingestor.ingest([target], base=self.uploads)
+            result = _file_result(target.name, report)
+        except Exception as e:
+            from .indexdir import describe_write_failure
+
+            tmp.unlink(missing_ok=True)
+            reason = describe_write_failure(e, self.index.settings)
+            result = {"file": target.name, "status": "failed", "reason": reason or ""}
+            if reason is None:  # not a full or read-only disk: a bug, not the user's file
+                raise
+        finally:
+            if result["status"] == "failed":
+                target.unlink(missing_ok=True)  # nothing new indexed: keep no stray copy
+                side.unlink(missing_ok=True)
+                for p in kept:
+                    os.replace(aside / p.name, p)
+                if kept and "reason" in result:
+                    result["reason"] += (
+                        "；已索引的旧版本保留不变 (the earlier version stays indexed)"
+                    )
+            else:
+                for p in kept:
+                    (aside / p.name).unlink(missing_ok=True)
+        if kept and result["status"] == "indexed":
+            result["replaced"] = True
+        return result
+
+    def _indexed_files(self, exclude: Path) -> list[Path]:
+        """The files of every indexed document (for finding the same content twice)."""
+        paths = [Path(e.get("abs_path", "")) for e in self.index.store.registry().values()]
+        return [p for p in paths if p.name and p != exclude.resolve()]
+
+    def _shown(self, path: Path) -> str:
+        return path.name if _inside(path, self.uploads) else path.as_posix()
 
     def _doc_path(self, doc_id: str) -> Path:
         extras = self.index.store.registry([doc_id])
@@ -317,7 +414,7 @@ class Service:
 
     def reindex(self, doc_id: str, token: str = "") -> dict:
         """Read a document's file again (a changed file is re-chunked, an unchanged one kept)."""
-        self._require_secretariat(token, "重新索引")
+        self._require_secretariat(token, "重新索引", writes=True)
         path = self._doc_path(doc_id)
         with self._ingest_lock:
             report = self.index.ingestor.ingest([path], base=_base_of(path, self.uploads))
@@ -325,7 +422,7 @@ class Service:
 
     def remove(self, doc_id: str, token: str = "") -> list[str]:
         """Drop a document from the index; an uploaded copy is deleted with it."""
-        self._require_secretariat(token, "删除文档")
+        self._require_secretariat(token, "删除文档", writes=True)
         path = self._doc_path(doc_id)
         with self._ingest_lock:
             doc = self.index.store.live_docs().get(doc_id)
@@ -337,7 +434,7 @@ class Service:
         return [doc.source] if doc else []
 
     def set_visibility(self, doc_id: str, visibility: str, token: str = "") -> int:
-        self._require_secretariat(token, "修改可见范围")
+        self._require_secretariat(token, "修改可见范围", writes=True)
         with self._ingest_lock:
             return self.index.ingestor.set_visibility(doc_id, visibility)
 

@@ -126,6 +126,32 @@ class Settings:
             "doc": "Address-space ceiling of the parse worker process; 0 = none.",
         },
     )
+    # -- issue 13: input limits and index guards ---------------------------------------
+    max_question_chars: int = field(
+        default=500,
+        metadata={
+            "env": "CHANJIAO_MAX_QUESTION_CHARS",
+            "doc": "Longer questions are refused with a message (one embedder window).",
+        },
+    )
+    max_upload_mb: int = field(
+        default=300,
+        metadata={"env": "CHANJIAO_MAX_UPLOAD_MB", "doc": "Total size of one web upload."},
+    )
+    bootstrap: bool = field(
+        default=True,
+        metadata={
+            "env": "CHANJIAO_BOOTSTRAP",
+            "doc": "1 = an empty index is filled from corpus/ on first use (off for --index).",
+        },
+    )
+    read_only: bool = field(
+        default=False,
+        metadata={
+            "env": "CHANJIAO_READ_ONLY",
+            "doc": "1 = never write the index (set when its directory is read-only).",
+        },
+    )
     ocr: str = field(
         default="auto",
         metadata={

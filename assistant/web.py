@@ -22,6 +22,7 @@ from pathlib import Path
 import gradio as gr
 
 from .accounts import AccountError, Accounts, Sessions, UserStore
+from .limits import QuestionError, rejected_answer_json, rejected_search_json
 from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents
 from .service import (
     ANSWERED,
@@ -179,6 +180,7 @@ def build_app(service: Service) -> gr.Blocks:
                         placeholder="例如：企业接收学生实习有哪些补贴？",
                         scale=5,
                         elem_id="question",
+                        max_length=service.index.settings.max_question_chars,  # issue 13
                     )
                     ask_btn = gr.Button("提问", variant="primary", scale=1, elem_id="ask-btn")
                     clear_btn = gr.Button("新对话", scale=1)
@@ -747,11 +749,17 @@ def build_app(service: Service) -> gr.Blocks:
         def api_ask(question: str, token: str = "", history: str = "[]") -> dict:
             """Answer a question with citations (the `chanjiao ask --json` shape + status)."""
             hist = json.loads(history or "[]")
-            return answer_json(service.ask(question, token, history=hist))
+            try:
+                return answer_json(service.ask(question, token, history=hist))
+            except QuestionError as e:  # issue 13: the reason, and only a prefix of the question
+                return rejected_answer_json(e)
 
         def api_search(query: str, token: str = "", k: int = 5) -> dict:
             """The top-k passages for `query` (the `chanjiao search --json` shape)."""
-            return service.search(query, token, k=k)
+            try:
+                return service.search(query, token, k=k)
+            except QuestionError as e:  # issue 13
+                return rejected_search_json(e)
 
         def api_find(
             kind: str,

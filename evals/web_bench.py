@@ -65,12 +65,11 @@ def start(index: Path, port: int, env: dict) -> tuple[subprocess.Popen, float]:
             "-m",
             "assistant.cli",
             "serve",
-            "--index",
-            str(index),
             "--port",
             str(port),
         ],
-        env=env,
+        # As the configured index (not --index), so that a new one bootstraps the corpus.
+        env={**env, "CHANJIAO_INDEX": str(index)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -61,10 +61,13 @@ def test_ask_stdin_gives_one_json_object_per_line(real_index_embedded, capsys, m
     monkeypatch.setattr(
         "sys.stdin", io.StringIO("教育费附加的征收率是多少？\n\n联合体秘书长的手机号码是多少？\n")
     )
-    assert main(["ask", "--stdin", *_index_arg(real_index_embedded)]) == 0
+    # issue 13: the blank line gets its own line (saying it was empty), so outputs line up
+    # with inputs; a line reported and skipped makes the exit code 1
+    assert main(["ask", "--stdin", *_index_arg(real_index_embedded)]) == 1
     lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
-    assert [ln["found"] for ln in lines] == [True, False]
-    assert lines[1]["answer"] == REFUSAL
+    assert [ln["found"] for ln in lines] == [True, False, False]
+    assert lines[1]["error"] == "empty" and "error" not in lines[2]
+    assert lines[2]["answer"] == REFUSAL
 
 
 def test_ingest_exit_codes_and_report(tmp_path, capsys):
