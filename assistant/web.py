@@ -633,6 +633,8 @@ def build_app(service: Service) -> gr.Blocks:
             n = len(d.get("indicators", []))
             mode = {"offline": "离线撰写", "llm": "大模型撰写"}.get(d.get("mode"), d.get("mode"))
             msg = f"已起草 {n} 项指标（{mode}，用时 {d.get('seconds', 0)} 秒）"
+            if d.get("notice"):  # the model failed: the prose is the offline one
+                msg += f"\n\n> {d['notice']}"
             return (
                 msg,
                 _draft_markdown(d),

@@ -293,9 +293,12 @@ def start_app(index: Path, env: dict, timeout: float = 600) -> App:
 
 
 def client(url: str):
+    """A gradio_client for one user. Its default 5 s timeout on fetching the page's config
+    is a client-side limit a browser does not have; under load it fails before the app
+    does, so it is raised here (requests themselves have no client timeout)."""
     from gradio_client import Client
 
-    return Client(url, verbose=False)
+    return Client(url, verbose=False, httpx_kwargs={"timeout": 120})
 
 
 # --- the simulated users ----------------------------------------------------------------------
