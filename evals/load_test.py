@@ -324,7 +324,8 @@ class Tally:
 
     @property
     def requests(self) -> int:
-        return sum(len(v) for v in self.latencies.values())
+        """Requests made while the clock ran (logins before it are not counted)."""
+        return sum(len(v) for k, v in self.latencies.items() if k not in ("connect", "login"))
 
 
 def _call(c, tally: Tally, op: str, *args, api_name: str, check=None):
@@ -374,18 +375,60 @@ def _check_draft(reply: dict) -> str:
     return ""
 
 
-def user_loop(url: str, n: int, until: float, tally: Tally, finds: list[FindCheck]) -> None:
-    """One user: log in, then ask / find / match / search (/ draft) until `until`."""
+class Clock:
+    """The load phase's start: set once every user has logged in (logins and page loads
+    are timed apart, as "login"), so the phase measures users at work, not arriving."""
+
+    def __init__(self, parties: int, seconds: float):
+        self.seconds = seconds
+        self.until = 0.0
+        # The action runs once, when the last party arrives and before any is released.
+        self._ready = threading.Barrier(parties + 1, action=self._begin)
+
+    def _begin(self) -> None:
+        self.until = time.monotonic() + self.seconds
+
+    def ready(self) -> None:
+        """Called by each user once logged in; returns when the phase starts."""
+        try:
+            self._ready.wait(timeout=600)
+        except threading.BrokenBarrierError:
+            pass
+
+    def start(self) -> None:
+        """Wait (in the coordinating thread) until every user is in; the phase then runs."""
+        self.ready()
+        if not self.until:  # the wait timed out: run with those who made it
+            self._begin()
+
+    def running(self) -> bool:
+        return time.monotonic() < self.until
+
+
+def _login(url: str, name: str, tally: Tally):
+    """A client (the page's config and API description: "connect") and a session token."""
+    t = time.perf_counter()
+    c = client(url)
+    tally.record("connect", time.perf_counter() - t)
+    t = time.perf_counter()
+    token = c.predict(name, PASSWORD, api_name="/login")["token"]
+    tally.record("login", time.perf_counter() - t)
+    return c, token
+
+
+def user_loop(url: str, n: int, clock: Clock, tally: Tally, finds: list[FindCheck]) -> None:
+    """One user: log in, then ask / find / match / search (/ draft) while the clock runs."""
+    name = SECRETARIAT if n % 5 == 0 else MEMBER
     try:
-        c = client(url)
-        name = SECRETARIAT if n % 5 == 0 else MEMBER
-        login = c.predict(name, PASSWORD, api_name="/login")
-        token = login["token"]
+        c, token = _login(url, name, tally)
     except Exception as e:
-        tally.record("login", 0.0, error=f"{type(e).__name__}: {e}"[:300])
+        tally.record("connect", 0.0, error=f"{type(e).__name__}: {e}"[:300])
+        clock.ready()
         return
-    step = n  # users start at different points of the cycle
-    while time.monotonic() < until:
+    clock.ready()
+    # Users start at different points of the cycle; the secretariat drafts first.
+    step = n if name == MEMBER else 4
+    while clock.running():
         op = step % 5
         if op == 0:
             q, expected = ASKS[(step // 5 + n) % len(ASKS)]
@@ -440,21 +483,20 @@ UPLOAD_TEXT = """# 压测上传文件{n}（示例）
 def uploader(
     upload_url: str,
     check_urls: list[str],
-    until: float,
+    clock: Clock,
     tally: Tally,
     tag: str,
     every: float = 4.0,
 ) -> int:
     """Upload a new small file every `every` seconds through the first app; then look for
     its unique code through every app until found (how long until each process sees it)."""
-    c = client(upload_url)
-    token = c.predict(SECRETARIAT, PASSWORD, api_name="/login")["token"]
-    checkers = []
-    for url in check_urls:
-        cc = client(url)
-        checkers.append((cc, cc.predict(SECRETARIAT, PASSWORD, api_name="/login")["token"]))
+    try:
+        c, token = _login(upload_url, SECRETARIAT, tally)
+        checkers = [_login(url, SECRETARIAT, tally) for url in check_urls]
+    finally:
+        clock.ready()
     n = 0
-    while time.monotonic() < until:
+    while clock.running():
         n += 1
         code = f"LT{tag}{n:03d}"
         text = UPLOAD_TEXT.format(n=n, tag=tag, amount=10 + n)
@@ -493,10 +535,10 @@ def run_load(
 ) -> tuple[Tally, float, int]:
     """`users` users spread over `urls`, plus one uploader, for `seconds`."""
     tally = Tally()
-    until = time.monotonic() + seconds
+    clock = Clock(users + 1, seconds)
     threads = [
         threading.Thread(
-            target=user_loop, args=(urls[i % len(urls)], i, until, tally, finds), daemon=True
+            target=user_loop, args=(urls[i % len(urls)], i, clock, tally, finds), daemon=True
         )
         for i in range(users)
     ]
@@ -504,14 +546,15 @@ def run_load(
 
     def up():
         try:
-            uploads[0] = uploader(urls[0], urls, until, tally, tag)
+            uploads[0] = uploader(urls[0], urls, clock, tally, tag)
         except Exception as e:
             tally.record("upload", 0.0, error=f"{type(e).__name__}: {e}"[:300])
 
     threads.append(threading.Thread(target=up, daemon=True))
-    t = time.perf_counter()
     for th in threads:
         th.start()
+    clock.start()  # once everyone has logged in
+    t = time.perf_counter()
     for th in threads:
         th.join(timeout=seconds + 600)
     return tally, time.perf_counter() - t, uploads[0]
@@ -522,7 +565,7 @@ def report(title: str, tally: Tally, users: int, wall: float, uploads: int) -> l
         f"{title}: {users} users + 1 uploader, {wall:.0f} s, {tally.requests} requests, "
         f"{len(tally.errors)} errors, {len(tally.wrong)} failed checks, {uploads} files uploaded"
     ]
-    for op in ("ask", "find", "match", "search", "draft", "upload"):
+    for op in ("connect", "login", "ask", "find", "match", "search", "draft", "upload"):
         lat = tally.latencies.get(op, [])
         if lat:
             lines.append(

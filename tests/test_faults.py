@@ -235,6 +235,11 @@ def test_many_users_against_a_failing_llm_get_extractive_answers_in_time(fault, 
         assert reply["mode"] == "extractive" and reply["status"] == "answered", reply
         assert FALLBACK in reply["notice"], reply["notice"]
     draft, seconds = drafts[0]
+    print(
+        f"\nLLM {fault}: {USERS} concurrent asks + 1 draft, timeout {WEB_TIMEOUT:g} s: "
+        f"max {max(latencies):.1f} s, p50 {sorted(latencies)[len(latencies) // 2]:.1f} s, "
+        f"draft {seconds:.1f} s (bound {bound:.0f} s)"
+    )
     assert seconds < bound and draft["mode"] == "offline"
     assert "大模型不可用" in draft["notice"] and draft["indicators"][0]["narrative"]
 
