@@ -223,8 +223,14 @@ def test_many_users_against_a_failing_llm_get_extractive_answers_in_time(fault, 
                 )
             )
             drafter.start()
+            # The page's chat streams (the model's text shows as it comes), then the same.
+            chat_job = Client(llm_app.url, verbose=False).submit(
+                "学生岗位实习补贴标准是多少", [], api_name="/chat"
+            )
             replies = _many_asks(llm_app.url, "", USERS)
             drafter.join(timeout=180)
+            outputs = chat_job.result(timeout=180)  # the chat, the details panel, …
+            shown, details = outputs[0], json.dumps(outputs[1:], ensure_ascii=False)
         finally:
             llm_app.service.chat = None
     bound = WEB_TIMEOUT + _queue_margin(USERS + 1, 1.5)
@@ -234,6 +240,8 @@ def test_many_users_against_a_failing_llm_get_extractive_answers_in_time(fault, 
         assert "error" not in reply, reply
         assert reply["mode"] == "extractive" and reply["status"] == "answered", reply
         assert FALLBACK in reply["notice"], reply["notice"]
+    final = json.dumps(shown[-1]["content"], ensure_ascii=False)
+    assert FALLBACK in details and "生成中" not in final and "800元" not in final
     draft, seconds = drafts[0]
     print(
         f"\nLLM {fault}: {USERS} concurrent asks + 1 draft, timeout {WEB_TIMEOUT:g} s: "
