@@ -24,7 +24,7 @@ import gradio as gr
 from ingest.store import StoreError
 
 from .accounts import AccountError, Accounts, Sessions, UserStore
-from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents
+from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents, require
 from .service import (
     ANSWERED,
     NOT_DIRECT,
@@ -824,7 +824,8 @@ def _upload_b64(service: Service, name: str, content_b64: str, token: str, visib
     import binascii
     import shutil
 
-    service._require_secretariat(token, "上传文档")  # before any decoding
+    role = service.caller(token).role
+    require(role, manages_documents(role), "上传文档")  # before any decoding
     limit = service.index.settings.max_file_mb * 1024 * 1024
     if len(content_b64 or "") > limit * 4 // 3 + 4:
         raise ValueError(

@@ -112,12 +112,11 @@ class _Guarded:
         def call(*args, **kwargs):
             try:
                 if self._stale:
-                    self._collection = self._client.get_collection(
-                        self._collection.name, embedding_function=None
-                    )
-                    self._stale = False
+                    self._refetch()
                     return getattr(self._collection, attr)(*args, **kwargs)
                 return method(*args, **kwargs)
+            except StoreError:
+                raise
             except Exception as e:
                 if not _is_transport_failure(e):
                     raise
@@ -125,6 +124,20 @@ class _Guarded:
                 raise StoreUnavailableError(unavailable_message(self._where)) from e
 
         return call
+
+    def _refetch(self) -> None:
+        name = self._collection.name
+        try:
+            self._collection = self._client.get_collection(name, embedding_function=None)
+        except Exception as e:
+            if _is_transport_failure(e):
+                raise
+            # The server answers but lacks the collection: another data folder behind it.
+            raise StoreError(
+                f"索引服务器 {self._where} 上没有集合 {name}（服务器的数据目录可能已更换）"
+                f"(collection {name} is missing on the server: {e})"
+            ) from e
+        self._stale = False
 
 
 def open_client(index_dir: Path | None = None, host: str = "", port: int = 8000):

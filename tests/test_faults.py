@@ -330,7 +330,7 @@ def test_losing_the_chroma_server_gives_a_clear_message_and_recovers(tmp_path):
 
 def test_a_lost_server_becomes_a_store_error_and_the_collection_is_fetched_again():
     """The guard around a server's collections, with a stand-in client."""
-    from ingest.store import StoreUnavailableError, _Guarded
+    from ingest.store import StoreError, StoreUnavailableError, _Guarded
 
     class TransportError(Exception):  # the name httpx gives its network failures
         pass
@@ -352,11 +352,14 @@ def test_a_lost_server_becomes_a_store_error_and_the_collection_is_fetched_again
 
     up = [True]
     fetched = []
+    emptied = [False]  # a server restarted over another (empty) data folder
 
     class Client:
         def get_collection(self, name, embedding_function=None):
             if not up[0]:
                 raise ConnectError("refused")
+            if emptied[0]:
+                raise LookupError(f"Collection {name} does not exist")
             fetched.append(name)
             return Collection(name, up)
 
@@ -371,6 +374,13 @@ def test_a_lost_server_becomes_a_store_error_and_the_collection_is_fetched_again
         assert "127.0.0.1:9" in str(e.value) and "unreachable" in str(e.value)
     up[0] = True
     assert col.count() == 7 and fetched == ["x_chunks"]  # fetched again once, then used
+    up[0] = False
+    with pytest.raises(StoreUnavailableError):
+        col.count()
+    up[0], emptied[0] = True, True
+    with pytest.raises(StoreError) as e:
+        col.count()
+    assert "x_chunks" in str(e.value) and "missing" in str(e.value)
 
 
 def test_cli_names_an_unreachable_chroma_server(tmp_path):
@@ -393,3 +403,37 @@ def test_cli_names_an_unreachable_chroma_server(tmp_path):
     )
     assert done.returncode == 2 and "索引服务器" in done.stderr and "unreachable" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- the upload API the load test feeds the index through -------------------------------------
+
+
+def test_upload_api_indexes_a_file_for_the_secretariat_only(llm_app):
+    import base64
+
+    from gradio_client import Client
+
+    from .webapp import PASSWORDS
+
+    c = Client(llm_app.url, verbose=False)
+    tok = {
+        role: c.predict(*PASSWORDS[role], api_name="/login")["token"]
+        for role in ("member", "secretariat")
+    }
+    text = "# 上传接口测试文件（示例）\n\n上传接口测试编号UP7301的经费为12万元。\n"
+    data = base64.b64encode(text.encode()).decode()
+    for token in ("", tok["member"], "forged"):
+        refused = c.predict("x.md", data, token, "public", api_name="/upload")
+        assert refused["kind"] == "RoleError", refused
+    bad = c.predict("x.md", "不是base64", tok["secretariat"], "public", api_name="/upload")
+    assert "base64" in bad["error"]
+    got = c.predict("../../上传接口测试.md", data, tok["secretariat"], "member", api_name="/upload")
+    assert got["status"] == "indexed" and got["chunks"] >= 1, got
+    uploads = llm_app.service.uploads
+    assert (uploads / "上传接口测试.md").is_file()  # the name lost its folders
+    assert not (uploads.parent.parent / "上传接口测试.md").exists()
+    # member-only: a member finds it, a visitor does not
+    hits = c.predict("UP7301", tok["member"], 3, api_name="/search")["results"]
+    assert any("UP7301" in h["text"] for h in hits)
+    anon = c.predict("UP7301", "", 3, api_name="/search")["results"]
+    assert not any("UP7301" in h["text"] for h in anon)
