@@ -523,7 +523,8 @@ def uploader(
                     tally.visible_after.append(time.perf_counter() - sent)
                     break
                 if time.monotonic() > deadline:
-                    tally.record("upload", 0.0, wrong=f"{code} not searchable after 30 s")
+                    with tally.lock:
+                        tally.wrong.append(f"upload: {code} not searchable after 30 s")
                     break
                 time.sleep(0.25)
         time.sleep(max(0.0, every - (time.perf_counter() - sent)))
