@@ -9,8 +9,10 @@ whose message is a single line a user can act on. Prompts and verification live 
 
 The SDK's own retry loop is switched off in favour of ours, for one reason: a timeout is not
 retried. A user has already waited `timeout` seconds; waiting two more rounds before the
-extractive fallback would triple that. The SDK is imported when a model is built, so that
-`LLMError` and `ChatModel` cost nothing to import on the offline path.
+extractive fallback would triple that. For the same reason `timeout` bounds a whole call —
+attempts, backoff and a stream that trickles in — not each network read. The SDK is
+imported when a model is built, so that `LLMError` and `ChatModel` cost nothing to import
+on the offline path.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Protocol
 DUMMY_KEY = "not-needed"
 MAX_RETRY_AFTER = 10.0
 MAX_BACKOFF = 8.0
+# The least time an attempt is given (seconds): a retry with less left is not made.
+MIN_ATTEMPT = 0.5
 # Failures that say the endpoint itself is unusable (a 400 is about one request only).
 _ENDPOINT_DOWN = {"timeout", "connection", "auth", "server", "rate_limit", "not_found"}
 _THINK = re.compile(r"<think>.*?(?:</think>|\Z)", re.S)
@@ -92,10 +96,15 @@ class OpenAIChat:
         )
 
     def complete(self, messages: list[dict], on_token: Callable[[str], None] | None = None) -> str:
-        """The model's reply to `messages`. Streams when `on_token` is given. Raises LLMError."""
+        """The model's reply to `messages`. Streams when `on_token` is given. Raises LLMError.
+
+        `timeout` bounds the whole call, retries and backoff included: each attempt gets
+        the time that is left, and a retry that could not finish in it is not made.
+        """
         if self._down_error is not None and time.monotonic() < self._down_until:
             e = self._down_error
             raise LLMError(f"{e}（{self.cooldown:.0f} 秒内不再重试）", e.kind, e.status)
+        deadline = time.monotonic() + self.timeout
         attempt = 0
         while True:
             emitted: list[str] = []
@@ -106,19 +115,27 @@ class OpenAIChat:
                     on_token(token)
 
             try:
-                text = self._stream(messages, emit) if on_token else self._once(messages)
+                text = (
+                    self._stream(messages, emit, deadline)
+                    if on_token
+                    else self._once(messages, deadline)
+                )
                 text = strip_thinking(text)
                 if not text:
                     raise LLMError("大模型返回了空回复 (empty reply)", "empty")
                 self._down_error = None
                 return text
-            except LLMError:
+            except LLMError as e:
+                if e.kind in _ENDPOINT_DOWN:
+                    self._mark_down(e)
                 raise
             except Exception as e:  # every SDK/transport failure becomes one LLMError
                 err = self._classify(e)
                 retryable = err.kind in ("rate_limit", "server", "connection")
-                if retryable and attempt < self.max_retries and not emitted:
-                    time.sleep(self._delay(attempt, e))
+                delay = self._delay(attempt, e)
+                in_time = time.monotonic() + delay < deadline - MIN_ATTEMPT
+                if retryable and attempt < self.max_retries and not emitted and in_time:
+                    time.sleep(delay)
                     attempt += 1
                     continue
                 if attempt:
@@ -128,22 +145,34 @@ class OpenAIChat:
                         err.status,
                     )
                 if err.kind in _ENDPOINT_DOWN:
-                    self._down_error = err
-                    self._down_until = time.monotonic() + self.cooldown
+                    self._mark_down(err)
                 raise err from None
 
-    def _once(self, messages: list[dict]) -> str:
+    def _mark_down(self, err: LLMError) -> None:
+        self._down_error = err
+        self._down_until = time.monotonic() + self.cooldown
+
+    def _left(self, deadline: float):
+        """The SDK timeout for an attempt that must end by `deadline`."""
+        left = max(MIN_ATTEMPT, deadline - time.monotonic())
+        return self._sdk.Timeout(left, connect=min(left, 10.0))
+
+    def _once(self, messages: list[dict], deadline: float) -> str:
         resp = self.client.chat.completions.create(
             model=self.model,
             messages=messages,
             temperature=self.temperature,
             max_tokens=self.max_tokens,
+            timeout=self._left(deadline),
         )
         if not resp.choices:
             return ""
         return resp.choices[0].message.content or ""
 
-    def _stream(self, messages: list[dict], emit: Callable[[str], None]) -> str:
+    def _stream(self, messages: list[dict], emit: Callable[[str], None], deadline: float) -> str:
+        """The streamed reply. The SDK's timeout bounds each read, not the whole stream: a
+        server dribbling a token every few seconds would keep a user waiting for minutes,
+        so the stream is also cut at `deadline`."""
         parts = []
         stream = self.client.chat.completions.create(
             model=self.model,
@@ -151,9 +180,15 @@ class OpenAIChat:
             temperature=self.temperature,
             max_tokens=self.max_tokens,
             stream=True,
+            timeout=self._left(deadline),
         )
         with stream:
             for chunk in stream:
+                if time.monotonic() > deadline:
+                    raise LLMError(
+                        f"生成超时（{self.timeout:g} 秒内未完成）(timeout: the reply took longer)",
+                        "timeout",
+                    )
                 if not chunk.choices:  # usage-only chunks some servers send last
                     continue
                 token = chunk.choices[0].delta.content

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import gradio as gr
 
+from ingest.store import StoreError
+
 from .accounts import AccountError, Accounts, Sessions, UserStore
 from .limits import QuestionError, rejected_answer_json, rejected_search_json
-from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents
+from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents, require
 from .service import (
     ANSWERED,
     NOT_DIRECT,
@@ -32,6 +34,7 @@ from .service import (
     Service,
     answer_json,
     answer_status,
+    safe_name,
 )
 from .settings import Settings, offline_environment
 
@@ -499,7 +502,10 @@ def build_app(service: Service) -> gr.Blocks:
         def open_citation(chunk_id, tok):
             if not chunk_id:
                 return "", gr.update(visible=False)
-            chunk = service.chunk(chunk_id, tok)
+            try:
+                chunk = service.chunk(chunk_id, tok)
+            except StoreError as e:
+                return _error(e), gr.update(visible=False)
             if chunk is None:
                 return "【提示】无权查看，或该段落已不在索引中", gr.update(visible=False)
             where = _where(chunk.page, chunk.sheet, chunk.row)
@@ -523,7 +529,7 @@ def build_app(service: Service) -> gr.Blocks:
                 where = {field: value} if field and value else None
                 try:
                     result = service.find(kind, q or "", tok, where, since, until, limit=50)
-                except (MissingFeatureError, ValueError, RoleError) as e:
+                except (MissingFeatureError, ValueError, RoleError, StoreError) as e:
                     return _error(e), gr.update(value=[[]], headers=["—"]), {}, ""
                 headers, rows = _rows(result)
                 total = result.get("total", len(rows))
@@ -578,7 +584,7 @@ def build_app(service: Service) -> gr.Blocks:
                         return "请先在表中点选一行"
                     try:
                         return _match_markdown(service.match_demand(item_id, tok))
-                    except (MissingFeatureError, ValueError, KeyError, RoleError) as e:
+                    except (MissingFeatureError, ValueError, KeyError, RoleError, StoreError) as e:
                         return _error(e)
 
                 p["match_btn"].click(
@@ -595,7 +601,7 @@ def build_app(service: Service) -> gr.Blocks:
                     }
                     try:
                         return _policy_markdown(service.match_policy(profile, tok))
-                    except (MissingFeatureError, ValueError, RoleError) as e:
+                    except (MissingFeatureError, ValueError, RoleError, StoreError) as e:
                         return _error(e)
 
                 p["match_go"].click(
@@ -609,7 +615,7 @@ def build_app(service: Service) -> gr.Blocks:
         def run_coverage(y, tok):
             try:
                 m = service.coverage(int(y or 0), tok)
-            except (MissingFeatureError, RoleError, ValueError) as e:
+            except (MissingFeatureError, RoleError, ValueError, StoreError) as e:
                 return _error(e), gr.update()
             headers, rows = _coverage_rows(m)
             return _coverage_summary(m), gr.update(value=rows, headers=headers)
@@ -623,12 +629,14 @@ def build_app(service: Service) -> gr.Blocks:
             out = Path(tempfile.mkdtemp(prefix="chanjiao-draft-"))
             try:
                 d, docx, md = service.draft(tok, wanted or None, int(y or 2024), kind, out)
-            except (MissingFeatureError, RoleError, ValueError) as e:
+            except (MissingFeatureError, RoleError, ValueError, StoreError) as e:
                 hide = gr.update(visible=False)
                 return _error(e), "", hide, hide
             n = len(d.get("indicators", []))
             mode = {"offline": "离线撰写", "llm": "大模型撰写"}.get(d.get("mode"), d.get("mode"))
             msg = f"已起草 {n} 项指标（{mode}，用时 {d.get('seconds', 0)} 秒）"
+            if d.get("notice"):  # the model failed: the prose is the offline one
+                msg += f"\n\n> {d['notice']}"
             return (
                 msg,
                 _draft_markdown(d),
@@ -648,7 +656,7 @@ def build_app(service: Service) -> gr.Blocks:
         def list_docs(tok):
             try:
                 docs = service.documents(tok)
-            except RoleError as e:
+            except (RoleError, StoreError) as e:
                 return gr.update(value=[[]]), _error(e)
             rows = [
                 [
@@ -674,7 +682,7 @@ def build_app(service: Service) -> gr.Blocks:
 
             try:
                 results = service.upload(paths, tok, vis or "public", progress=report)
-            except (RoleError, ValueError) as e:
+            except (RoleError, ValueError, StoreError) as e:
                 return [["—", _error(e), "", ""]], *list_docs(tok)
             status = {"indexed": "已索引", "unchanged": "未变（已是最新）", "failed": "失败"}
             rows = [
@@ -721,7 +729,7 @@ def build_app(service: Service) -> gr.Blocks:
                     else:
                         gone = service.remove(did, tok)
                         msg = f"已删除 {'、'.join(gone)}"
-                except (RoleError, ValueError, KeyError) as e:
+                except (RoleError, ValueError, KeyError, StoreError) as e:
                     return gr.update(), _error(e)
                 rows, _ = list_docs(tok)
                 return rows, msg
@@ -750,15 +758,15 @@ def build_app(service: Service) -> gr.Blocks:
             """Answer a question with citations (the `chanjiao ask --json` shape + status)."""
             hist = json.loads(history or "[]")
             try:
-                return answer_json(service.ask(question, token, history=hist))
-            except QuestionError as e:  # issue 13: the reason, and only a prefix of the question
+                return _guarded(lambda: answer_json(service.ask(question, token, history=hist)))
+            except QuestionError as e:  # the reason, and only a prefix of the question
                 return rejected_answer_json(e)
 
         def api_search(query: str, token: str = "", k: int = 5) -> dict:
             """The top-k passages for `query` (the `chanjiao search --json` shape)."""
             try:
-                return service.search(query, token, k=k)
-            except QuestionError as e:  # issue 13
+                return _guarded(lambda: service.search(query, token, k=k))
+            except QuestionError as e:
                 return rejected_search_json(e)
 
         def api_find(
@@ -791,12 +799,21 @@ def build_app(service: Service) -> gr.Blocks:
             codes = [c.strip() for c in indicators.split(",") if c.strip()] or None
             return _guarded(lambda: service.draft(token, codes, year, kind)[0])
 
+        def api_upload(
+            name: str, content_b64: str, token: str = "", visibility: str = "public"
+        ) -> dict:
+            """Upload one file (base64) and index it (secretariat only): the per-file result
+            of the 文档管理 tab, {"file", "status", "chunks"|"reason"}. For scripts that feed
+            the index while the app serves (one writer: the app itself)."""
+            return _guarded(lambda: _upload_b64(service, name, content_b64, token, visibility))
+
         gr.api(api_login, api_name="login", concurrency_id="login")
         gr.api(api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=CONCURRENCY)
         gr.api(api_search, api_name="search", concurrency_id="answer")
         gr.api(api_find, api_name="find", concurrency_id="answer")
         gr.api(api_match, api_name="match", concurrency_id="answer")
         gr.api(api_draft, api_name="draft", concurrency_id="answer")
+        gr.api(api_upload, api_name="upload", concurrency_id="ingest", concurrency_limit=1)
     return app
 
 
@@ -804,8 +821,37 @@ def _guarded(fn) -> dict:
     """An API result, or {"error": message} for a refused or impossible call."""
     try:
         return fn()
-    except (RoleError, MissingFeatureError, ValueError, KeyError) as e:
+    except QuestionError:
+        raise  # answered in the shape of its call (rejected_answer_json / _search_json)
+    except (RoleError, MissingFeatureError, ValueError, KeyError, StoreError) as e:
         return {"error": str(e), "kind": type(e).__name__}
+
+
+def _upload_b64(service: Service, name: str, content_b64: str, token: str, visibility: str):
+    """Decode an API upload into a private temporary folder and hand it to `service.upload`
+    (which checks the role, stores a sanitised copy and indexes it)."""
+    import base64
+    import binascii
+    import shutil
+
+    role = service.caller(token).role
+    require(role, manages_documents(role), "上传文档")  # before any decoding
+    limit = service.index.settings.max_file_mb * 1024 * 1024
+    if len(content_b64 or "") > limit * 4 // 3 + 4:
+        raise ValueError(
+            f"文件超过 {service.index.settings.max_file_mb} MB 上限 (file larger than the limit)"
+        )
+    try:
+        data = base64.b64decode(content_b64 or "", validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise ValueError("文件内容不是有效的 base64 编码 (content is not valid base64)") from e
+    tmp = Path(tempfile.mkdtemp(prefix="chanjiao-api-upload-"))
+    try:
+        path = tmp / safe_name(name or "upload")
+        path.write_bytes(data)
+        return service.upload([path], token, visibility or "public")[0]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 _DOWNLOADS = Path(tempfile.mkdtemp(prefix="chanjiao-sources-"))
@@ -955,8 +1001,13 @@ def make_asgi(service: Service):
     api = FastAPI()
 
     @api.get("/health")
-    def health() -> dict:
-        view = service.retriever.view()
+    def health():
+        try:
+            view = service.retriever.view()
+        except StoreError as e:  # a Chroma server gone away: say so, with 503 for monitors
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse({"status": "unavailable", "error": str(e)}, status_code=503)
         return {
             "status": "ok",
             "chunks": len(view.chunks),

@@ -46,6 +46,100 @@ class StoreError(Exception):
     """The index cannot be opened or written (server down, disk full, …)."""
 
 
+class StoreUnavailableError(StoreError):
+    """The Chroma server stopped answering mid-session. Transient: the same store works
+    again once the server is back (see `_Guarded`), so callers show the message and carry
+    on rather than restart."""
+
+
+# Seconds a request to a Chroma server may take. chromadb's HttpClient waits forever by
+# default (httpx timeout=None), so a server that hangs instead of dying would hang every
+# user's request with it. Generous: a 20,000-chunk `get` takes a few seconds here.
+SERVER_TIMEOUT = 60.0
+SERVER_CONNECT_TIMEOUT = 5.0
+
+
+def unavailable_message(where: str) -> str:
+    return (
+        f"索引服务器 {where} 暂时无法连接（Chroma 服务器未运行或无响应），请稍后再试；"
+        f"服务器恢复后无需重启本程序 (the index server {where} is unreachable; "
+        "try again shortly — no restart needed once it is back)"
+    )
+
+
+def _is_transport_failure(e: BaseException) -> bool:
+    """A failure to reach the server (refused, reset, timed out), not a bad request.
+
+    chromadb's HTTP client lets its transport's (httpx) errors through unwrapped, and
+    raises ValueError("Could not connect …") when a client is built against a dead server;
+    matched by name so that httpx is not imported here.
+    """
+    for _ in range(5):  # a bounded walk down the chain
+        if e is None:
+            return False
+        names = {k.__name__ for k in type(e).__mro__}
+        if names & {"TransportError", "ConnectionError", "TimeoutError"}:
+            return True
+        if isinstance(e, ValueError) and "Could not connect" in str(e):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+class _Guarded:
+    """A collection whose calls turn a lost server into `StoreUnavailableError`.
+
+    After such a failure the collection is fetched again by name before the next call, so
+    a server that came back — restarted on the same data, or restored elsewhere under new
+    collection ids — is used again without restarting the app.
+    """
+
+    def __init__(self, client, collection, where: str):
+        self._client = client
+        self._collection = collection
+        self._where = where
+        self._stale = False
+
+    @property
+    def name(self) -> str:
+        return self._collection.name
+
+    def __getattr__(self, attr):
+        method = getattr(self._collection, attr)
+        if not callable(method):
+            return method
+
+        def call(*args, **kwargs):
+            try:
+                if self._stale:
+                    self._refetch()
+                    return getattr(self._collection, attr)(*args, **kwargs)
+                return method(*args, **kwargs)
+            except StoreError:
+                raise
+            except Exception as e:
+                if not _is_transport_failure(e):
+                    raise
+                self._stale = True
+                raise StoreUnavailableError(unavailable_message(self._where)) from e
+
+        return call
+
+    def _refetch(self) -> None:
+        name = self._collection.name
+        try:
+            self._collection = self._client.get_collection(name, embedding_function=None)
+        except Exception as e:
+            if _is_transport_failure(e):
+                raise
+            # The server answers but lacks the collection: another data folder behind it.
+            raise StoreError(
+                f"索引服务器 {self._where} 上没有集合 {name}（服务器的数据目录可能已更换）"
+                f"(collection {name} is missing on the server: {e})"
+            ) from e
+        self._stale = False
+
+
 def open_client(index_dir: Path | None = None, host: str = "", port: int = 8000):
     """An embedded PersistentClient at `index_dir`, or an HttpClient when a host is given."""
     import chromadb
@@ -54,13 +148,37 @@ def open_client(index_dir: Path | None = None, host: str = "", port: int = 8000)
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     try:
         if host:
-            return chromadb.HttpClient(host=host, port=port, settings=settings)
+            client = chromadb.HttpClient(host=host, port=port, settings=settings)
+            _bound_requests(client)
+            return client
         assert index_dir is not None
         index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(index_dir), settings=settings)
     except Exception as e:  # chromadb raises many kinds; all mean the same to a user
         where = f"{host}:{port}" if host else str(index_dir)
+        if host and _is_transport_failure(e):
+            raise StoreUnavailableError(unavailable_message(where)) from e
         raise StoreError(f"无法打开索引 {where} (cannot open index: {e})") from e
+
+
+def _bound_requests(client) -> None:
+    """Give the HTTP client's session a timeout (it has none), where this chromadb keeps it."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if session is not None and hasattr(session, "timeout"):
+        import httpx  # chromadb's own transport, already loaded with it
+
+        session.timeout = httpx.Timeout(SERVER_TIMEOUT, connect=SERVER_CONNECT_TIMEOUT)
+
+
+def _server_address(client) -> str:
+    """host:port of an HTTP client; empty for an embedded one."""
+    try:
+        settings = client.get_settings()
+    except Exception:
+        return ""
+    if settings.chroma_api_impl != "chromadb.api.fastapi.FastAPI":
+        return ""
+    return f"{settings.chroma_server_host}:{settings.chroma_server_http_port}"
 
 
 def _doc_to_meta(doc: DocMeta) -> dict:
@@ -155,14 +273,19 @@ class ChromaStore:
         self.client = client
         self.prefix = prefix
         try:
-            self.chunks = client.get_or_create_collection(
+            chunks = client.get_or_create_collection(
                 f"{prefix}_chunks",
                 embedding_function=None,
                 configuration={"hnsw": {"space": "cosine", "ef_search": 120}},
             )
-            self.docs = client.get_or_create_collection(f"{prefix}_docs", embedding_function=None)
+            docs = client.get_or_create_collection(f"{prefix}_docs", embedding_function=None)
         except Exception as e:
             raise StoreError(f"无法打开索引集合 (cannot open collections: {e})") from e
+        where = _server_address(client)
+        if where:  # only a server can go away mid-session
+            chunks, docs = _Guarded(client, chunks, where), _Guarded(client, docs, where)
+        self.chunks = chunks
+        self.docs = docs
 
     # -- the registry -------------------------------------------------------------------
 

@@ -5,8 +5,11 @@ library's http.server in a thread, so tests exercise the real `openai` client, i
 transport and our streaming code. Each request takes the next behaviour from `script`
 (then `default`): `Reply` (fixed text, or a function of the request), `Invent` (a reply
 plus a sentence with a fact and a marker the request never supplied), `Fail` (an HTTP
-status such as 500, 429 or 401) and `Hang` (no answer for longer than any test timeout).
-Every request is recorded, so tests can assert what the prompt said.
+status such as 500, 429 or 401), `Hang` (no answer for longer than any test timeout),
+`Trickle` (a reply streamed slowly: each piece in time, the whole too late) and `Drop` (the
+connection cut mid-reply). `down()` closes the listening socket — the endpoint refuses
+connections — and `up()` opens it again on the same port. Every request is recorded, so
+tests can assert what the prompt said.
 """
 
 from __future__ import annotations
@@ -63,6 +66,22 @@ class Hang:
     seconds: float = 30.0
 
 
+@dataclass
+class Trickle(Reply):
+    """A reply whose pieces come `delay` seconds apart (streamed; a plain request gets the
+    whole body after `delay` times the number of pieces)."""
+
+    delay: float = 0.5
+
+
+@dataclass
+class Drop(Reply):
+    """Send `after` pieces of the reply (streamed), then cut the connection without ending
+    the stream; a plain request is cut before any answer."""
+
+    after: int = 2
+
+
 Behaviour = Reply | Fail | Hang
 
 
@@ -115,7 +134,7 @@ class FakeOpenAI:
     def bodies(self) -> list[dict]:
         return [r["body"] for r in self.requests]
 
-    def start(self) -> FakeOpenAI:
+    def start(self, port: int = 0) -> FakeOpenAI:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -135,10 +154,22 @@ class FakeOpenAI:
             def do_POST(self):
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
+
+    def down(self) -> None:
+        """Stop listening: new connections are refused until `up()`."""
+        assert self._server is not None, "server not started"
+        self._port = self._server.server_address[1]
+        self._server.shutdown()
+        self._server.server_close()
+        self._server = None
+
+    def up(self) -> FakeOpenAI:
+        """Listen again on the port `down()` closed."""
+        return self.start(getattr(self, "_port", 0))
 
     def stop(self) -> None:
         self._release.set()  # let hanging handlers finish
@@ -197,11 +228,26 @@ class FakeOpenAI:
                 err = {"message": behaviour.message, "type": "server_error", "code": None}
                 return self._json(handler, behaviour.status, {"error": err}, behaviour.headers)
             text = behaviour.content(body)
+            if isinstance(behaviour, Drop) and not body.get("stream"):
+                return self._cut(handler)
+            if isinstance(behaviour, Trickle) and not body.get("stream"):
+                time.sleep(behaviour.delay * max(1, len(text) // behaviour.chunk))
             if body.get("stream"):
                 return self._stream(handler, body, text, behaviour)
             return self._json(handler, 200, self._completion(body, text))
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
+
+    def _cut(self, handler) -> None:
+        """Close the connection at once, mid-response (RST rather than an orderly end)."""
+        import socket
+        import struct
+
+        handler.wfile.flush()
+        sock = handler.connection
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
+        sock.close()
 
     def _completion(self, body: dict, text: str) -> dict:
         return {
@@ -241,6 +287,10 @@ class FakeOpenAI:
         for n, piece in enumerate(pieces):
             if behaviour.hang_after is not None and n >= behaviour.hang_after:
                 self._release.wait(30)
+                return
+            if isinstance(behaviour, Drop) and n >= behaviour.after:
+                return self._cut(handler)
+            if isinstance(behaviour, Trickle) and self._release.wait(behaviour.delay):
                 return
             event({"content": piece})
         event({}, "stop")

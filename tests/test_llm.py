@@ -290,7 +290,9 @@ def test_persistent_500_falls_back_to_extractive_with_a_notice(stream, tiny, ope
 def test_429_is_retried_with_backoff_then_succeeds(stream, tiny, openai_server):
     openai_server.push(Fail(429), Fail(429))
     openai_server.default = Reply(subsidy_reply)
-    ans, _ = ask(SUBSIDY_Q, tiny, http_chat(openai_server, backoff=0.2), stream=stream)
+    # The timeout bounds the whole call, backoff included: room for both retries.
+    chat = http_chat(openai_server, backoff=0.2, timeout=5.0)
+    ans, _ = ask(SUBSIDY_Q, tiny, chat, stream=stream)
     assert ans.mode == "llm" and ans.found
     times = [r["time"] for r in openai_server.requests]
     assert len(times) == 3
@@ -300,7 +302,7 @@ def test_429_is_retried_with_backoff_then_succeeds(stream, tiny, openai_server):
 def test_retry_after_header_is_honoured(tiny, openai_server):
     openai_server.push(Fail(429, headers={"Retry-After": "1"}))
     openai_server.default = Reply(subsidy_reply)
-    ans, _ = ask(SUBSIDY_Q, tiny, http_chat(openai_server, backoff=0.01))
+    ans, _ = ask(SUBSIDY_Q, tiny, http_chat(openai_server, backoff=0.01, timeout=5.0))
     t0, t1 = (r["time"] for r in openai_server.requests)
     assert ans.mode == "llm" and t1 - t0 >= 0.9
 

@@ -114,6 +114,8 @@ class Draft:
             "vetoes": [v.to_json() for v in self.matrix.vetoes],
             "seconds": round(self.seconds, 2),
             "dropped": [d.to_json() for d in self.dropped],
+            # why the prose is the offline one when a model was configured (it failed)
+            "notice": self.notice,
         }
 
 
