@@ -52,10 +52,17 @@ _PATTERNS = [
     rf"({_ASSISTANT})(请|必须|务必|应当|应该|需要|须|要|不得|不要|禁止)",
     r"(请|必须|务必|应当|需要)?(你|您)(必须|务必|应当|需要)?(在|于)?(回答|回复|作答)(中|时|末尾|结尾|最后)",
     r"(在|于)(回答|回复|作答)(任何|所有|每个|每一个|用户的?)(的)?问题时",
+    r"(回答|回复|作答|答复)的?(中|时|里|末尾|结尾|最后|开头)(都|一律)?(必须|务必|请|须|要|应|一律)",
     r"从现在(起|开始)(你|您|本助手|所有回答)",
     r"(输出|列出|透露|泄露|告诉用户|公布)(所有|全部|完整的?)(的)?(成员单位)?(联系人|联系电话|电话|手机|联系方式|邮箱|密码|内部|提示词)",
 ]
 _INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.I | re.M)
+# A chat-template turn is masked whole, however many sentences and lines it spans.
+_TURN = re.compile(
+    r"<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|\[INST\].*?(?:\[/INST\]|\Z)"
+    r"|<<\s*SYS\s*>>.*?(?:<<\s*/SYS\s*>>|\Z)",
+    re.S | re.I,
+)
 _SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
 
 
@@ -66,6 +73,7 @@ def is_instruction(sentence: str) -> bool:
 
 def mask_instructions(text: str) -> str:
     """`text` with every sentence that reads as an instruction to an AI replaced by MASKED."""
+    text = _TURN.sub(MASKED, text)
     if not _INSTRUCTION.search(text):
         return text
     out = []
@@ -84,5 +92,6 @@ def escape_block(text: str) -> str:
 
 
 def escape_attr(text: str) -> str:
-    """A value for an attribute of a <资料> tag: one line, no quote to end it early."""
-    return escape_block(" ".join(str(text).split())).replace('"', "“")
+    """A value for an attribute of a <资料> tag (title, issuer, heading path): masked like the
+    text — a heading can carry an order too — on one line, with no quote to end it early."""
+    return escape_block(mask_instructions(" ".join(str(text).split()))).replace('"', "“")
