@@ -597,9 +597,9 @@ def build_app(service: Service) -> gr.Blocks:
                     if not item_id:
                         return "请先在表中点选一行"
                     try:
-                        return _match_markdown(service.match_demand(item_id, tok))
+                        return notice(tok) + _match_markdown(service.match_demand(item_id, tok))
                     except (MissingFeatureError, ValueError, KeyError, RoleError) as e:
-                        return _error(e)
+                        return notice(tok) + _error(e)
 
                 p["match_btn"].click(
                     run_match_demand, [picked, token], p["match_out"], api_visibility="private"
@@ -614,9 +614,9 @@ def build_app(service: Service) -> gr.Blocks:
                         "flags": list(flags or []),
                     }
                     try:
-                        return _policy_markdown(service.match_policy(profile, tok))
+                        return notice(tok) + _policy_markdown(service.match_policy(profile, tok))
                     except (MissingFeatureError, ValueError, RoleError) as e:
-                        return _error(e)
+                        return notice(tok) + _error(e)
 
                 p["match_go"].click(
                     run_match_policy,
