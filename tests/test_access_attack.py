@@ -78,3 +78,22 @@ def test_no_leak_through_any_channel(hostile_app, capsys):
     # The uploaded member-only file and the restricted sources are not served by path.
     assert out["refused"]["http file routes"] == out["by_channel"]["http file routes"]
     assert "leaks found: 0" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_download_copies_are_not_served_by_path(hostile_app):
+    """A member's citation download is a copy (assistant.web._download_copy) handed out
+    through gradio's cache under an unguessable name; the copy's own path is not served."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from assistant.web import _download_copy
+
+    member_file = next(hostile_app.docs.rglob("成员单位联络表*.md"))
+    copy = _download_copy(member_file)
+    for route in ("gradio_api/file=", "file="):
+        url = hostile_app.url + route + urllib.parse.quote(str(copy))
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(url)
+        assert e.value.code in (403, 404)
