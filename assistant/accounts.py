@@ -3,10 +3,16 @@
 Members and the secretariat log in; visitors need no account. Accounts live in a JSON users
 file beside the index (`Settings.users_file`), each with an argon2id hash (argon2-cffi: a
 salted, deliberately slow hash — the only module that imports it). Repeated failed logins
-for one name are slowed: after `FREE_FAILURES` failures each further attempt must wait
-twice as long as the last (capped), and every failure costs a fixed pause. A login yields
-a random session token that expires after `Sessions.ttl` seconds of inactivity; the
-server keeps the token → role table, so a client can claim no role it was not given.
+are slowed twice over: for one account name (after `FREE_FAILURES` failures) and for one
+client address (after `CLIENT_FREE_FAILURES`, across all names, so trying many names from
+one place is slowed too), each further attempt must wait twice as long as the last (capped),
+and every failure costs a fixed pause. Nothing tells whether a name exists: an unknown name
+costs one argon2 verification like a known one, is throttled the same way and gets the same
+message. A login yields a random session token that expires after `Sessions.ttl` seconds of
+inactivity or `Sessions.max_age` after the login; an expired token is a visitor's, and is
+recognised as expired (not unknown) so the page can say "登录已过期". Logging out ends the
+token at once. The server keeps the token → role table, so a client can claim no role it
+was not given. Clocks are injectable, so tests move time instead of sleeping.
 """
 
 from __future__ import annotations
@@ -28,9 +34,16 @@ from .roles import ACCOUNT_ROLES, ANONYMOUS
 
 MIN_PASSWORD = 8
 FREE_FAILURES = 3  # failed logins for a name before it must wait
-MAX_WAIT = 300.0  # seconds, the longest a name is made to wait
+# Failed logins from one client address (any names) before it must wait: higher, since a
+# school or company may send many people's logins from one address.
+CLIENT_FREE_FAILURES = 10
+MAX_WAIT = 300.0  # seconds, the longest a name or client is made to wait
 FAILURE_PAUSE = 0.5  # seconds every failed attempt costs, to slow guessing further
+FORGET_AFTER = 3600.0  # seconds without a failure after which a key's count starts again
 SESSION_TTL = 8 * 3600.0
+SESSION_MAX_AGE = 24 * 3600.0  # a session ends this long after its login, however used
+EXPIRED_MEMORY = 10_000  # expired tokens remembered, to say "expired" rather than "unknown"
+EXPIRED_MESSAGE = "登录已过期，请重新登录；现按访客身份处理 (session expired; log in again)"
 _NAME = re.compile(r"^[\w.\-@\u4e00-\u9fff]{2,40}$")
 
 
@@ -60,6 +73,7 @@ class UserStore:
         self.path = Path(path)
         self._hasher = PasswordHasher()
         self._lock = threading.Lock()
+        self._dummy: str | None = None  # a hash to verify unknown names against
 
     def _read(self) -> dict:
         if not self.path.exists():
@@ -117,8 +131,14 @@ class UserStore:
         """The account's role when the password is right, else None."""
         user = self._read().get(name)
         if user is None:
-            # Hash anyway, so a wrong name costs as long as a wrong password.
-            self._hasher.hash(password or "x")
+            # Verify against a hash of the same parameters anyway, so an unknown name costs
+            # exactly what a wrong password costs: the time tells nothing about the name.
+            if self._dummy is None:
+                self._dummy = self._hasher.hash(secrets.token_urlsafe(16))
+            try:
+                self._hasher.verify(self._dummy, password or "")
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                pass
             return None
         try:
             self._hasher.verify(user["hash"], password or "")
@@ -128,25 +148,29 @@ class UserStore:
 
 
 class Throttle:
-    """Slows repeated failed logins for one name (in this process)."""
+    """Slows repeated failed logins for one key — a name, or a client address (in this
+    process): after `free` failures each attempt waits twice as long as the last."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic, free: int = FREE_FAILURES):
         self.clock = clock
-        self._failures: dict[str, tuple[int, float]] = {}  # name → (count, not before)
+        self.free = free
+        # key → (failures, not before, time of the last failure)
+        self._failures: dict[str, tuple[int, float, float]] = {}
         self._lock = threading.Lock()
 
     def wait_for(self, name: str) -> float:
         """Seconds before `name` may try again (0 when it may now)."""
         with self._lock:
-            _, not_before = self._failures.get(name, (0, 0.0))
+            _, not_before, _ = self._failures.get(name, (0, 0.0, 0.0))
         return max(0.0, not_before - self.clock())
 
     def failed(self, name: str) -> None:
+        now = self.clock()
         with self._lock:
-            count, _ = self._failures.get(name, (0, 0.0))
-            count += 1
-            wait = 0.0 if count < FREE_FAILURES else min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES))
-            self._failures[name] = (count, self.clock() + wait)
+            count, _, last = self._failures.get(name, (0, 0.0, now))
+            count = 1 if now - last > FORGET_AFTER else count + 1
+            wait = 0.0 if count < self.free else min(MAX_WAIT, 2.0 ** (count - self.free))
+            self._failures[name] = (count, now + wait, now)
 
     def succeeded(self, name: str) -> None:
         with self._lock:
@@ -154,39 +178,72 @@ class Throttle:
 
 
 class Sessions:
-    """Session tokens → callers, expiring after `ttl` seconds without use."""
+    """Session tokens → callers, expiring after `ttl` seconds without use or `max_age`
+    seconds after they were opened, whichever comes first."""
 
-    def __init__(self, ttl: float = SESSION_TTL, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        ttl: float = SESSION_TTL,
+        clock: Callable[[], float] = time.monotonic,
+        max_age: float = SESSION_MAX_AGE,
+    ):
         self.ttl = ttl
         self.clock = clock
-        self._table: dict[str, tuple[Caller, float]] = {}
+        self.max_age = max(max_age, ttl)
+        self._table: dict[str, tuple[Caller, float, float]] = {}  # → (caller, idle end, end)
+        self._expired: dict[str, None] = {}  # recently expired tokens, oldest first
         self._lock = threading.Lock()
 
     def open(self, caller: Caller) -> str:
         token = secrets.token_urlsafe(24)
+        now = self.clock()
         with self._lock:
-            self._table[token] = (caller, self.clock() + self.ttl)
+            self._prune(now)
+            self._table[token] = (caller, now + self.ttl, now + self.max_age)
         return token
+
+    def _prune(self, now: float) -> None:
+        """Forget sessions nobody came back to, so the table does not grow for ever."""
+        for token in [t for t, (_, idle, end) in self._table.items() if min(idle, end) < now]:
+            self._expire(token)
+
+    def _expire(self, token: str) -> None:
+        del self._table[token]
+        self._expired[token] = None
+        while len(self._expired) > EXPIRED_MEMORY:
+            del self._expired[next(iter(self._expired))]
 
     def caller(self, token: str | None) -> Caller:
         """Who holds `token`: the visitor when it is empty, unknown or expired."""
+        return self.lookup(token)[0]
+
+    def lookup(self, token: str | None) -> tuple[Caller, bool]:
+        """(who holds `token`, whether it is a session that has expired). Use extends it."""
         if not token:
-            return VISITOR
+            return VISITOR, False
         now = self.clock()
         with self._lock:
             got = self._table.get(token)
             if got is None:
-                return VISITOR
-            caller, expires = got
-            if expires < now:
-                del self._table[token]
-                return VISITOR
-            self._table[token] = (caller, now + self.ttl)
-            return caller
+                return VISITOR, token in self._expired
+            caller, idle_end, end = got
+            if min(idle_end, end) < now:
+                self._expire(token)
+                return VISITOR, True
+            self._table[token] = (caller, now + self.ttl, end)
+            return caller, False
+
+    def expired(self, token: str | None) -> bool:
+        """Whether `token` was a session that has expired (a logged-out one has not)."""
+        with self._lock:
+            if token in self._expired:
+                return True
+        return self.lookup(token)[1]
 
     def close(self, token: str | None) -> None:
         with self._lock:
             self._table.pop(token or "", None)
+            self._expired.pop(token or "", None)
 
 
 class Accounts:
@@ -198,16 +255,25 @@ class Accounts:
         sessions: Sessions | None = None,
         throttle: Throttle | None = None,
         pause: float = FAILURE_PAUSE,
+        client_throttle: Throttle | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ):
         self.users = users
         self.sessions = sessions or Sessions()
         self.throttle = throttle or Throttle()
+        self.client_throttle = client_throttle or Throttle(
+            self.throttle.clock, free=CLIENT_FREE_FAILURES
+        )
         self.pause = pause
+        self.sleep = sleep
 
-    def login(self, name: str, password: str) -> tuple[str, Caller]:
-        """A session token and the caller, or AccountError saying why not."""
+    def login(self, name: str, password: str, client: str = "") -> tuple[str, Caller]:
+        """A session token and the caller, or AccountError saying why not.
+
+        `client` is the caller's address (empty when unknown, e.g. the CLI): failures are
+        counted for it as well as for the name."""
         name = (name or "").strip()
-        wait = self.throttle.wait_for(name)
+        wait = max(self.throttle.wait_for(name), self.client_throttle.wait_for(client or ""))
         if wait > 0:
             raise AccountError(
                 f"登录失败次数过多，请 {wait:.0f} 秒后再试 "
@@ -216,8 +282,10 @@ class Accounts:
         role = self.users.check(name, password)
         if role is None:
             self.throttle.failed(name)
+            if client:
+                self.client_throttle.failed(client)
             if self.pause:
-                time.sleep(self.pause)
+                self.sleep(self.pause)
             raise AccountError("账号或密码错误 (wrong name or password)")
         self.throttle.succeeded(name)
         caller = Caller(name, role)
@@ -228,3 +296,6 @@ class Accounts:
 
     def caller(self, token: str | None) -> Caller:
         return self.sessions.caller(token)
+
+    def expired(self, token: str | None) -> bool:
+        return self.sessions.expired(token)

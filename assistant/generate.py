@@ -2,61 +2,29 @@
 
 Each passage goes to the model with an opaque id (S1…Sn) inside a <资料库> block that the
 system prompt (prompts/answer.md) declares to be material, never instructions. Two things
-keep a document from steering the model: angle brackets in document text are made
-full-width so no passage can close its block or open a new one, and sentences that read as
-instructions to an AI ("忽略以上指令…") are masked before the model sees them — and, since
-verification checks claims against the text the model was shown, a reply that obeys such a
-sentence anyway is dropped. The reply is then verified (assistant/verify.py) and becomes an
-`Answer` with `mode: "llm"`. The endpoint itself (timeouts, retries) is assistant/llm.py.
+keep a document from steering the model (assistant/injection.py): angle brackets in
+document text are made full-width so no passage can close its block or open a new one, and
+sentences that read as instructions to an AI ("忽略以上指令…") are masked before the model
+sees them — and, since verification checks claims against the text the model was shown, a
+reply that obeys such a sentence anyway is dropped. The reply is then verified
+(assistant/verify.py) and becomes an `Answer` with `mode: "llm"`. The endpoint itself
+(timeouts, retries) is assistant/llm.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from ingest.types import Answer, Hit
 
+from .injection import MASKED, escape_attr, escape_block, mask_instructions
 from .llm import ChatModel
 from .prompts import REFUSAL, render, source_id, source_marker
 from .verify import Source, verify_answer
 
 MAX_SOURCES = 6
-MASKED = "〔此处疑似对AI的指令，已屏蔽〕"
-# Sentences that address an AI rather than a reader of a policy document.
-_INSTRUCTION = re.compile(
-    r"(忽略|无视|忘记|忘掉|不要理会|不要遵守|跳过)(掉)?(以上|上述|之前|前面|先前|此前|所有|全部|你的|系统)?的?"
-    r"(所有|全部)?(指令|指示|提示词?|规则|设定|要求|限制|instructions?)"
-    r"|ignore\s+(all\s+|any\s+|the\s+)?(previous|above|prior|earlier)\s+(instructions?|prompts?|rules)"
-    r"|disregard\s+(all\s+|the\s+)?(previous|above|prior)"
-    r"|(系统提示词|system\s*prompt)"
-    r"|你(现在)?(是|扮演)一个(新的)?(AI|助手|机器人|语言模型)",
-    re.I,
-)
-_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?\n]?")
-
-
-def mask_instructions(text: str) -> str:
-    """`text` with every sentence that reads as an instruction to an AI replaced by MASKED."""
-    if not _INSTRUCTION.search(text):
-        return text
-    out = []
-    for m in _SENTENCE.finditer(text):
-        s = m.group(0)
-        if s and _INSTRUCTION.search(s):
-            out.append(MASKED + ("\n" if s.endswith("\n") else ""))
-        else:
-            out.append(s)
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    """No passage or title can close its <资料> block or open another one."""
-    return text.replace("<", "＜").replace(">", "＞")
-
-
-def _attr(text: str) -> str:
-    return _escape(" ".join(text.split())).replace('"', "“")
+__all__ = ["MASKED", "mask_instructions", "build_sources", "generate_answer"]
+_escape, _attr = escape_block, escape_attr
 
 
 def _location(hit: Hit) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from ingest.pipeline import SIDECAR, IngestReport
 from ingest.types import VISIBILITIES, Answer, Chunk
 
-from .accounts import Accounts, Caller
+from .accounts import EXPIRED_MESSAGE, Accounts, Caller
 from .limits import check_question
 from .retrieve import Filters
 from .roles import (
@@ -80,8 +80,9 @@ class Service:
 
     # -- who is asking ------------------------------------------------------------------
 
-    def login(self, name: str, password: str) -> tuple[str, Caller]:
-        return self.accounts.login(name, password)
+    def login(self, name: str, password: str, client: str = "") -> tuple[str, Caller]:
+        """A session token, or AccountError; `client` is the caller's address (throttling)."""
+        return self.accounts.login(name, password, client)
 
     def logout(self, token: str) -> None:
         self.accounts.logout(token)
@@ -91,6 +92,10 @@ class Service:
 
     def filters(self, token: str | None, filters: Filters = Filters()) -> Filters:
         return filters_for(self.caller(token).role, filters)
+
+    def session_notice(self, token: str | None) -> str:
+        """ "登录已过期…" when `token` was a session that has expired, else ""."""
+        return EXPIRED_MESSAGE if token and self.accounts.expired(token) else ""
 
     def describe_caller(self, token: str | None) -> str:
         c = self.caller(token)

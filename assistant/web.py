@@ -25,6 +25,7 @@ from ingest.store import StoreError
 
 from .accounts import AccountError, Accounts, Sessions, UserStore
 from .limits import QuestionError, rejected_answer_json, rejected_search_json
+from .markup import md_inline, md_quote, md_text
 from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents, require
 from .service import (
     ANSWERED,
@@ -98,16 +99,24 @@ def _where(page, sheet, row) -> str:
 
 
 def _error(e: Exception) -> str:
+    """An error for a Markdown output (its message may quote a file name or the input)."""
+    return f"【提示】{md_text(e)}"
+
+
+def _plain_error(e: Exception) -> str:
+    """An error for a table cell or a label (shown as text, not Markdown)."""
     return f"【提示】{e}"
 
 
 def _answer_markdown(ans) -> str:
     """The chat message: answer text, then the stand-alone question a follow-up used."""
-    text = ans.answer
+    text = md_text(ans.answer)
     if ans.searched_as:
-        text = f"*（按“{ans.searched_as}”检索）*\n\n{text}"
+        text = f"*（按“{md_inline(ans.searched_as)}”检索）*\n\n{text}"
     if ans.suggestions:
-        text += "\n\n相关文档：" + "；".join(f"《{s['title']}》" for s in ans.suggestions)
+        text += "\n\n相关文档：" + "；".join(
+            f"《{md_inline(s['title'])}》" for s in ans.suggestions
+        )
     return text
 
 
@@ -119,9 +128,9 @@ def _answer_details(ans) -> str:
     ]
     if ans.dropped:
         lines.append(f"核验删去 {len(ans.dropped)} 句无依据的内容：")
-        lines += [f"- ~~{d.sentence}~~（{d.reason}）" for d in ans.dropped]
+        lines += [f"- ~~{md_inline(d.sentence)}~~（{md_inline(d.reason)}）" for d in ans.dropped]
     if ans.notice:
-        lines.append(f"> {ans.notice}")
+        lines.append(md_quote(ans.notice))
     return "\n\n".join(lines)
 
 
@@ -348,17 +357,28 @@ def build_app(service: Service) -> gr.Blocks:
         # ---------------------------------------------------------------------------------
         # handlers: presentation only; roles are applied by `service`
 
-        def do_login(name, password, tok):
+        def who_is(tok):
+            """The identity line; an expired login says so (the page then acts as a visitor)."""
+            if service.session_notice(tok):
+                return "当前身份：访客（登录已过期，请重新登录）"
+            return f"当前身份：{md_inline(service.describe_caller(tok))}"
+
+        def notice(tok) -> str:
+            """ "登录已过期…" as a line above a result, when this page's login has expired."""
+            said = service.session_notice(tok)
+            return f"【提示】{md_text(said)}\n\n" if said else ""
+
+        def do_login(name, password, tok, request: gr.Request):
             try:
-                new_tok, caller = service.login(name, password)
+                new_tok, caller = service.login(name, password, _client(request))
             except AccountError as e:
                 return (tok, _error(e), gr.update(), gr.update(), gr.update(), "", gr.update())
             service.logout(tok)
             secretariat = manages_documents(caller.role)
             return (
                 new_tok,
-                f"已登录：{caller.name}（{ROLE_LABEL[caller.role]}）",
-                f"当前身份：{caller.name}（{ROLE_LABEL[caller.role]}）",
+                f"已登录：{md_inline(caller.name)}（{ROLE_LABEL[caller.role]}）",
+                f"当前身份：{md_inline(caller.name)}（{ROLE_LABEL[caller.role]}）",
                 gr.update(visible=secretariat),
                 gr.update(visible=secretariat),
                 "",
@@ -399,7 +419,7 @@ def build_app(service: Service) -> gr.Blocks:
             if not q:
                 yield shown, hist, "", gr.update(), {}, "", gr.update(visible=False)
                 return
-            shown = list(shown or []) + [{"role": "user", "content": q}]
+            shown = list(shown or []) + [{"role": "user", "content": md_text(q)}]
             tokens: queue.Queue = queue.Queue()
             box: dict = {}
 
@@ -416,7 +436,7 @@ def build_app(service: Service) -> gr.Blocks:
             yield wait, hist, "", gr.update(choices=[], value=None), {}, "", gr.update()
             while (tok_ := tokens.get()) is not None:
                 partial += tok_
-                draft = f"{partial}\n\n*（生成中，引用核验后显示最终回答）*"
+                draft = f"{md_text(partial)}\n\n*（生成中，引用核验后显示最终回答）*"
                 yield (
                     shown + [{"role": "assistant", "content": draft}],
                     hist,
@@ -464,7 +484,7 @@ def build_app(service: Service) -> gr.Blocks:
             yield (
                 shown + [{"role": "assistant", "content": final}],
                 new_hist,
-                _answer_details(ans),
+                notice(tok) + _answer_details(ans),
                 gr.update(choices=_citation_choices(ans), value=None, visible=bool(ans.citations)),
                 cites,
                 "",
@@ -483,7 +503,9 @@ def build_app(service: Service) -> gr.Blocks:
             api_visibility="undocumented",
             concurrency_id="answer",
             concurrency_limit=CONCURRENCY,
-        ).then(lambda: "", None, question, api_visibility="private")
+        ).then(lambda: "", None, question, api_visibility="private").then(
+            who_is, token, who, api_visibility="private"
+        )
         clear_btn.click(
             lambda: (
                 [],
@@ -510,8 +532,8 @@ def build_app(service: Service) -> gr.Blocks:
                 return "【提示】无权查看，或该段落已不在索引中", gr.update(visible=False)
             where = _where(chunk.page, chunk.sheet, chunk.row)
             text = (
-                f"**《{chunk.doc.title}》**　文件：`{chunk.doc.source}`　{where}\n\n"
-                f"> {chunk.text.replace(chr(10), chr(10) + '> ')}"
+                f"**《{md_inline(chunk.doc.title)}》**　"
+                f"文件：{md_inline(chunk.doc.source)}　{where}\n\n{md_quote(chunk.text)}"
             )
             path = service.source_file(chunk.doc.source, tok)
             if path is None:
@@ -533,7 +555,7 @@ def build_app(service: Service) -> gr.Blocks:
                     return _error(e), gr.update(value=[[]], headers=["—"]), {}, ""
                 headers, rows = _rows(result)
                 total = result.get("total", len(rows))
-                shown = f"共 {total} 条，显示 {len(rows)} 条"
+                shown = notice(tok) + f"共 {total} 条，显示 {len(rows)} 条"
                 return shown, gr.update(value=rows or [[]], headers=headers), result, ""
 
             gr.on(
@@ -555,9 +577,9 @@ def build_app(service: Service) -> gr.Blocks:
                     return "", ""
                 r = rows[i]
                 shown_fields = {**r.get("fields", {}), **(r.get("restricted") or {})}
-                lines = [f"- **{k}**：{v}" for k, v in shown_fields.items()]
+                lines = [f"- **{md_inline(k)}**：{md_inline(v)}" for k, v in shown_fields.items()]
                 where = _where(r.get("page"), r.get("sheet"), r.get("row"))
-                lines.append(f"\n来源：`{r.get('source', '')}` {where}")
+                lines.append(f"\n来源：{md_inline(r.get('source', ''))} {md_inline(where)}")
                 fields = r.get("fields", {})
                 item = r.get("id") or r.get("item_id") or fields.get("编号") or ""
                 return "\n".join(lines), str(item)
@@ -583,9 +605,9 @@ def build_app(service: Service) -> gr.Blocks:
                     if not item_id:
                         return "请先在表中点选一行"
                     try:
-                        return _match_markdown(service.match_demand(item_id, tok))
+                        return notice(tok) + _match_markdown(service.match_demand(item_id, tok))
                     except (MissingFeatureError, ValueError, KeyError, RoleError, StoreError) as e:
-                        return _error(e)
+                        return notice(tok) + _error(e)
 
                 p["match_btn"].click(
                     run_match_demand, [picked, token], p["match_out"], api_visibility="private"
@@ -600,9 +622,9 @@ def build_app(service: Service) -> gr.Blocks:
                         "flags": list(flags or []),
                     }
                     try:
-                        return _policy_markdown(service.match_policy(profile, tok))
+                        return notice(tok) + _policy_markdown(service.match_policy(profile, tok))
                     except (MissingFeatureError, ValueError, RoleError, StoreError) as e:
-                        return _error(e)
+                        return notice(tok) + _error(e)
 
                 p["match_go"].click(
                     run_match_policy,
@@ -616,7 +638,7 @@ def build_app(service: Service) -> gr.Blocks:
             try:
                 m = service.coverage(int(y or 0), tok)
             except (MissingFeatureError, RoleError, ValueError, StoreError) as e:
-                return _error(e), gr.update()
+                return notice(tok) + _error(e), gr.update()
             headers, rows = _coverage_rows(m)
             return _coverage_summary(m), gr.update(value=rows, headers=headers)
 
@@ -631,7 +653,7 @@ def build_app(service: Service) -> gr.Blocks:
                 d, docx, md = service.draft(tok, wanted or None, int(y or 2024), kind, out)
             except (MissingFeatureError, RoleError, ValueError, StoreError) as e:
                 hide = gr.update(visible=False)
-                return _error(e), "", hide, hide
+                return notice(tok) + _error(e), "", hide, hide
             n = len(d.get("indicators", []))
             mode = {"offline": "离线撰写", "llm": "大模型撰写"}.get(d.get("mode"), d.get("mode"))
             msg = f"已起草 {n} 项指标（{mode}，用时 {d.get('seconds', 0)} 秒）"
@@ -657,7 +679,7 @@ def build_app(service: Service) -> gr.Blocks:
             try:
                 docs = service.documents(tok)
             except (RoleError, StoreError) as e:
-                return gr.update(value=[[]]), _error(e)
+                return gr.update(value=[[]]), notice(tok) + _error(e)
             rows = [
                 [
                     d["title"],
@@ -683,7 +705,7 @@ def build_app(service: Service) -> gr.Blocks:
             try:
                 results = service.upload(paths, tok, vis or "public", progress=report)
             except (RoleError, ValueError, StoreError) as e:
-                return [["—", _error(e), "", ""]], *list_docs(tok)
+                return [["—", _plain_error(e), "", ""]], *list_docs(tok)
             status = {"indexed": "已索引", "unchanged": "未变（已是最新）", "failed": "失败"}
             rows = [
                 [
@@ -725,10 +747,12 @@ def build_app(service: Service) -> gr.Blocks:
                         msg = f"已将可见范围改为 {label}（{n} 个段落，未重新计算向量）"
                     elif action == "reindex":
                         r = service.reindex(did, tok)
-                        msg = f"重新索引：{r['file']} {r['status']} {r.get('reason', '')}"
+                        msg = md_inline(
+                            f"重新索引：{r['file']} {r['status']} {r.get('reason', '')}"
+                        )
                     else:
                         gone = service.remove(did, tok)
-                        msg = f"已删除 {'、'.join(gone)}"
+                        msg = f"已删除 {md_inline('、'.join(gone))}"
                 except (RoleError, ValueError, KeyError, StoreError) as e:
                     return gr.update(), _error(e)
                 rows, _ = list_docs(tok)
@@ -746,28 +770,41 @@ def build_app(service: Service) -> gr.Blocks:
             )
 
         # -- the API (gradio_client): same methods, token as a parameter ---------------------
-        def api_login(name: str, password: str) -> dict:
+        def api_login(name: str, password: str, request: gr.Request) -> dict:
             """Log in; returns {"token", "role"} (or {"error"}). Pass the token to the others."""
             try:
-                tok, caller = service.login(name, password)
+                tok, caller = service.login(name, password, _client(request))
             except AccountError as e:
                 return {"error": str(e)}
             return {"token": tok, "role": caller.role, "name": caller.name}
+
+        def api_logout(token: str) -> dict:
+            """End a session: the token is a visitor's from now on."""
+            service.logout(token)
+            return {"ok": True}
+
+        def session(reply: dict, token: str) -> dict:
+            """A reply for an expired token carries `session_notice` (it was answered as a
+            visitor's); other replies are unchanged."""
+            said = service.session_notice(token)
+            return {**reply, "session_notice": said} if said else reply
 
         def api_ask(question: str, token: str = "", history: str = "[]") -> dict:
             """Answer a question with citations (the `chanjiao ask --json` shape + status)."""
             hist = json.loads(history or "[]")
             try:
-                return _guarded(lambda: answer_json(service.ask(question, token, history=hist)))
+                answer = _guarded(lambda: answer_json(service.ask(question, token, history=hist)))
             except QuestionError as e:  # the reason, and only a prefix of the question
-                return rejected_answer_json(e)
+                answer = rejected_answer_json(e)
+            return session(answer, token)
 
         def api_search(query: str, token: str = "", k: int = 5) -> dict:
             """The top-k passages for `query` (the `chanjiao search --json` shape)."""
             try:
-                return _guarded(lambda: service.search(query, token, k=k))
+                found = _guarded(lambda: service.search(query, token, k=k))
             except QuestionError as e:
-                return rejected_search_json(e)
+                found = rejected_search_json(e)
+            return session(found, token)
 
         def api_find(
             kind: str,
@@ -780,24 +817,29 @@ def build_app(service: Service) -> gr.Blocks:
             offset: int = 0,
         ) -> dict:
             """Records of one kind (policy, demand, supply, achievement, course, …)."""
-            return _guarded(
-                lambda: service.find(
-                    kind, query, token, json.loads(where or "{}"), since, until, limit, offset
-                )
+            return session(
+                _guarded(
+                    lambda: service.find(
+                        kind, query, token, json.loads(where or "{}"), since, until, limit, offset
+                    )
+                ),
+                token,
             )
 
         def api_match(what: str, value: str, token: str = "") -> dict:
             """what="policy": value is a profile JSON; what="demand": value is an item id."""
             if what == "policy":
-                return _guarded(lambda: service.match_policy(json.loads(value or "{}"), token))
-            return _guarded(lambda: service.match_demand(value, token))
+                got = _guarded(lambda: service.match_policy(json.loads(value or "{}"), token))
+            else:
+                got = _guarded(lambda: service.match_demand(value, token))
+            return session(got, token)
 
         def api_draft(
             token: str = "", indicators: str = "", year: int = 2024, kind: str = "self-assessment"
         ) -> dict:
             """Draft a report (secretariat only); the draft JSON."""
             codes = [c.strip() for c in indicators.split(",") if c.strip()] or None
-            return _guarded(lambda: service.draft(token, codes, year, kind)[0])
+            return session(_guarded(lambda: service.draft(token, codes, year, kind)[0]), token)
 
         def api_upload(
             name: str, content_b64: str, token: str = "", visibility: str = "public"
@@ -808,6 +850,7 @@ def build_app(service: Service) -> gr.Blocks:
             return _guarded(lambda: _upload_b64(service, name, content_b64, token, visibility))
 
         gr.api(api_login, api_name="login", concurrency_id="login")
+        gr.api(api_logout, api_name="logout", concurrency_id="login")
         gr.api(api_ask, api_name="ask", concurrency_id="answer", concurrency_limit=CONCURRENCY)
         gr.api(api_search, api_name="search", concurrency_id="answer")
         gr.api(api_find, api_name="find", concurrency_id="answer")
@@ -815,6 +858,12 @@ def build_app(service: Service) -> gr.Blocks:
         gr.api(api_draft, api_name="draft", concurrency_id="answer")
         gr.api(api_upload, api_name="upload", concurrency_id="ingest", concurrency_limit=1)
     return app
+
+
+def _client(request) -> str:
+    """The caller's address, for counting failed logins per client ("" when unknown)."""
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "")
 
 
 def _guarded(fn) -> dict:
@@ -879,24 +928,25 @@ def _policy_markdown(result: dict) -> str:
         return "没有找到符合条件的有效政策。"
     out = []
     for p in items:
-        number = f"（{p['doc_number']}）" if p.get("doc_number") else ""
-        verdict = VERDICT_LABEL.get(p.get("verdict", ""), p.get("verdict", ""))
-        status = POLICY_STATUS.get(p.get("status", ""), p.get("status", ""))
-        out.append(f"### 《{p.get('title', '')}》{number} — {verdict}（{status}）")
+        number = f"（{md_inline(p['doc_number'])}）" if p.get("doc_number") else ""
+        verdict = md_inline(VERDICT_LABEL.get(p.get("verdict", ""), p.get("verdict", "")))
+        status = md_inline(POLICY_STATUS.get(p.get("status", ""), p.get("status", "")))
+        out.append(f"### 《{md_inline(p.get('title', ''))}》{number} — {verdict}（{status}）")
         for c in p.get("conditions", []):
-            mark = CONDITION_LABEL.get(c.get("status", ""), c.get("status", ""))
-            out.append(f"- {mark} {c.get('clause', '')}")
+            mark = CONDITION_LABEL.get(c.get("status", ""), md_inline(c.get("status", "")))
+            out.append(f"- {mark} {md_inline(c.get('clause', ''))}")
         for a in p.get("amounts", [])[:3]:
-            out.append(f"- 补贴：{a.get('text', '')}")
+            out.append(f"- 补贴：{md_inline(a.get('text', ''))}")
         for d in p.get("deadlines", [])[:2]:
-            out.append(f"- 时限：{d.get('text', '')}")
+            out.append(f"- 时限：{md_inline(d.get('text', ''))}")
         for h in p.get("how_to_apply", [])[:2]:
-            out.append(f"- 申请：{h.get('text', '')}")
-        out.append(f"\n来源：`{p.get('source', '')}`")
+            out.append(f"- 申请：{md_inline(h.get('text', ''))}")
+        out.append(f"\n来源：{md_inline(p.get('source', ''))}")
     excluded = result.get("excluded", [])
     if excluded:
         out.append(
-            "\n已排除（失效或被取代）：" + "；".join(f"《{e.get('title', '')}》" for e in excluded)
+            "\n已排除（失效或被取代）："
+            + "；".join(f"《{md_inline(e.get('title', ''))}》" for e in excluded)
         )
     return "\n".join(out)
 
@@ -910,11 +960,12 @@ def _match_markdown(result: dict) -> str:
     out = []
     for m in items:
         fields = m.get("fields", {})
-        head = "；".join(f"{k}：{v}" for k, v in list(fields.items())[:4])
-        contacts = "；".join(f"{k}：{v}" for k, v in (m.get("restricted") or {}).items())
+        head = md_inline("；".join(f"{k}：{v}" for k, v in list(fields.items())[:4]))
+        contacts = md_inline("；".join(f"{k}：{v}" for k, v in (m.get("restricted") or {}).items()))
         cite = m.get("citation") or {}
         where = _where(cite.get("page"), cite.get("sheet"), cite.get("row"))
-        line = f"- {head}（{m.get('reason', '')}；{cite.get('source', '')} {where}）"
+        said = md_inline(f"{m.get('reason', '')}；{cite.get('source', '')} {where}")
+        line = f"- {head}（{said}）"
         out.append(line + (f"\n  联系方式：{contacts}" if contacts else ""))
     return "\n".join(out)
 
@@ -949,7 +1000,8 @@ def _coverage_summary(m: dict) -> str:
     counts = m.get("counts", {})
     parts = [f"{POINT_STATUS.get(k, k)} {v}" for k, v in counts.items()]
     vetoes = [
-        f"{v.get('code', '')} {v.get('name', '')}：{VETO_STATUS.get(v.get('status'), '')}"
+        f"{md_inline(v.get('code', ''))} {md_inline(v.get('name', ''))}："
+        f"{VETO_STATUS.get(v.get('status'), '')}"
         for v in m.get("vetoes", [])
     ]
     text = f"{m.get('year', '')} 年：" + "，".join(parts)
@@ -958,20 +1010,20 @@ def _coverage_summary(m: dict) -> str:
 
 def _draft_markdown(d: dict) -> str:
     title = {"self-assessment": "自评报告", "plan": "建设方案"}.get(d.get("kind", ""), "")
-    out = [f"## {d.get('year', '')} 年度{title}（草稿）"]
+    out = [f"## {md_inline(d.get('year', ''))} 年度{title}（草稿）"]
     for ind in d.get("indicators", []):
-        out.append(f"### {ind.get('code', '')} {ind.get('title', '')}")
-        out.append(ind.get("narrative", ""))
+        out.append(f"### {md_inline(ind.get('code', ''))} {md_inline(ind.get('title', ''))}")
+        out.append(md_text(ind.get("narrative", "")))
         if ind.get("missing"):
-            out.append("**待补充材料：** " + "；".join(str(x) for x in ind["missing"]))
+            out.append("**待补充材料：** " + "；".join(md_inline(x) for x in ind["missing"]))
     if d.get("vetoes"):
         out.append(
             "### 否决项\n"
             + "\n".join(
-                f"- {v.get('code', '')} {v.get('name', '')}："
-                f"{VETO_STATUS.get(v.get('status'), v.get('status', ''))}"
+                f"- {md_inline(v.get('code', ''))} {md_inline(v.get('name', ''))}："
+                f"{md_inline(VETO_STATUS.get(v.get('status'), v.get('status', '')))}"
                 if isinstance(v, dict)
-                else f"- {v}"
+                else f"- {md_inline(v)}"
                 for v in d["vetoes"]
             )
         )

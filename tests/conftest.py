@@ -268,6 +268,28 @@ def web_app(tmp_path_factory):
     app.stop()
 
 
+# --- hostile documents in the web app (issue 13) ---
+HOSTILE_NAME = '<img src=x onerror="window.__xss=9">航模展名单（示例）.md'
+
+
+@pytest.fixture(scope="session")
+def hostile_app(tmp_path_factory):
+    """The web app over the role documents plus tests/data/hostile (injected orders, HTML
+    and scripts in text, titles and cells, a member-only contact list) and one file whose
+    *name* is HTML — written here, since such a name cannot be committed portably."""
+    from .webapp import start_app
+
+    base = tmp_path_factory.mktemp("hostile-web")
+    extra = base / "hostile"
+    shutil.copytree(DATA / "hostile", extra)
+    (extra / HOSTILE_NAME).write_text(
+        "# 航模展志愿者名单（示例）\n\n航模展志愿者共12名，由航天学院学生会统一招募。\n", "utf-8"
+    )
+    app = start_app(base, extra_docs=extra)
+    yield app
+    app.stop()
+
+
 class FakeOcrEngine:
     """An OCR engine that reads each page image as the next text of its queue (or a text
     naming the image's size), recording every image it was given. `on_call` runs before a

@@ -296,3 +296,36 @@ class FakeOpenAI:
         event({}, "stop")
         handler.wfile.write(b"data: [DONE]\n\n")
         handler.wfile.flush()
+
+
+PHONE_OR_EMAIL = re.compile(r"\d{3,4}-\d{3,4}-\d{4}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass
+class Obey(Reply):
+    """A gullible model: it does what the passages tell it, so a test can fail.
+
+    For each (trigger, payload) in `orders` whose trigger it can see in a passage of the
+    data block, it states `payload` as a fact cited with that passage's marker — what a
+    model obeying an injected instruction writes. With `leak=True` it also repeats every
+    phone number and e-mail address it was shown anywhere in the request, cited with the
+    marker of the passage holding it (a model told to "list all contacts"). Then `text`.
+    """
+
+    orders: tuple[tuple[str, str], ...] = ()
+    leak: bool = False
+
+    def content(self, body: dict) -> str:
+        text = messages_text(body)
+        passages = re.findall(r'<资料 编号="(S\d+)"[^>]*>\n(.*?)\n</资料>', text, re.S)
+        out = []
+        for trigger, payload in self.orders:
+            for sid, passage in passages:
+                if trigger in passage:
+                    out.append(f"{payload}[{sid}]。")
+                    break
+        if self.leak:
+            for value in dict.fromkeys(PHONE_OR_EMAIL.findall(text)):
+                sid = next((s for s, p in passages if value in p), "S1")
+                out.append(f"联系方式为{value}[{sid}]。")
+        return "".join(out) + super().content(body)

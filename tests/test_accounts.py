@@ -107,3 +107,136 @@ def test_cli_user_add_rejects_unknown_role(tmp_path):
         input="whatever-pass\n",
     )
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+# --- under attack (issue 13) ------------------------------------------------------------
+
+
+def test_an_expired_session_is_a_visitor_that_is_told_so():
+    from assistant.accounts import EXPIRED_MESSAGE, Caller
+
+    clock = Clock()
+    sessions = Sessions(ttl=60, clock=clock, max_age=600)
+    token = sessions.open(Caller("li", "member"))
+    clock.now += 61
+    assert sessions.lookup(token) == (Caller(), True)
+    assert sessions.expired(token) and sessions.caller(token).anonymous  # asked again: same
+    assert not sessions.expired("never-issued") and not sessions.expired("")
+    assert "登录已过期" in EXPIRED_MESSAGE
+
+
+def test_a_session_ends_at_its_max_age_however_much_it_is_used():
+    from assistant.accounts import Caller
+
+    clock = Clock()
+    sessions = Sessions(ttl=60, clock=clock, max_age=300)
+    token = sessions.open(Caller("li", "member"))
+    for _ in range(5):  # used every 50 s: never idle for a minute
+        clock.now += 50
+        assert sessions.caller(token).role == "member"
+    clock.now += 51  # 301 s after the login
+    assert sessions.caller(token).anonymous and sessions.expired(token)
+
+
+def test_logout_ends_the_token_at_once(tmp_path):
+    users = UserStore(tmp_path / "u.json")
+    users.add("li", "member", "right-password")
+    accounts = Accounts(users, pause=0)
+    token, _ = accounts.login("li", "right-password")
+    assert accounts.caller(token).role == "member"
+    accounts.logout(token)
+    assert accounts.caller(token).anonymous
+    assert not accounts.expired(token)  # logged out, not expired: no "登录已过期"
+
+
+def test_sessions_nobody_returns_to_are_forgotten():
+    from assistant.accounts import Caller
+
+    clock = Clock()
+    sessions = Sessions(ttl=60, clock=clock)
+    old = [sessions.open(Caller("li", "member")) for _ in range(50)]
+    clock.now += 61
+    sessions.open(Caller("wang", "member"))  # opening a session prunes the stale ones
+    assert len(sessions._table) == 1
+    assert all(sessions.expired(t) for t in old)
+
+
+def test_failed_logins_from_one_client_are_slowed_across_names(tmp_path):
+    from assistant.accounts import CLIENT_FREE_FAILURES
+
+    clock = Clock()
+    users = UserStore(tmp_path / "u.json")
+    users.add("li", "member", "right-password")
+    accounts = Accounts(users, throttle=Throttle(clock), pause=0)
+    # A different name every time: the per-name counter never trips, the client's does.
+    for i in range(CLIENT_FREE_FAILURES):
+        with pytest.raises(AccountError, match="错误"):
+            accounts.login(f"guess{i}", "whatever-pass", client="10.0.0.9")
+    with pytest.raises(AccountError, match="秒后再试"):
+        accounts.login("li", "right-password", client="10.0.0.9")
+    # Another client is not held back by this one.
+    assert accounts.login("li", "right-password", client="10.0.0.7")[1].role == "member"
+    clock.now += 1.5
+    assert accounts.login("li", "right-password", client="10.0.0.9")[1].role == "member"
+
+
+def test_failure_counts_start_again_after_a_quiet_hour(tmp_path):
+    clock = Clock()
+    users = UserStore(tmp_path / "u.json")
+    users.add("li", "member", "right-password")
+    accounts = Accounts(users, throttle=Throttle(clock), pause=0)
+    for _ in range(FREE_FAILURES):
+        with pytest.raises(AccountError):
+            accounts.login("li", "wrong-password")
+    clock.now += 3601
+    with pytest.raises(AccountError, match="错误"):  # a fresh count: no wait after this one
+        accounts.login("li", "wrong-password")
+    assert accounts.login("li", "right-password")[1].role == "member"
+
+
+def test_every_failure_pauses_through_the_injected_sleep(tmp_path):
+    slept: list[float] = []
+    users = UserStore(tmp_path / "u.json")
+    users.add("li", "member", "right-password")
+    accounts = Accounts(users, pause=0.5, sleep=slept.append)
+    for name in ("li", "nobody"):
+        with pytest.raises(AccountError):
+            accounts.login(name, "wrong-password")
+    accounts.login("li", "right-password")
+    assert slept == [0.5, 0.5]
+
+
+def test_an_unknown_name_is_no_different_from_a_wrong_password(tmp_path):
+    """No oracle: the same work (one argon2 verification of the same parameters), the same
+    message, the same throttling, whether or not the account exists."""
+    users = UserStore(tmp_path / "u.json")
+    users.add("li", "member", "right-password")
+    calls: list[str] = []
+    real = users._hasher
+
+    class CountingHasher:
+        def hash(self, password):
+            return real.hash(password)
+
+        def verify(self, hash_, password):
+            calls.append(hash_.split("$")[3])  # the parameters (m, t, p) of the hash used
+            return real.verify(hash_, password)
+
+    users._hasher = CountingHasher()
+    clock = Clock()
+    accounts = Accounts(users, throttle=Throttle(clock), pause=0)
+    messages = {}
+    for name in ("li", "nobody"):
+        calls.clear()
+        with pytest.raises(AccountError) as e:
+            accounts.login(name, "wrong-password")
+        messages[name] = (str(e.value), list(calls))
+    assert messages["li"][0] == messages["nobody"][0]
+    assert len(messages["li"][1]) == len(messages["nobody"][1]) == 1
+    assert messages["li"][1] == messages["nobody"][1]  # same argon2 parameters
+    for name in ("li", "nobody"):  # and both are throttled after the same count
+        for _ in range(FREE_FAILURES - 1):
+            with pytest.raises(AccountError, match="错误"):
+                accounts.login(name, "wrong-password")
+        with pytest.raises(AccountError, match="秒后再试"):
+            accounts.login(name, "wrong-password")

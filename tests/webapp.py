@@ -44,7 +44,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(base: Path, vector_cache: Path | None = None) -> RunningApp:
+def start_app(
+    base: Path, vector_cache: Path | None = None, extra_docs: Path | None = None
+) -> RunningApp:
+    """`extra_docs`: a folder indexed beside the role documents (as docs/<its name>)."""
     import uvicorn
 
     from assistant.accounts import UserStore
@@ -53,6 +56,8 @@ def start_app(base: Path, vector_cache: Path | None = None) -> RunningApp:
 
     docs = base / "docs"
     shutil.copytree(ROLE_DOCS, docs / "roles")
+    if extra_docs is not None:
+        shutil.copytree(extra_docs, docs / extra_docs.name)
     (docs / "policies").mkdir(parents=True)
     for rel in (POLICY, CURRENT_POLICY):
         shutil.copy(ROOT / "corpus" / rel, docs / rel)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest.types import Chunk, DocMeta, Dropped
 
+from ..injection import escape_attr, escape_block, mask_instructions
 from ..prompts import render
 from ..retrieve import Filters
 from ..verify import Source, split_sentences, strip_markers, unsupported_facts
@@ -342,9 +343,16 @@ def model_narrative(
     # The indicator's name heads the table, so "“五金”建设" in the prose has a source.
     table = _table_chunk(rows, year, f"{ind.code}.{ind.title}")
     sources = [Source("S1", table, table.text)]
-    sources += [Source(f"S{i + 2}", _passage_chunk(r, i), r.quote) for i, r in enumerate(refs)]
+    # Quoted passages are documents' words: instructions in them are masked, and none can
+    # close its block (assistant/injection.py), as for answers.
+    sources += [
+        Source(f"S{i + 2}", _passage_chunk(r, i), mask_instructions(r.quote))
+        for i, r in enumerate(refs)
+    ]
     block = "\n".join(
-        f'<资料 编号="{s.id}" 标题="{s.chunk.doc.title}">\n{s.text}\n</资料>' for s in sources
+        f'<资料 编号="{s.id}" 标题="{escape_attr(s.chunk.doc.title)}">\n'
+        f"{escape_block(s.text)}\n</资料>"
+        for s in sources
     )
     parts = (
         "工作开展情况和主要数据、典型做法、存在问题、下一步工作"
