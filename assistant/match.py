@@ -20,6 +20,7 @@ from ingest.records import first_date, render_fields
 from ingest.tokens import compact, held
 from ingest.types import Chunk, citation_for
 
+from .conditions import ConditionExtractor, merge, notice_chunks
 from .lookup import (
     KIND_DOC_TYPES,
     KIND_LABELS,
@@ -32,6 +33,8 @@ from .retrieve import Filters, Retriever
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 STATUS_LABELS = {MET: "符合", NOT_MET: "不符合", UNKNOWN: "待核实"}
+# How a condition's origin shows in text: pattern conditions as before, LLM ones marked.
+ORIGIN_LABELS = {"llm": "（大模型抽取，已核对原文）"}
 SIZES_SMALL = ("中型", "小型", "微型", "中小", "小微")
 
 
@@ -91,9 +94,10 @@ class PolicyResult:
     deadlines: tuple[dict, ...] = ()
     how_to_apply: tuple[dict, ...] = ()
     verdict: str = "possible"  # eligible / possible / not_eligible
+    extraction: dict | None = None  # what the LLM contributed (conditions.Extraction)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "title": self.chunk.doc.title,
             "doc_number": self.chunk.doc.doc_number,
             "source": self.chunk.doc.source,
@@ -105,6 +109,9 @@ class PolicyResult:
             "deadlines": list(self.deadlines),
             "how_to_apply": list(self.how_to_apply),
         }
+        if self.extraction is not None:
+            out["llm"] = self.extraction
+        return out
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ class PolicyMatch:
     today: str
     matches: tuple[PolicyResult, ...] = ()
     excluded: tuple[PolicyResult, ...] = ()
+    notice: str = ""  # e.g. the LLM failed: only pattern conditions are shown
 
     def to_json(self) -> dict:
         return {
@@ -130,6 +138,7 @@ class PolicyMatch:
                 }
                 for m in self.excluded
             ],
+            "notice": self.notice,
         }
 
     def to_text(self) -> str:
@@ -139,7 +148,8 @@ class PolicyMatch:
             doc = m.chunk.doc
             lines.append(f"\n{i}. 《{doc.title}》{doc.doc_number}  —— {verdicts[m.verdict]}")
             for c in m.conditions:
-                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}")
+                origin = ORIGIN_LABELS.get(c.get("origin", ""), "")
+                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}{origin}")
             for a in m.amounts[:3]:
                 lines.append(f"   金额：{a['text']}")
             for d in m.deadlines[:1]:
@@ -156,6 +166,8 @@ class PolicyMatch:
                     f"  - 《{doc.title}》{doc.doc_number} {m.fields.get('状态', '')}"
                     + (f"，由 {by} 取代" if by else "")
                 )
+        if self.notice:
+            lines.append(f"\n{self.notice}")
         return "\n".join(lines)
 
 
@@ -182,13 +194,19 @@ def match_policy(
     *,
     filters: Filters = Filters(),
     today: date | None = None,
+    extractor: ConditionExtractor | None = None,
 ) -> PolicyMatch:
-    """The notices an enterprise may qualify for, each condition judged and cited."""
+    """The notices an enterprise may qualify for, each condition judged and cited.
+
+    With an `extractor` (an LLM, or only its cache), each current notice's pattern
+    conditions are joined by the verified conditions the model read in it (`conditions`);
+    when the model fails, the pattern conditions stand alone and `notice` says so.
+    """
     today = today or date.today()
     profile = dict(profile or {})
     if isinstance(profile.get("flags"), str):
         profile["flags"] = [f.strip() for f in profile["flags"].split(",") if f.strip()]
-    matches, excluded = [], []
+    matches, excluded, failed = [], [], []
     for chunk in records_of(retriever, "policy", filters):
         values = chunk.record.values
         if not values.get("notice"):
@@ -198,8 +216,18 @@ def match_policy(
         if status != "current":
             excluded.append(PolicyResult(chunk, fields, status))
             continue
+        pattern = list(values.get("conditions", ()))
+        extraction = None
+        found: list[dict] = []
+        if extractor is not None:
+            got = extractor.extract(chunk, notice_chunks(retriever.view(), chunk))
+            if got.status == "failed":
+                failed.append(f"{chunk.doc.doc_number or chunk.doc.title}：{got.error}")
+            found = list(got.conditions)
+            extraction = got.to_json()
+        pattern = merge(pattern, found)  # every condition marked with its origin
         conditions = []
-        for cond in values.get("conditions", ()):
+        for cond in pattern:
             verdict = judge_condition(cond["dimension"], cond["value"], cond["clause"], profile)
             conditions.append({**cond, "status": verdict})
         judged = [c["status"] for c in conditions]
@@ -216,11 +244,20 @@ def match_policy(
                 _with_citations(retriever, values.get("deadlines", ())),
                 _with_citations(retriever, values.get("how_to_apply", ())),
                 verdict,
+                extraction,
             )
         )
     order = {"eligible": 0, "possible": 1, "not_eligible": 2}
     matches.sort(key=lambda m: (order[m.verdict], -sum(c["status"] == MET for c in m.conditions)))
-    return PolicyMatch(profile, today.isoformat(), tuple(matches), tuple(excluded))
+    notice = ""
+    if failed:
+        notice = (
+            f"注意：大模型条件抽取失败（{'；'.join(failed[:3])}"
+            + ("…" if len(failed) > 3 else "")
+            + "），这些通知只列出规则抽取的条件 "
+            "(LLM condition extraction failed; pattern conditions only)"
+        )
+    return PolicyMatch(profile, today.isoformat(), tuple(matches), tuple(excluded), notice)
 
 
 # --- supply and demand ---------------------------------------------------------------------

@@ -119,6 +119,13 @@ def _lines(chunks: list[Chunk]) -> list[tuple[str, Chunk]]:
     return out
 
 
+def notice_lines(chunks: list[Chunk]) -> list[tuple[str, Chunk]]:
+    """A notice's text line by line, each line with the chunk that holds it (see `_lines`):
+    what a reader of the whole notice (an LLM) is shown, and what its quotes are checked
+    against."""
+    return _lines(chunks)
+
+
 def _sections(lines, heading: re.Pattern) -> list[tuple[str, Chunk]]:
     """The lines under every heading matching `heading`, each up to the next heading."""
     out: list[tuple[str, Chunk]] = []
