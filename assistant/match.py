@@ -12,7 +12,7 @@ through `lookup`, so role filtering (`Filters.admits`) applies here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ingest.policy_terms import place_holds
@@ -408,7 +408,12 @@ def match_demand(
     ids = {c.chunk_id for c in candidates}
     query = _query_of(fields)
     doc_types = tuple(dict.fromkeys(t for k in kinds for t in KIND_DOC_TYPES[k]))
-    hits = retriever.search(query, k=60, filters=Filters(doc_types=doc_types))
+    if filters.doc_types:
+        doc_types = tuple(t for t in doc_types if t in filters.doc_types) or filters.doc_types
+    # Filter first, then rank: the caller's restrictions (a visitor's visibilities) go into
+    # the search itself, so items the caller may not see never take places in the ranking
+    # (ranked first and dropped after, they left a visitor fewer than `limit` matches).
+    hits = retriever.search(query, k=60, filters=replace(filters, doc_types=doc_types))
     items = retriever.weighted_concepts(query)
     total = sum(w for _, _, w in items) or 1.0
     scored = []
