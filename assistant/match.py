@@ -1,7 +1,9 @@
 """Matching: which policies an enterprise may qualify for, and which supplies answer a demand.
 
 Policy matching (政策匹配) reads the conditions each notice states (extracted at ingest,
-`ingest/policy_terms.py`, each with its clause and chunk) against an enterprise profile —
+`ingest/policy_terms.py`, each with its clause and chunk; joined, when an LLM has read the
+notice, by the conditions it found that verify against the text, `conditions.py`, each
+marked with its origin) against an enterprise profile —
 industry, size, district, flags such as 产教融合型企业 — and marks each condition met, not
 met or unknown, citing the clause. A notice that is expired or superseded is listed apart,
 with what replaced it. Supply–demand matching (供需对接) ranks the open items on the other

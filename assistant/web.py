@@ -831,7 +831,8 @@ def _policy_markdown(result: dict) -> str:
         out.append(f"### 《{p.get('title', '')}》{number} — {verdict}（{status}）")
         for c in p.get("conditions", []):
             mark = CONDITION_LABEL.get(c.get("status", ""), c.get("status", ""))
-            out.append(f"- {mark} {c.get('clause', '')}")
+            origin = "（大模型抽取，已核对原文）" if c.get("origin") == "llm" else ""
+            out.append(f"- {mark} {c.get('clause', '')}{origin}")
         for a in p.get("amounts", [])[:3]:
             out.append(f"- 补贴：{a.get('text', '')}")
         for d in p.get("deadlines", [])[:2]:

@@ -12,7 +12,6 @@ reproduce entry by entry.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 import pytest
@@ -38,7 +37,7 @@ from assistant.match import match_policy
 from ingest.types import Chunk, DocMeta
 
 from .conftest import DATA
-from .fake_openai import Hang, Reply, messages_text
+from .fake_openai import Hang, Reply, conditions_reply
 
 TODAY = date(2026, 1, 20)
 FIXTURE = {
@@ -178,25 +177,6 @@ def test_the_prompt_carries_the_notice_and_the_json_it_asks_for():
 # --- the LLM path against the fake server, on the bundled notices -----------------------
 
 
-def _doc_number(body: dict) -> str:
-    m = re.search(r"文号：(\S+)", messages_text(body))
-    return m.group(1) if m else ""
-
-
-def _answer(by_notice: dict[str, list[dict] | str]):
-    """A reply function: the scripted answer for the notice a request is about, and no
-    conditions for the others."""
-
-    def reply(body: dict) -> str:
-        got = by_notice.get(_doc_number(body), [])
-        if isinstance(got, str):
-            return got
-        items = [{k: v for k, v in item.items() if k != "expect"} for item in got]
-        return json.dumps({"conditions": items}, ensure_ascii=False)
-
-    return reply
-
-
 def _chat(server, timeout: float = 10.0) -> OpenAIChat:
     return OpenAIChat(model="fake-model", base_url=server.base_url, timeout=timeout, max_retries=0)
 
@@ -222,7 +202,7 @@ WRONG_VALUE = {
 
 
 def test_llm_conditions_are_shown_with_their_origin_and_judged(records_index, openai_server):
-    openai_server.default = Reply(_answer({TARGET: [GOOD, INVENTED, WRONG_VALUE]}))
+    openai_server.default = Reply(conditions_reply({TARGET: [GOOD, INVENTED, WRONG_VALUE]}))
     extractor = ConditionExtractor(_chat(openai_server), MemoryCache())
     result, m = _match(records_index, extractor, flags=["产教融合型企业"], district="青羊区")
     assert extractor.calls == len(openai_server.requests) >= 1
@@ -276,7 +256,7 @@ def test_a_failing_model_leaves_the_pattern_conditions_and_says_so(
 
 
 def test_an_unchanged_notice_is_not_sent_again(records_index, openai_server):
-    openai_server.default = Reply(_answer({TARGET: [GOOD]}))
+    openai_server.default = Reply(conditions_reply({TARGET: [GOOD]}))
     cache = StoreCache(records_index.store)
     first = ConditionExtractor(_chat(openai_server), cache)
     _, m1 = _match(records_index, first)
@@ -298,7 +278,7 @@ def test_an_unchanged_notice_is_not_sent_again(records_index, openai_server):
 def test_the_extraction_on_every_bundled_notice(records_index, openai_server):
     """Every notice is read (through HTTP), and the verifier reaches the hand-made verdict
     on every item of the fixture; every verified condition points at a real clause."""
-    openai_server.default = Reply(_answer(FIXTURE))
+    openai_server.default = Reply(conditions_reply(FIXTURE))
     extractor = ConditionExtractor(_chat(openai_server), MemoryCache())
     notices = [c for c in records_of(records_index, "policy") if c.record.values.get("notice")]
     assert {c.doc.doc_number for c in notices} == set(FIXTURE)  # the fixture covers them all
@@ -341,7 +321,7 @@ def test_ingest_reads_notices_once_and_match_policy_shows_origins(
     for f in (CORPUS / "policies").glob("成经信发*"):
         shutil.copy(f, docs / f.name)
     index = ["--index", str(tmp_path / "index")]
-    openai_server.default = Reply(_answer({TARGET: [GOOD, INVENTED]}))
+    openai_server.default = Reply(conditions_reply({TARGET: [GOOD, INVENTED]}))
     monkeypatch.setenv("CHANJIAO_LLM_MODEL", "fake-model")
     monkeypatch.setenv("OPENAI_BASE_URL", openai_server.base_url)
     monkeypatch.setenv("CHANJIAO_LLM_TIMEOUT", "5")
@@ -373,3 +353,19 @@ def test_ingest_reads_notices_once_and_match_policy_shows_origins(
     text = capsys.readouterr().out
     assert "对新认定为国家级产教融合型企业的航空航天产业链企业" in text
     assert "（大模型抽取，已核对原文）" in text and "申请企业须为中小企业" not in text
+
+
+def test_the_web_app_marks_llm_conditions():
+    from assistant.web import _policy_markdown
+
+    cond = {"clause": "企业在武侯区依法登记注册", "status": "met", "dimension": "district"}
+    result = {
+        "matches": [
+            {
+                "title": "示例通知",
+                "conditions": [{**cond, "origin": "pattern"}, {**cond, "origin": "llm"}],
+            }
+        ]
+    }
+    lines = [ln for ln in _policy_markdown(result).splitlines() if "武侯区" in ln]
+    assert len(lines) == 2 and "大模型" not in lines[0] and "大模型抽取" in lines[1]
