@@ -11,7 +11,7 @@ never judged met or not met. What survives is merged with the pattern conditions
 duplicate of one is dropped) and marked `origin: "llm"`; the pattern conditions are always
 kept, and are all there is when no model is configured or the model fails.
 
-What the model answered is cached by a hash of the notice's text (and the prompt version),
+What the model answered is cached by a hash of the notice's text and of the prompt,
 in the index (`ChromaStore.put_derived`): an unchanged notice is never sent again, whether
 re-ingested or matched. Verification runs every time the answer is used (it is cheap and
 pure), so citations always point at the chunks of the live version. Who calls: `chanjiao
@@ -40,8 +40,9 @@ from .llm import ChatModel, LLMError
 
 log = logging.getLogger("chanjiao.conditions")
 
-# Bump when prompts/extract_conditions.md changes what the model is asked: cached answers
-# to the old prompt are then asked again.
+PROMPT_NAME = "extract_conditions"
+# Bump when what the code makes of an answer changes: cached answers are then asked again
+# (an edit of the prompt file does that by itself, see `cache_key`).
 PROMPT_VERSION = "1"
 CACHE_PREFIX = "policy-conditions"
 MAX_NOTICE_CHARS = 12000  # a notice is a few pages; a longer text is cut, not refused
@@ -117,7 +118,12 @@ def notice_text(lines: list[tuple[str, Chunk]]) -> str:
 
 
 def cache_key(text: str) -> str:
-    digest = hashlib.sha256(f"{PROMPT_VERSION}\n{text}".encode()).hexdigest()
+    """The key of a notice's answer: the notice's text and the prompt it was asked with
+    (an edited prompt asks again)."""
+    from .prompts import PROMPTS_DIR
+
+    prompt = (PROMPTS_DIR / f"{PROMPT_NAME}.md").read_text("utf-8")
+    digest = hashlib.sha256(f"{PROMPT_VERSION}\n{prompt}\n{text}".encode()).hexdigest()
     return f"{CACHE_PREFIX}-{digest[:40]}"
 
 
@@ -126,11 +132,15 @@ def build_prompt(title: str, doc_number: str, text: str) -> str:
 
     types = "\n".join(f'  "{k}"：{v}' for k, v in CONDITION_TYPES.items())
     example = json.dumps(
-        {"conditions": [{"type": "district", "operator": "=", "value": "…", "quote": "…"}]},
+        {
+            "conditions": [
+                {"type": "district", "operator": "=", "value": "…", "scope": "all", "quote": "…"}
+            ]
+        },
         ensure_ascii=False,
     )
     return render(
-        "extract_conditions",
+        PROMPT_NAME,
         types=types,
         operators="、".join(f'"{o}"' for o in OPERATORS),
         max_quote=str(MAX_QUOTE_CHARS),
@@ -268,7 +278,8 @@ def verify(items: list, notice: NoticeText) -> tuple[list[dict], list[dict]]:
     """(verified conditions, dropped items with the reason) of the model's items.
 
     A verified condition carries the exact span of the notice it quotes as its `clause`,
-    the chunk holding it, its type, operator and value, and `origin: "llm"`.
+    the chunk holding it, its type, operator, value and scope ("all": a condition of the
+    whole notice; "part": of one measure or one kind of applicant), and `origin: "llm"`.
     """
     kept, dropped = [], []
     seen: set[tuple[str, str, str]] = set()
@@ -319,6 +330,9 @@ def verify(items: list, notice: NoticeText) -> tuple[list[dict], list[dict]]:
                 "value": value,
                 "type": kind,
                 "operator": _operator(item.get("operator")),
+                # Unless the model says a condition governs the whole notice, it may be the
+                # condition of one measure only: shown and judged, never disqualifying.
+                "scope": "all" if item.get("scope") == "all" else "part",
                 "origin": ORIGIN_LLM,
             }
         )

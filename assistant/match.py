@@ -151,6 +151,8 @@ class PolicyMatch:
             lines.append(f"\n{i}. 《{doc.title}》{doc.doc_number}  —— {verdicts[m.verdict]}")
             for c in m.conditions:
                 origin = ORIGIN_LABELS.get(c.get("origin", ""), "")
+                if c.get("scope") == "part":
+                    origin += "（仅针对其中部分措施）"
                 lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}{origin}")
             for a in m.amounts[:3]:
                 lines.append(f"   金额：{a['text']}")
@@ -233,8 +235,10 @@ def match_policy(
             verdict = judge_condition(cond["dimension"], cond["value"], cond["clause"], profile)
             conditions.append({**cond, "status": verdict})
         judged = [c["status"] for c in conditions]
+        # A condition of one measure only (an LLM's scope "part") does not rule the notice out.
+        ruled_out = [c["status"] for c in conditions if c.get("scope", "all") == "all"]
         verdict = (
-            "not_eligible" if NOT_MET in judged else "eligible" if MET in judged else "possible"
+            "not_eligible" if NOT_MET in ruled_out else "eligible" if MET in judged else "possible"
         )
         matches.append(
             PolicyResult(

@@ -268,7 +268,7 @@ def conditions_reply(by_notice: dict) -> Callable[[dict], str]:
         got = by_notice.get(doc_number_of(body), [])
         if isinstance(got, str):
             return got
-        keys = ("type", "operator", "value", "quote")
+        keys = ("type", "operator", "value", "scope", "quote")
         items = [{k: item[k] for k in keys if k in item} for item in got]
         return json.dumps({"conditions": items}, ensure_ascii=False)
 

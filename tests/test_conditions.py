@@ -369,3 +369,18 @@ def test_the_web_app_marks_llm_conditions():
     }
     lines = [ln for ln in _policy_markdown(result).splitlines() if "武侯区" in ln]
     assert len(lines) == 2 and "大模型" not in lines[0] and "大模型抽取" in lines[1]
+
+
+@pytest.mark.parametrize("scope, verdict", [("all", "not_eligible"), ("part", "eligible")])
+def test_only_a_condition_of_the_whole_notice_rules_it_out(
+    records_index, openai_server, scope, verdict
+):
+    """A flag the firm lacks rules the notice out when the model says it governs the whole
+    notice; as the condition of one measure it is shown not met, and the notice stays open."""
+    openai_server.default = Reply(conditions_reply({TARGET: [GOOD | {"scope": scope}]}))
+    extractor = ConditionExtractor(_chat(openai_server), MemoryCache())
+    result, m = _match(records_index, extractor, district="青羊区", flags=["专精特新"])
+    llm = [c for c in m.conditions if c["origin"] == "llm"]
+    assert [(c["status"], c["scope"]) for c in llm] == [("not_met", scope)]
+    assert m.verdict == verdict  # the district condition (成都市) is met either way
+    assert ("仅针对其中部分措施" in result.to_text()) is (scope == "part")
