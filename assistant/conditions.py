@@ -66,6 +66,20 @@ OPERATORS = (">=", ">", "<=", "<", "=", "!=", "in")
 _OPERATOR_WORDS = {"≥": ">=", "≤": "<=", "==": "=", "≠": "!=", "<>": "!="}
 # The profile dimension (what `match.judge_condition` can judge) of each type.
 _DIMENSIONS = {"industry": "industry", "size": "size", "district": "district", "flag": "flag"}
+# How a type is named to a reader (match output): "资质 = 试点企业".
+TYPE_LABELS = {
+    "industry": "行业",
+    "size": "规模",
+    "district": "所在地",
+    "registration": "登记",
+    "flag": "资质",
+    "revenue": "营收",
+    "employees": "职工",
+    "investment": "投入",
+    "cooperation": "校企合作",
+    "credit": "信用",
+    "other": "条件",
+}
 _CN_NUMERAL = re.compile(r"[零一二三四五六七八九十百千万两]+")
 _PLACE = re.compile(r"(?:省|市|区|县|州|旗|开发区|经开区|园区|新区)$")
 ORIGIN_PATTERN, ORIGIN_LLM = "pattern", "llm"
@@ -176,13 +190,20 @@ def parse_reply(reply: str) -> list:
 
 def _norm_char(ch: str) -> str:
     """One character as compared: full-width folded, lower case; blanks and punctuation
-    vanish (a quote may differ from the text in spaces, line breaks and 、，。; not in words)."""
+    vanish (a quote may differ from the text in spaces, line breaks and 、，。; not in words
+    or figures: "%" stays)."""
     out = []
     for c in unicodedata.normalize("NFKC", ch).lower():
-        if c.isspace() or unicodedata.category(c).startswith("P"):
+        if c.isspace() or (unicodedata.category(c).startswith("P") and c != "%"):
             continue
         out.append(c)
     return "".join(out)
+
+
+# Brackets and quotation marks a span is widened over, so that a clause never shows
+# "（一" or "“示例" half-open: normalising drops them, so the match starts or ends inside.
+_OPENING = "(（[【“‘《「『"
+_CLOSING = ")）]】”’》」』"
 
 
 def norm(text: str) -> str:
@@ -216,6 +237,11 @@ class NoticeText:
         if pos < 0:
             return None
         (li, lj), (ri, rj) = self.where[pos], self.where[pos + len(q) - 1]
+        left, right = self.lines[li][0], self.lines[ri][0]
+        while lj > 0 and left[lj - 1] in _OPENING:
+            lj -= 1
+        while rj + 1 < len(right) and right[rj + 1] in _CLOSING:
+            rj += 1
         if li == ri:
             span = self.lines[li][0][lj : rj + 1]
         else:
@@ -337,6 +363,19 @@ def verify(items: list, notice: NoticeText) -> tuple[list[dict], list[dict]]:
             }
         )
     return kept, dropped
+
+
+def describe(condition: dict) -> str:
+    """How an LLM condition is marked in text: "（大模型抽取：资质 = 试点企业，已核对原文；仅针对
+    其中部分措施）" — what it tests, so that one clause read two ways is not a riddle."""
+    if condition.get("origin") != ORIGIN_LLM:
+        return ""
+    what = ""
+    if condition.get("value"):
+        label = TYPE_LABELS.get(condition.get("type", ""), "条件")
+        what = f"：{label} {condition.get('operator', '=')} {condition['value']}"
+    scope = "；仅针对其中部分措施" if condition.get("scope") == "part" else ""
+    return f"（大模型抽取{what}，已核对原文{scope}）"
 
 
 def merge(pattern: list[dict], llm: list[dict]) -> list[dict]:

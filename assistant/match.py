@@ -22,7 +22,7 @@ from ingest.records import first_date, render_fields
 from ingest.tokens import compact, held
 from ingest.types import Chunk, citation_for
 
-from .conditions import ConditionExtractor, merge, notice_chunks
+from .conditions import ConditionExtractor, describe, merge, notice_chunks
 from .lookup import (
     KIND_DOC_TYPES,
     KIND_LABELS,
@@ -35,8 +35,6 @@ from .retrieve import Filters, Retriever
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 STATUS_LABELS = {MET: "符合", NOT_MET: "不符合", UNKNOWN: "待核实"}
-# How a condition's origin shows in text: pattern conditions as before, LLM ones marked.
-ORIGIN_LABELS = {"llm": "（大模型抽取，已核对原文）"}
 SIZES_SMALL = ("中型", "小型", "微型", "中小", "小微")
 
 
@@ -150,10 +148,7 @@ class PolicyMatch:
             doc = m.chunk.doc
             lines.append(f"\n{i}. 《{doc.title}》{doc.doc_number}  —— {verdicts[m.verdict]}")
             for c in m.conditions:
-                origin = ORIGIN_LABELS.get(c.get("origin", ""), "")
-                if c.get("scope") == "part":
-                    origin += "（仅针对其中部分措施）"
-                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}{origin}")
+                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}{describe(c)}")
             for a in m.amounts[:3]:
                 lines.append(f"   金额：{a['text']}")
             for d in m.deadlines[:1]:

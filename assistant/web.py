@@ -22,6 +22,7 @@ from pathlib import Path
 import gradio as gr
 
 from .accounts import AccountError, Accounts, Sessions, UserStore
+from .conditions import describe as describe_condition
 from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents
 from .service import (
     ANSWERED,
@@ -831,8 +832,7 @@ def _policy_markdown(result: dict) -> str:
         out.append(f"### 《{p.get('title', '')}》{number} — {verdict}（{status}）")
         for c in p.get("conditions", []):
             mark = CONDITION_LABEL.get(c.get("status", ""), c.get("status", ""))
-            origin = "（大模型抽取，已核对原文）" if c.get("origin") == "llm" else ""
-            out.append(f"- {mark} {c.get('clause', '')}{origin}")
+            out.append(f"- {mark} {c.get('clause', '')}{describe_condition(c)}")
         for a in p.get("amounts", [])[:3]:
             out.append(f"- 补贴：{a.get('text', '')}")
         for d in p.get("deadlines", [])[:2]:

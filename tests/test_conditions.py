@@ -74,6 +74,15 @@ def test_a_quote_is_found_whatever_its_spaces_and_punctuation():
     assert notice.find("企业在锦江区依法登记注册") is None
 
 
+def test_a_span_keeps_its_brackets_and_percent_signs():
+    lines = [("补助比例提高至15%，单个企业（含分支机构）每年不超过“两次”。", _chunk(1, ""))]
+    notice = NoticeText.of(lines)
+    assert notice.find("补助比例提高至15%")[0] == "补助比例提高至15%"
+    assert notice.find("补助比例提高至15")[0] == "补助比例提高至15"  # "15" is not "15%"
+    assert notice.find("含分支机构")[0] == "（含分支机构）"
+    assert notice.find("不超过两次")[0] == "不超过“两次”"
+
+
 @pytest.mark.parametrize(
     "value, span, kind, holds",
     [
@@ -232,7 +241,9 @@ def test_llm_conditions_are_shown_with_their_origin_and_judged(records_index, op
     cond = out["matches"][0]["conditions"][0]
     assert {"clause", "dimension", "value", "status", "citation", "origin"} <= set(cond)
     assert out["notice"] == "" and "llm" in out["matches"][0]
-    assert "（大模型抽取，已核对原文）" in result.to_text()
+    assert (
+        "（大模型抽取：资质 = 产教融合型企业，已核对原文；仅针对其中部分措施）" in result.to_text()
+    )
 
 
 @pytest.mark.parametrize("failure", ["malformed", "timeout"])
@@ -352,7 +363,8 @@ def test_ingest_reads_notices_once_and_match_policy_shows_origins(
     assert main(["match-policy", "--flags", "产教融合型企业", *index]) == 0
     text = capsys.readouterr().out
     assert "对新认定为国家级产教融合型企业的航空航天产业链企业" in text
-    assert "（大模型抽取，已核对原文）" in text and "申请企业须为中小企业" not in text
+    assert "（大模型抽取：资质 = 产教融合型企业，已核对原文" in text
+    assert "申请企业须为中小企业" not in text
 
 
 def test_the_web_app_marks_llm_conditions():
