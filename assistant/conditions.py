@@ -453,7 +453,8 @@ class ConditionExtractor:
                 reply = self.chat.complete([{"role": "user", "content": prompt}])
                 items = parse_reply(reply)
             except (LLMError, ExtractionError) as e:
-                log.warning("LLM condition extraction failed for %s: %s", doc.source, e)
+                # Said once to the user by the caller (match notice, ingest report).
+                log.info("LLM condition extraction failed for %s: %s", doc.source, e)
                 return Extraction(status="failed", error=str(e))
             cached = {"items": items, "model": self.model_name, "version": PROMPT_VERSION}
             self.cache.put(key, cached)

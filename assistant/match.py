@@ -14,6 +14,7 @@ through `lookup`, so role filtering (`Filters.admits`) applies here too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -221,7 +222,7 @@ def match_policy(
         if extractor is not None:
             got = extractor.extract(chunk, notice_chunks(retriever.view(), chunk))
             if got.status == "failed":
-                failed.append(f"{chunk.doc.doc_number or chunk.doc.title}：{got.error}")
+                failed.append(re.sub(r"（\d+ 秒内不再重试）", "", got.error))
             found = list(got.conditions)
             extraction = got.to_json()
         pattern = merge(pattern, found)  # every condition marked with its origin
@@ -252,11 +253,10 @@ def match_policy(
     matches.sort(key=lambda m: (order[m.verdict], -sum(c["status"] == MET for c in m.conditions)))
     notice = ""
     if failed:
+        reasons = "；".join(dict.fromkeys(failed))  # one endpoint down: one reason, once
         notice = (
-            f"注意：大模型条件抽取失败（{'；'.join(failed[:3])}"
-            + ("…" if len(failed) > 3 else "")
-            + "），这些通知只列出规则抽取的条件 "
-            "(LLM condition extraction failed; pattern conditions only)"
+            f"注意：{len(failed)} 份通知的大模型条件抽取失败（{reasons}），这些通知只列出规则"
+            "抽取的条件 (LLM condition extraction failed; pattern conditions only)"
         )
     return PolicyMatch(profile, today.isoformat(), tuple(matches), tuple(excluded), notice)
 
