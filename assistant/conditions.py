@@ -80,6 +80,7 @@ TYPE_LABELS = {
     "credit": "信用",
     "other": "条件",
 }
+_SIZE_WORDS = re.compile(r"中小|小微|微型|小型|中型|大型|规模以上")
 _CN_NUMERAL = re.compile(r"[零一二三四五六七八九十百千万两]+")
 _PLACE = re.compile(r"(?:省|市|区|县|州|旗|开发区|经开区|园区|新区)$")
 ORIGIN_PATTERN, ORIGIN_LLM = "pattern", "llm"
@@ -293,8 +294,14 @@ def _operator(op) -> str:
 
 
 def _dimension(kind: str, value: str) -> str:
-    if kind == "registration" and _PLACE.search(value):
-        return "district"
+    """The profile dimension a condition is judged on. A value that does not fit its type
+    (a "district" that names no place, a "size" with no size word) is kept but not judged:
+    a mislabelled condition must not rule a firm out."""
+    if kind in ("district", "registration"):
+        is_place = _PLACE.search(value) or len(forms(value, "places.txt")) > 1
+        return "district" if value and is_place else "other"
+    if kind == "size":
+        return "size" if _SIZE_WORDS.search(value) else "other"
     if kind in _DIMENSIONS and value:
         return _DIMENSIONS[kind]
     return "other"

@@ -129,6 +129,7 @@ def test_verification_keeps_what_the_notice_says_and_drops_the_rest():
         },
         {"type": "flag", "operator": "=", "value": "专精特新", "quote": "企业须为专精特新企业"},
         {"type": "employees", "operator": ">=", "value": "20人", "quote": "研发人员不少于10人"},
+        {"type": "district", "operator": "=", "value": "两年", "quote": "近两年无失信记录"},
         {"type": "other", "value": "", "quote": "企业"},
         {"type": "other", "value": ""},
         "企业在武侯区",
@@ -143,6 +144,7 @@ def test_verification_keeps_what_the_notice_says_and_drops_the_rest():
     assert [(c["type"], c["dimension"], c["value"]) for c in kept] == [
         ("district", "district", "武侯区"),
         ("investment", "other", "200万元"),
+        ("district", "other", "两年"),  # mislabelled: kept, never judged
     ]
     assert kept[1]["operator"] == ">=" and kept[1]["chunk_id"] == "d1-2"
     assert all(c["origin"] == "llm" for c in kept)
