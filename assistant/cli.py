@@ -568,8 +568,7 @@ def cmd_match_policy(args) -> int:
     from .context import ensure_corpus, open_index
     from .match import match_policy
 
-    settings = _settings(args)
-    index = open_index(settings)
+    index = open_index(_settings(args))
     ensure_corpus(index)
     result = match_policy(index.retriever, _profile(args), extractor=_condition_reader(index))
     if args.json:
