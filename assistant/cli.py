@@ -233,8 +233,10 @@ def cmd_ingest(args) -> int:
 
         index.ingestor.checkpoint = crash_hook(os.environ["CHANJIAO_CRASH_AT"])
     report = index.ingestor.ingest(args.paths, embed=not args.no_embed)
+    conditions = _refresh_conditions(index)  # issue 9: None when no LLM is configured
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        extra = {"llm_conditions": conditions.to_json()} if conditions else {}
+        print(json.dumps(report.to_json() | extra, ensure_ascii=False, indent=2))
     else:
         for source, reason in report.failed:
             print(f"跳过 {source}：{reason}", file=sys.stderr)
@@ -248,6 +250,8 @@ def cmd_ingest(args) -> int:
             + (f"OCR识别 {report.ocr_pages} 页；" if report.ocr_pages else "")
             + f"用时 {report.seconds:.1f} 秒"
         )
+        if conditions:
+            print(conditions.to_text())
     return report.exit_code
 
 
@@ -610,12 +614,37 @@ def cmd_match_policy(args) -> int:
 
     index = open_index(_settings(args))
     ensure_corpus(index)
-    result = match_policy(index.retriever, _profile(args))
+    result = match_policy(index.retriever, _profile(args), extractor=_condition_reader(index))
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         print(result.to_text())
     return 0
+
+
+def _condition_reader(index):
+    """Policy conditions read by the LLM (issue 9): the configured model, through the
+    index's cache of its answers; with no model, the cache alone (answers read earlier)."""
+    from .conditions import ConditionExtractor, StoreCache
+    from .context import make_chat
+
+    chat = make_chat(index.settings)
+    if chat is not None:
+        chat.max_tokens = max(chat.max_tokens, 2048)  # a notice's conditions, as JSON
+    return ConditionExtractor(chat, StoreCache(index.store), index.settings.llm_model)
+
+
+def _refresh_conditions(index):
+    """After indexing, with an LLM configured: every notice not read yet is read once."""
+    if not index.settings.llm_enabled:
+        return None
+    from .conditions import notice_chunks, refresh_conditions
+    from .lookup import records_of
+
+    notices = [c for c in records_of(index.retriever, "policy") if c.record.values.get("notice")]
+    return refresh_conditions(
+        notices, lambda c: notice_chunks(index.retriever.view(), c), _condition_reader(index)
+    )
 
 
 def cmd_match_demand(args) -> int:

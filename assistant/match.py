@@ -1,7 +1,9 @@
 """Matching: which policies an enterprise may qualify for, and which supplies answer a demand.
 
 Policy matching (政策匹配) reads the conditions each notice states (extracted at ingest,
-`ingest/policy_terms.py`, each with its clause and chunk) against an enterprise profile —
+`ingest/policy_terms.py`, each with its clause and chunk; joined, when an LLM has read the
+notice, by the conditions it found that verify against the text, `conditions.py`, each
+marked with its origin) against an enterprise profile —
 industry, size, district, flags such as 产教融合型企业 — and marks each condition met, not
 met or unknown, citing the clause. A notice that is expired or superseded is listed apart,
 with what replaced it. Supply–demand matching (供需对接) ranks the open items on the other
@@ -12,7 +14,8 @@ through `lookup`, so role filtering (`Filters.admits`) applies here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ingest.policy_terms import place_holds
@@ -20,6 +23,7 @@ from ingest.records import first_date, render_fields
 from ingest.tokens import compact, held
 from ingest.types import Chunk, citation_for
 
+from .conditions import ConditionExtractor, describe, merge, notice_chunks
 from .lookup import (
     KIND_DOC_TYPES,
     KIND_LABELS,
@@ -91,9 +95,10 @@ class PolicyResult:
     deadlines: tuple[dict, ...] = ()
     how_to_apply: tuple[dict, ...] = ()
     verdict: str = "possible"  # eligible / possible / not_eligible
+    extraction: dict | None = None  # what the LLM contributed (conditions.Extraction)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "title": self.chunk.doc.title,
             "doc_number": self.chunk.doc.doc_number,
             "source": self.chunk.doc.source,
@@ -105,6 +110,9 @@ class PolicyResult:
             "deadlines": list(self.deadlines),
             "how_to_apply": list(self.how_to_apply),
         }
+        if self.extraction is not None:
+            out["llm"] = self.extraction
+        return out
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class PolicyMatch:
     today: str
     matches: tuple[PolicyResult, ...] = ()
     excluded: tuple[PolicyResult, ...] = ()
+    notice: str = ""  # e.g. the LLM failed: only pattern conditions are shown
 
     def to_json(self) -> dict:
         return {
@@ -130,6 +139,7 @@ class PolicyMatch:
                 }
                 for m in self.excluded
             ],
+            "notice": self.notice,
         }
 
     def to_text(self) -> str:
@@ -139,7 +149,7 @@ class PolicyMatch:
             doc = m.chunk.doc
             lines.append(f"\n{i}. 《{doc.title}》{doc.doc_number}  —— {verdicts[m.verdict]}")
             for c in m.conditions:
-                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}")
+                lines.append(f"   [{STATUS_LABELS[c['status']]}] {c['clause']}{describe(c)}")
             for a in m.amounts[:3]:
                 lines.append(f"   金额：{a['text']}")
             for d in m.deadlines[:1]:
@@ -156,6 +166,8 @@ class PolicyMatch:
                     f"  - 《{doc.title}》{doc.doc_number} {m.fields.get('状态', '')}"
                     + (f"，由 {by} 取代" if by else "")
                 )
+        if self.notice:
+            lines.append(f"\n{self.notice}")
         return "\n".join(lines)
 
 
@@ -182,13 +194,19 @@ def match_policy(
     *,
     filters: Filters = Filters(),
     today: date | None = None,
+    extractor: ConditionExtractor | None = None,
 ) -> PolicyMatch:
-    """The notices an enterprise may qualify for, each condition judged and cited."""
+    """The notices an enterprise may qualify for, each condition judged and cited.
+
+    With an `extractor` (an LLM, or only its cache), each current notice's pattern
+    conditions are joined by the verified conditions the model read in it (`conditions`);
+    when the model fails, the pattern conditions stand alone and `notice` says so.
+    """
     today = today or date.today()
     profile = dict(profile or {})
     if isinstance(profile.get("flags"), str):
         profile["flags"] = [f.strip() for f in profile["flags"].split(",") if f.strip()]
-    matches, excluded = [], []
+    matches, excluded, failed = [], [], []
     for chunk in records_of(retriever, "policy", filters):
         values = chunk.record.values
         if not values.get("notice"):
@@ -198,13 +216,25 @@ def match_policy(
         if status != "current":
             excluded.append(PolicyResult(chunk, fields, status))
             continue
+        pattern = list(values.get("conditions", ()))
+        extraction = None
+        found: list[dict] = []
+        if extractor is not None:
+            got = extractor.extract(chunk, notice_chunks(retriever.view(), chunk))
+            if got.status == "failed":
+                failed.append(re.sub(r"（\d+ 秒内不再重试）", "", got.error))
+            found = list(got.conditions)
+            extraction = got.to_json()
+        pattern = merge(pattern, found)  # every condition marked with its origin
         conditions = []
-        for cond in values.get("conditions", ()):
+        for cond in pattern:
             verdict = judge_condition(cond["dimension"], cond["value"], cond["clause"], profile)
             conditions.append({**cond, "status": verdict})
         judged = [c["status"] for c in conditions]
+        # A condition of one measure only (an LLM's scope "part") does not rule the notice out.
+        ruled_out = [c["status"] for c in conditions if c.get("scope", "all") == "all"]
         verdict = (
-            "not_eligible" if NOT_MET in judged else "eligible" if MET in judged else "possible"
+            "not_eligible" if NOT_MET in ruled_out else "eligible" if MET in judged else "possible"
         )
         matches.append(
             PolicyResult(
@@ -216,11 +246,19 @@ def match_policy(
                 _with_citations(retriever, values.get("deadlines", ())),
                 _with_citations(retriever, values.get("how_to_apply", ())),
                 verdict,
+                extraction,
             )
         )
     order = {"eligible": 0, "possible": 1, "not_eligible": 2}
     matches.sort(key=lambda m: (order[m.verdict], -sum(c["status"] == MET for c in m.conditions)))
-    return PolicyMatch(profile, today.isoformat(), tuple(matches), tuple(excluded))
+    notice = ""
+    if failed:
+        reasons = "；".join(dict.fromkeys(failed))  # one endpoint down: one reason, once
+        notice = (
+            f"注意：{len(failed)} 份通知的大模型条件抽取失败（{reasons}），这些通知只列出规则"
+            "抽取的条件 (LLM condition extraction failed; pattern conditions only)"
+        )
+    return PolicyMatch(profile, today.isoformat(), tuple(matches), tuple(excluded), notice)
 
 
 # --- supply and demand ---------------------------------------------------------------------
@@ -371,7 +409,12 @@ def match_demand(
     ids = {c.chunk_id for c in candidates}
     query = _query_of(fields)
     doc_types = tuple(dict.fromkeys(t for k in kinds for t in KIND_DOC_TYPES[k]))
-    hits = retriever.search(query, k=60, filters=Filters(doc_types=doc_types))
+    if filters.doc_types:
+        doc_types = tuple(t for t in doc_types if t in filters.doc_types) or filters.doc_types
+    # Filter first, then rank: the caller's restrictions (a visitor's visibilities) go into
+    # the search itself, so items the caller may not see never take places in the ranking
+    # (ranked first and dropped after, they left a visitor fewer than `limit` matches).
+    hits = retriever.search(query, k=60, filters=replace(filters, doc_types=doc_types))
     items = retriever.weighted_concepts(query)
     total = sum(w for _, _, w in items) or 1.0
     scored = []

@@ -196,7 +196,14 @@ class Service:
 
     def match_policy(self, profile: dict, token: str = "") -> dict:
         match = _feature("match", "政策匹配 (match.match_policy)")
-        return match.match_policy(self.retriever, profile, filters=self.filters(token)).to_json()
+        from .conditions import ConditionExtractor, StoreCache
+
+        # Conditions an LLM read at ingest (`chanjiao ingest`, verified) come from the index;
+        # a web request never waits for a model.
+        reader = ConditionExtractor(None, StoreCache(self.index.store))
+        return match.match_policy(
+            self.retriever, profile, filters=self.filters(token), extractor=reader
+        ).to_json()
 
     def match_demand(self, item_id: str, token: str = "") -> dict:
         match = _feature("match", "供需匹配 (match.match_demand)")

@@ -24,6 +24,7 @@ import gradio as gr
 from ingest.store import StoreError
 
 from .accounts import AccountError, Accounts, Sessions, UserStore
+from .conditions import describe as describe_condition
 from .limits import QuestionError, rejected_answer_json, rejected_search_json
 from .markup import md_inline, md_quote, md_text
 from .roles import ROLE_LABEL, VISIBILITY_LABEL, RoleError, manages_documents, require
@@ -934,7 +935,9 @@ def _policy_markdown(result: dict) -> str:
         out.append(f"### 《{md_inline(p.get('title', ''))}》{number} — {verdict}（{status}）")
         for c in p.get("conditions", []):
             mark = CONDITION_LABEL.get(c.get("status", ""), md_inline(c.get("status", "")))
-            out.append(f"- {mark} {md_inline(c.get('clause', ''))}")
+            out.append(
+                f"- {mark} {md_inline(c.get('clause', ''))}{md_inline(describe_condition(c))}"
+            )
         for a in p.get("amounts", [])[:3]:
             out.append(f"- 补贴：{md_inline(a.get('text', ''))}")
         for d in p.get("deadlines", [])[:2]:

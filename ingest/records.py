@@ -135,6 +135,12 @@ def parse_number(text: str) -> float | int | None:
     return int(value) if value.is_integer() else value
 
 
+def numbers_in(text: str) -> list[float]:
+    """Every number `text` states, Chinese numerals read as digits ("近三年" → 3.0,
+    "不少于50人次" → 50.0): how a figure someone quotes is checked against its clause."""
+    return [float(n) for n in _NUMBER.findall(_cn_numerals(text))]
+
+
 def typed_value(column: str, text: str):
     """The typed reading of one cell: bool, number, ISO date range, or None (text only)."""
     t = text.strip()

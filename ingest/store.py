@@ -473,3 +473,40 @@ class ChromaStore:
     def chunk_ids(self, doc_id: str) -> list[str]:
         """The ids of every stored chunk of `doc_id`, whatever its version."""
         return self.chunks.get(where={"doc_id": doc_id})["ids"]
+
+    # -- derived values (issue 9: what an LLM read off a notice, kept by the text's hash) --
+
+    def _derived(self):
+        """The `<prefix>_derived` collection, opened on first use: values computed from a
+        document's text at some cost (an LLM call), keyed by a hash of that text, so that
+        re-ingesting an unchanged text never pays for them again. Not document chunks:
+        readers of the chunks never see them."""
+        if getattr(self, "_derived_collection", None) is None:
+            try:
+                self._derived_collection = self.client.get_or_create_collection(
+                    f"{self.prefix}_derived", embedding_function=None
+                )
+            except Exception as e:
+                raise StoreError(f"无法打开索引集合 (cannot open collections: {e})") from e
+        return self._derived_collection
+
+    def get_derived(self, keys: list[str]) -> dict[str, dict]:
+        """The stored values of `keys` (those present), by key."""
+        if not keys:
+            return {}
+        got = self._derived().get(ids=list(dict.fromkeys(keys)), include=["metadatas"])
+        out = {}
+        for key, meta in zip(got["ids"], got["metadatas"]):
+            try:
+                out[key] = json.loads((meta or {}).get("json", ""))
+            except ValueError:
+                continue  # a damaged entry is recomputed, not trusted
+        return out
+
+    def put_derived(self, key: str, value: dict) -> None:
+        self._derived().upsert(
+            ids=[key],
+            embeddings=[_REGISTRY_VECTOR],
+            documents=[key],
+            metadatas=[{"json": json.dumps(value, ensure_ascii=False)}],
+        )

@@ -111,7 +111,8 @@ def passage_of(body: dict, sid: str) -> str:
 class FakeOpenAI:
     """The server. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, default: Behaviour | None = None, api_key: str | None = None):
+    def __init__(self, default: Behaviour | None = None, api_key: str | None = None, port: int = 0):
+        self.port = port  # 0: a free port
         self.script: deque[Behaviour] = deque()
         self.default: Behaviour = default or Reply("好的。")
         self.api_key = api_key
@@ -154,7 +155,7 @@ class FakeOpenAI:
             def do_POST(self):
                 fake._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port or self.port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -329,3 +330,60 @@ class Obey(Reply):
                 sid = next((s for s, p in passages if value in p), "S1")
                 out.append(f"联系方式为{value}[{sid}]。")
         return "".join(out) + super().content(body)
+
+
+# --- scripted JSON for the condition-extraction prompt (issue 9) ---------------------------
+
+
+def doc_number_of(body: dict) -> str:
+    """The 文号 a condition-extraction request is about ("文号：…" line of the prompt)."""
+    m = re.search(r"文号：(\S+)", messages_text(body))
+    return m.group(1) if m else ""
+
+
+def conditions_reply(by_notice: dict) -> Callable[[dict], str]:
+    """A `Reply` text function answering the condition-extraction prompt: the items given
+    for the notice a request names (by 文号; a string is sent as it is, malformed or not),
+    as `{"conditions": [...]}`, and no conditions for any other notice. Keys of an item
+    other than type/operator/value/quote (a fixture's `expect`) are not sent."""
+
+    def reply(body: dict) -> str:
+        got = by_notice.get(doc_number_of(body), [])
+        if isinstance(got, str):
+            return got
+        keys = ("type", "operator", "value", "scope", "quote")
+        items = [{k: item[k] for k in keys if k in item} for item in got]
+        return json.dumps({"conditions": items}, ensure_ascii=False)
+
+    return reply
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until interrupted: `python -m tests.fake_openai [--port N] [--conditions F]`.
+
+    With `--conditions F` (a JSON object {文号: [items]}, e.g.
+    tests/data/llm_policy_conditions.json) the condition-extraction prompt is answered from
+    F; every other request gets "好的。". For trying `chanjiao ingest` / `match-policy` with
+    an LLM configured, without one.
+    """
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m tests.fake_openai")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--conditions", help="JSON file {文号: [condition items]}")
+    args = p.parse_args(argv)
+    default: Behaviour = Reply("好的。")
+    if args.conditions:
+        with open(args.conditions, encoding="utf-8") as f:
+            data = {k: v for k, v in json.load(f).items() if not k.startswith("_")}
+        default = Reply(conditions_reply(data))
+    server = FakeOpenAI(default, port=args.port).start()
+    print(f"fake OpenAI server on {server.base_url}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,11 @@
 from ingest.clean import (
+    carry_over,
     clean_pages,
     clean_text,
     heading_level,
     is_page_number,
     join_lines,
+    page_widths,
     repeated_edge_lines,
     squeeze_cjk_spaces,
     text_quality,
@@ -97,3 +99,34 @@ def test_a_question_is_foreign_by_its_letters_not_its_digits():
     assert is_foreign("What subsidies are there for apprenticeships?")
     assert not is_foreign("2026年？") and not is_foreign("？？？")
     assert not is_foreign("AI赋能职业教育有什么政策？")
+
+
+def test_an_item_wrapped_over_a_page_break_is_carried_whole_and_a_heading_stays():
+    """A numbered item that fills the last line of its page goes on on the next page; a
+    short numbered line at the foot of a page is a heading for what follows."""
+    page1 = [
+        "二、适用范围",
+        "（一）在本市登记注册并正常经营的中小企业，近两年内未发生重大安全事",
+        "故，依法足额缴纳社会保险费用并按时申报纳税，未列入失信名单；",
+        "（二）申请单位与职业院校签订合作协议，合作期限不少于三年，合作",
+    ]
+    page2 = [
+        "内容包括共建专业、共建实训基地、联合培养学生中的一项或者多项。",
+        "三、支持标准",
+    ]
+    raw = ["\n".join(page1), "\n".join(page2)]
+    cleaned = clean_pages(raw)
+    widths = page_widths(raw)
+    assert widths[0] == len(page1[1])
+    moved = carry_over(cleaned, widths)
+    assert moved[0].endswith("未列入失信名单；")
+    assert moved[1].startswith(
+        "（二）申请单位与职业院校签订合作协议，合作期限不少于三年，合作内容包括"
+    )
+    # without the widths (the old reading) the item is taken for a heading and stays behind
+    assert carry_over(cleaned)[0].endswith("合作期限不少于三年，合作")
+    # a short heading at the foot of a page stays where it is
+    page1_heading = [*page1[:3], "（二）合作要求"]
+    raw = ["\n".join(page1_heading), "\n".join(page2)]
+    kept = carry_over(clean_pages(raw), page_widths(raw))
+    assert kept[0].endswith("（二）合作要求") and kept[1].startswith("内容包括")
