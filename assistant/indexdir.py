@@ -193,6 +193,8 @@ def for_command(
     """
     if command in NO_INDEX:
         return settings
+    if settings.read_only and command in CREATES | WRITES:  # CHANJIAO_READ_ONLY=1
+        raise IndexPathError(readonly_message(settings.index_dir))
     if command in CREATES:
         require_writable(settings)
         return settings

@@ -72,6 +72,15 @@ def test_explicit_index_never_bootstraps_but_the_configured_one_may(tmp_path):
     assert for_command(fresh, "ingest", explicit=True) == fresh
 
 
+def test_read_only_setting_refuses_writers(tmp_path):
+    from assistant.indexdir import IndexPathError
+
+    s = Settings(index_dir=tmp_path / "idx", read_only=True)
+    for command in ("ingest", "remove"):
+        with pytest.raises(IndexPathError, match="只读"):
+            for_command(s, command, explicit=False)
+
+
 def test_ensure_corpus_respects_bootstrap_off(tmp_path):
     from assistant.context import ensure_corpus, open_index
 

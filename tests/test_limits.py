@@ -178,3 +178,15 @@ def test_service_applies_the_same_limit(real_index_embedded):
     with pytest.raises(QuestionError):
         svc.find("policy", "查" * (limit + 1))
     assert svc.ask("教育费附加的征收率是多少？").found
+
+
+def test_web_api_refuses_a_huge_question_without_echoing_it(web_app):
+    from gradio_client import Client
+
+    client = Client(web_app.url, verbose=False)
+    reply = client.predict("问" * 100_000, "", "[]", api_name="/ask")
+    assert reply["error"] == "too_long" and reply["question_chars"] == 100_000
+    assert reply["found"] is False and len(json.dumps(reply, ensure_ascii=False)) < 1000
+    found = client.predict("查" * 100_000, "", 5, api_name="/search")
+    assert found["error"] == "too_long" and found["results"] == []
+    assert client.predict("   ", "", "[]", api_name="/ask")["error"] == "empty"
