@@ -300,6 +300,13 @@ def test_a_batch_with_hostile_files_indexes_the_good_ones_and_loses_nothing(
     }
     everything = store.chunks.get(include=["documents"])["documents"]
     assert not any(hostile.SECRET_MARKER in text for text in everything)
+    # a hostile new version of an indexed file leaves the old version serving
+    before = store.count()
+    hostile.zip_bomb_docx(docs / "table.docx", megabytes=300)
+    again = ingestor.ingest([docs], base=docs)
+    assert "table.docx" in dict(again.failed) and not again.indexed and not again.removed
+    assert "table.docx" in {d.source for d in store.live_docs().values()}
+    assert store.count() == before
 
 
 # --- slow: the 200 MB CSV, measured in a subprocess -----------------------------------------
