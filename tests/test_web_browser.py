@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .webapp import PASSWORDS, ROOT
+from .webapp import ROOT, open_page_as
 
 CHROMIUM = os.environ.get("CHANJIAO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
@@ -58,24 +58,7 @@ def page_as(browser, web_app):
     contexts = []
 
     def open_as(role: str):
-        ctx = browser.new_context(
-            viewport={"width": 1280, "height": 1000}, accept_downloads=True, locale="zh-CN"
-        )
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(30000)
-        page.goto(web_app.url)
-        page.wait_for_selector("#question textarea")
-        if role != "anonymous":
-            name, password = PASSWORDS[role]
-            page.get_by_text("登录（成员单位 / 秘书处）").click()
-            page.fill("#login-name input, #login-name textarea", name)
-            page.fill("#login-password input", password)
-            page.click("#login-btn")
-            page.wait_for_function(
-                "n => document.querySelector('#who').innerText.includes(n)", arg=name
-            )
-        return page
+        return open_page_as(browser, web_app.url, role, contexts, accept_downloads=True)
 
     yield open_as
     for ctx in contexts:

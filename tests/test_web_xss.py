@@ -19,7 +19,7 @@ import pytest
 
 from .conftest import HOSTILE_NAME
 from .test_web_browser import ARGS, CHROMIUM, shot
-from .webapp import PASSWORDS
+from .webapp import open_page_as
 
 pytestmark = [
     pytest.mark.slow,
@@ -71,22 +71,7 @@ def open_page(browser, hostile_app):
     contexts = []
 
     def open_as(role: str):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(30000)
-        page.goto(hostile_app.url)
-        page.wait_for_selector("#question textarea")
-        if role != "anonymous":
-            name, password = PASSWORDS[role]
-            page.get_by_text("登录（成员单位 / 秘书处）").click()
-            page.fill("#login-name input, #login-name textarea", name)
-            page.fill("#login-password input", password)
-            page.click("#login-btn")
-            page.wait_for_function(
-                "n => document.querySelector('#who').innerText.includes(n)", arg=name
-            )
-        return page
+        return open_page_as(browser, hostile_app.url, role, contexts)
 
     yield open_as
     for ctx in contexts:

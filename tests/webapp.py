@@ -95,3 +95,26 @@ def start_app(
     else:
         raise RuntimeError("web app did not start")
     return RunningApp(url, service, server, thread, docs)
+
+
+def open_page_as(browser, url: str, role: str, contexts: list, **context_args):
+    """A fresh browser page on the app at `url`, logged in as `role` (no login for the
+    visitor); its context is appended to `contexts` for the caller to close."""
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="zh-CN", **context_args
+    )
+    contexts.append(ctx)
+    page = ctx.new_page()
+    page.set_default_timeout(30000)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    if role != "anonymous":
+        name, password = PASSWORDS[role]
+        page.get_by_text("登录（成员单位 / 秘书处）").click()
+        page.fill("#login-name input, #login-name textarea", name)
+        page.fill("#login-password input", password)
+        page.click("#login-btn")
+        page.wait_for_function(
+            "n => document.querySelector('#who').innerText.includes(n)", arg=name
+        )
+    return page

@@ -18,7 +18,7 @@ from docx.text.paragraph import Paragraph
 from ..clean import heading_level
 from ..types import Section
 from .errors import Loaded, LoadError
-from .limits import DEFAULT_LIMITS, LoadLimits, check_not_ole, check_zip, too_complex
+from .limits import DEFAULT_LIMITS, LoadLimits, load_office, too_complex
 from .table import record_sections
 
 # Single characters each standing alone between spaces; "张三 李四" is left as it is.
@@ -78,22 +78,7 @@ def table_caption(before: list[str]) -> str:
 
 
 def load_docx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
-    check_not_ole(path, "Word")
-    check_zip(path, limits, "Word")
-    try:
-        return _read_docx(path, limits)
-    except LoadError:
-        raise
-    except RecursionError as e:
-        raise too_complex("Word文件结构嵌套过深", "document nested too deep") from e
-    except MemoryError as e:
-        raise too_complex("Word文件内容过多", "document too large to read") from e
-    except Exception as e:  # lxml syntax errors, missing parts, malformed tables …
-        raise LoadError(
-            "Word文件损坏或不是.docx",
-            f"corrupt .docx: {type(e).__name__}",
-            "用Word/WPS打开后另存为.docx",
-        ) from e
+    return load_office(path, limits, "Word", "docx", "document", _read_docx)
 
 
 def _read_docx(path: Path, limits: LoadLimits) -> Loaded:

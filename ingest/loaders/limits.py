@@ -193,6 +193,30 @@ def _check_merges(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Loa
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+def load_office(path: Path, limits: LoadLimits, kind: str, suffix: str, what: str, read):
+    """`read(path, limits)` for a .docx/.xlsx after the checks every Office file gets (not an
+    encrypted OLE file, no zip bomb, no DTD). Nesting or memory a parse runs out of is
+    reported as too complex, anything else a library throws as a corrupt file. `kind` names
+    the program ("Word"), `suffix` the format ("docx"), `what` the thing ("document")."""
+    check_not_ole(path, kind)
+    check_zip(path, limits, kind)
+    try:
+        return read(path, limits)
+    except LoadError:
+        raise
+    except RecursionError as e:
+        raise too_complex(f"{kind}文件结构嵌套过深", f"{what} nested too deep") from e
+    except MemoryError as e:
+        raise too_complex(f"{kind}文件内容过多", f"{what} too large to read") from e
+    except Exception as e:  # malformed XML (entities refused), missing parts, bad tables …
+        office = "Word/WPS" if kind == "Word" else "Excel/WPS"
+        raise LoadError(
+            f"{kind}文件损坏或不是.{suffix}",
+            f"corrupt .{suffix}: {type(e).__name__}",
+            f"用{office}打开后另存为.{suffix}",
+        ) from e
+
+
 def check_not_ole(path: Path, kind: str) -> None:
     """A password-protected .docx/.xlsx is an OLE container, not a zip: say so plainly."""
     with path.open("rb") as f:

@@ -18,7 +18,7 @@ from ..records import render_fields
 from ..types import Section
 from .encoding import detect_encoding
 from .errors import Loaded, LoadError
-from .limits import DEFAULT_LIMITS, LoadLimits, check_not_ole, check_zip, too_complex
+from .limits import DEFAULT_LIMITS, LoadLimits, load_office, too_complex
 
 
 def _fmt(value) -> str:
@@ -191,22 +191,7 @@ def _too_many_rows(limits: LoadLimits) -> LoadError:
 
 
 def load_xlsx(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
-    check_not_ole(path, "Excel")
-    check_zip(path, limits, "Excel")
-    try:
-        return _read_xlsx(path, limits)
-    except LoadError:
-        raise
-    except RecursionError as e:
-        raise too_complex("Excel文件结构嵌套过深", "workbook nested too deep") from e
-    except MemoryError as e:
-        raise too_complex("Excel文件内容过多", "workbook too large to read") from e
-    except Exception as e:  # malformed XML (defusedxml refuses entities), missing parts …
-        raise LoadError(
-            "Excel文件损坏或不是.xlsx",
-            f"corrupt .xlsx: {type(e).__name__}",
-            "用Excel/WPS打开后另存为.xlsx",
-        ) from e
+    return load_office(path, limits, "Excel", "xlsx", "workbook", _read_xlsx)
 
 
 def _read_xlsx(path: Path, limits: LoadLimits) -> Loaded:
