@@ -1058,6 +1058,8 @@ def make_asgi(service: Service):
     @api.get("/health")
     def health():
         try:
+            # Ask the store itself: the view may be a cached one for up to its refresh time.
+            service.retriever.store.doc_count()
             view = service.retriever.view()
         except StoreError as e:  # a Chroma server gone away: say so, with 503 for monitors
             from fastapi.responses import JSONResponse
