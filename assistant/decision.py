@@ -49,6 +49,7 @@ FEATURES = (
     "keyword_margin",  # how far the best document's BM25 score stands above the next one's
     "orgs_held",  # the school or firm named (成航大, 某某有限公司) is the passage's
     "titles_held",  # the name in 《》 (a course, a standard) is held
+    "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -58,7 +59,6 @@ CANDIDATES = (
     "fact_stated",  # a passage states the document fact asked (date, validity)
     "specificity",  # how many concepts the question names
     "rarest_held",  # the question's highest-weight concept is in a passage
-    "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
@@ -175,8 +175,8 @@ def features(
         "sentence_coverage": _sentence_coverage(judged, top[:3], retriever, sentences_of),
     }
     values.update(_named_held(spec, top, missing))
+    values["exact"] = float(any("exact" in h.via for h in hits[:3]))
     if candidates:
-        values["exact"] = float(any("exact" in h.via for h in hits[:3]))
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
         known = [a for a in spec.asked if retriever.knows(a.word)]

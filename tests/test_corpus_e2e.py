@@ -29,15 +29,15 @@ FLOORS = {
     "recall5": 0.95,  # measured 0.970
     "near_misses_caught": 0.8,  # 0.870
     "false_refusals": 0.06,  # 0.022
-    "answer_accuracy": 0.68,  # 0.703
+    "answer_accuracy": 0.68,  # 0.720
     "facts_shown": 0.82,  # 0.849
 }
 # blind set: (hybrid Recall@5, answer accuracy, near misses refused or not direct)
 BLIND_FLOORS = {
-    "blind1": (0.95, 0.75, 0.85),  # measured 0.979, 0.812, 0.917
-    "blind2": (0.94, 0.58, 0.70),  # 0.971, 0.629, 0.733
-    "blind3": (0.97, 0.67, 0.85),  # 1.000, 0.700, 0.900
-    "blind4": (0.88, 0.45, 0.78),  # 0.902, 0.482, 0.824
+    "blind1": (0.95, 0.70, 0.85),  # measured 0.979, 0.750, 0.917
+    "blind2": (0.94, 0.54, 0.70),  # 0.971, 0.571, 0.733
+    "blind3": (0.97, 0.73, 0.85),  # 1.000, 0.767, 0.900
+    "blind4": (0.88, 0.48, 0.72),  # 0.902, 0.509, 0.765
 }
 
 
