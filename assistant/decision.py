@@ -25,13 +25,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.tokens import compact, held
+from ingest.metadata import CN_DATE, ISO_DATE
+from ingest.numbers import states_quantity
+from ingest.tokens import compact, held, tagged
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, holds_label, holds_org, read_question
 
 MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
 TOP = 5  # passages the decision reads
+ANSWER_SHARE = 0.8  # sentences within this share of the best one may be the answer
 
 ANSWERED = "answered"
 NOT_DIRECT = "not_direct"
@@ -50,6 +53,9 @@ FEATURES = (
     "orgs_held",  # the school or firm named (成航大, 某某有限公司) is the passage's
     "titles_held",  # the name in 《》 (a course, a standard) is held
     "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
+    "asked_in_answer",  # the asked attribute, whole, in the sentence that holds most
+    "answer_typed",  # that sentence states a quantity or a date when one is asked
+    "codes_held",  # the 观测点 codes the question names are held (0 when it names none)
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -61,8 +67,10 @@ CANDIDATES = (
     "rarest_held",  # the question's highest-weight concept is in a passage
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses
+    "missing_unknown_names",  # the same, of nouns only (a thing, not a turn of phrase)
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
+    "foreign",  # asked in English or another script
 )
 
 
@@ -172,7 +180,10 @@ def features(
         "places_held": places_ok,
         "doc_numbers_held": docno_ok,
         "keyword_margin": _keyword_margin(hits),
-        "sentence_coverage": _sentence_coverage(judged, top[:3], retriever, sentences_of),
+        **_answer_sentence(judged, spec, top[:3], retriever, sentences_of),
+        "codes_held": float(
+            bool(spec.codes) and all(any(c in t for t in texts) for c in spec.codes)
+        ),
     }
     values.update(_named_held(spec, top, missing))
     values["exact"] = float(any("exact" in h.via for h in hits[:3]))
@@ -190,6 +201,7 @@ def features(
                 "fact_stated": fact_ok,
                 "specificity": min(len(spec.concepts), 10) / 10,
                 **_missing(judged, top, retriever),
+                "foreign": float(spec.is_foreign),
             }
         )
     return values, list(dict.fromkeys(missing))
@@ -247,18 +259,39 @@ def _rarest_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
     return float(any(held(word, compact(c.search_text)) for c in chunks))
 
 
-def _sentence_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever, sentences_of) -> float:
-    """The largest share of the question one sentence holds, read under its title and
-    headings: an answer stands in a sentence, not spread over a passage."""
-    items = retriever.weighted_concepts(spec)
-    if not items:
-        return 0.0
-    best = 0.0
+def _answer_sentence(
+    judged: QuestionSpec, spec: QuestionSpec, chunks: list[Chunk], retriever, sentences_of
+) -> dict[str, float]:
+    """The sentences that hold most of the question, read under their title and headings (an
+    answer stands in a sentence, not spread over a passage): the best one's share of the
+    question, and whether they are the kind of thing asked.
+
+    A near miss often shares every word of the question with a sentence that lacks the one
+    thing asked: a contact phone where the row lists a name and a date, an amount where the
+    sentence states a duty. `asked_held` accepts the asked word anywhere in the passages;
+    `asked_in_answer` asks it of the answering sentences (the best and those within
+    ANSWER_SHARE of it) — 1 when one holds it whole in any of its forms, partly when one
+    holds its parts ("附加率" under a title with "征收" for "征收率") — and `answer_typed`
+    asks that a quantity or date question be answered by a sentence stating one."""
+    items = retriever.weighted_concepts(judged)
+    scored = []
     for chunk in chunks:
         context = compact(chunk.context)
         for _, sentence in sentences_of(chunk):
-            best = max(best, retriever.holds(items, context + compact(sentence)))
-    return best
+            text = context + compact(sentence)
+            scored.append((retriever.holds(items, text) if items else 0.0, text))
+    best = max((share for share, _ in scored), default=0.0)
+    answering = [t for share, t in scored if share >= best * ANSWER_SHARE] if scored else []
+    asked = 1.0
+    if spec.asked:
+        words = [(a.word, list(a.parts), 1.0) for a in spec.asked]
+        asked = max((retriever.holds([w], t) for w in words for t in answering), default=0.0)
+    typed = 1.0
+    if spec.asks_quantity:
+        typed = float(any(states_quantity(t) for t in answering))
+    elif spec.intent == "date" and not spec.facts:
+        typed = float(any(CN_DATE.search(t) or ISO_DATE.search(t) for t in answering))
+    return {"sentence_coverage": best, "asked_in_answer": asked, "answer_typed": typed}
 
 
 def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:
@@ -269,10 +302,10 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     items = retriever.weighted_concepts(spec)
     total = sum(w for _, _, w in items)
     if not items or not chunks or total <= 0:
-        return {"missing_known": 0.0, "missing_unknown": 0.0}
+        return {"missing_known": 0.0, "missing_unknown": 0.0, "missing_unknown_names": 0.0}
     texts = [compact(c.search_text) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
-    known = unknown = 0.0
+    known = unknown = unknown_names = 0.0
     for word, _, w in items:
         if held(word, best):
             continue
@@ -280,7 +313,21 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             known += w
         else:
             unknown += w
-    return {"missing_known": known / total, "missing_unknown": unknown / total}
+            if _is_name(word):
+                unknown_names += w
+    return {
+        "missing_known": known / total,
+        "missing_unknown": unknown / total,
+        "missing_unknown_names": unknown_names / total,
+    }
+
+
+def _is_name(word: str) -> bool:
+    """A noun jieba reads as one thing ("助产学", "优胜奖"), not a verb or a colloquial turn
+    ("打铆钉", "咋算"): a thing the documents never name is a thing they do not cover, a
+    way of saying it they do not use is only a paraphrase."""
+    tags = tagged(word)
+    return len(tags) == 1 and tags[0][1].startswith(("n", "j")) and not tags[0][1].startswith("nr")
 
 
 def _dense(hits: list[Hit]) -> float:

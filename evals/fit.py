@@ -6,7 +6,7 @@ and chooses the two thresholds on out-of-fold probabilities of a stratified 5-fo
 cross-validation — never on the fold a question was fitted on — then writes the
 coefficients to assistant/decision_model.json. `--ablation` refits without each feature
 in turn and prints what removing it costs. The held-out set
-(evals/heldout/questions_blind5.jsonl) is never read here.
+(evals/heldout/questions_blind6.jsonl) is never read here.
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ from pathlib import Path
 import numpy as np
 
 EVAL_DIR = Path(__file__).resolve().parent
-# The sets the decision is fitted on. blind1–4 were scored and then tuned on (blind4 after
-# its one scoring for issue 8), so they are tuning sets now; blind5 is held out and never
-# listed here.
+# The sets the decision is fitted on. blind1–5 were scored and then tuned on (blind4 after
+# its one scoring for issue 8's first round, blind5 after its scorings in the second), so
+# they are tuning sets now; blind6 is held out and never listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
-    EVAL_DIR / "heldout" / "questions_blind1.jsonl",
-    EVAL_DIR / "heldout" / "questions_blind2.jsonl",
-    EVAL_DIR / "heldout" / "questions_blind3.jsonl",
-    EVAL_DIR / "heldout" / "questions_blind4.jsonl",
+    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 6)),
 )
 MAX_FALSE_REFUSALS = 0.03  # answerable questions refused outright, out of fold
 MAX_UNANSWERABLE_ANSWERED = 0.20  # near misses answered as if they were answered

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
+from . import vocabulary
+
 _RUN = "[零〇一二两三四五六七八九十百千万亿点]+"
 # A numeral run that is an amount: before a currency unit, or a percentage. Counts of days,
 # years or people in words ("一年", "两人") are left alone: they are as often idiom as figure.
@@ -52,3 +54,22 @@ def quantities_in(text: str) -> list[str]:
         if value is not None:
             out.append(plain(value))
     return out
+
+
+def states_quantity(text: str) -> bool:
+    """Whether `text` states a quantity: digits, a percentage in words, or a run of Chinese
+    numerals before a unit or measure word of `vocab/units.txt` ("任期五年", "两个工作日").
+    Looser than `quantities_in`: it tells a sentence that gives a figure from one that only
+    names the thing, and an idiom taken for a figure costs little there."""
+    if _DIGIT.search(text) or "百分之" in text:
+        return True
+    units = vocabulary.words("units.txt")
+    for m in _NUMERAL_RUN.finditer(text):
+        after = text[m.end() : m.end() + 3]
+        if any(after.startswith(u) for u in units):
+            return True
+    return False
+
+
+_DIGIT = re.compile(r"\d")
+_NUMERAL_RUN = re.compile("[零〇一二两三四五六七八九十百千半]+")

@@ -90,3 +90,33 @@ def test_thresholds_bound_both_errors(seed):
     assert refuse_below <= answer_at
     assert (p[y == 0] >= answer_at).mean() <= 0.20
     assert (p[y == 1] < refuse_below).mean() <= 0.03
+
+
+def test_the_answering_sentence_must_be_what_is_asked(real_index):
+    """asked_in_answer and answer_typed read the sentences that hold most of the question:
+    a rate question is answered by a sentence stating a rate; a phone the passages never
+    give is missing from them however many other words they share."""
+    r = real_index.retriever
+    spec = read_question("教育费附加的附加率是多少？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["asked_in_answer"] == 1.0
+    assert verdict.features["answer_typed"] == 1.0
+    spec = read_question("教育费附加的征收电话是多少？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["asked_in_answer"] == 0.0
+    assert verdict.status != ANSWERED
+
+
+def test_an_observation_point_code_held_counts_for_the_answer(real_index):
+    r = real_index.retriever
+    spec = read_question("观测点8.5.2统计什么？")
+    assert decide(spec, r.search(spec, k=6), r).features["codes_held"] == 1.0
+    spec = read_question("观测点19.9.9统计什么？")
+    assert decide(spec, r.search(spec, k=6), r).features["codes_held"] == 0.0
+    spec = read_question("职业学校学生实习有哪些规定？")
+    assert decide(spec, r.search(spec, k=6), r).features["codes_held"] == 0.0
+    model = load_model()
+    held = {name: 1.0 for name in FEATURES}
+    assert model.probability({**held, "codes_held": 0.0}) < model.probability(held)
+    for name in ("asked_in_answer", "answer_typed"):
+        assert model.probability({**held, name: 0.0}) < model.probability(held), name

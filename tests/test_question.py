@@ -180,3 +180,21 @@ def test_levels_of_vocational_education_are_grades():
     assert read_question("中等职业学校的实训课多少学时").labels == ("中等职业学校",)
     assert holds_label("中职", "中等职业学校公共基础课程")
     assert not holds_label("中职", "高等职业学校专业课程")
+
+
+@pytest.mark.parametrize(
+    "text, states",
+    [
+        ("每届任期五年", True),
+        ("应在两个工作日内办结", True),
+        ("补助标准为每人每月800元", True),
+        ("比例不低于百分之二十", True),
+        ("由理事会负责解释", False),
+        ("统一管理，一些企业参与", False),
+        ("第三条 适用范围", False),
+    ],
+)
+def test_a_sentence_states_a_quantity_in_digits_or_in_words(text, states):
+    from ingest.numbers import states_quantity
+
+    assert states_quantity(text) is states
