@@ -501,7 +501,7 @@ class Ingestor:
         self._collect_orphans()
         if embed:
             self.embed_pending(report)
-        report.vectors_rewritten = self.reconcile_vectors()
+        report.vectors_rewritten = self.reconcile_vectors(embed=embed)
         report.pending = len(self.store.pending_vectors())
         report.seconds = time.perf_counter() - started
         return report
@@ -632,13 +632,15 @@ class Ingestor:
             doc = live.get(doc_id)
             self.store.delete_versions(doc_id, keep_version=doc.content_hash if doc else None)
 
-    def reconcile_vectors(self, rounds: int = 3) -> int:
+    def reconcile_vectors(self, embed: bool = True, rounds: int = 3) -> int:
         """Make the vector side hold exactly the stored chunks, asking Chroma, not `has_vector`.
 
         Every chunk a dense query over the whole collection does not return gets its vector
         written again — the one Chroma still holds, else the cached one for its text, else
-        a newly computed one (a chunk still waiting for its vector keeps a placeholder) —
-        and what the query returns that no chunk has is deleted. Rewriting re-links a node
+        a newly computed one (with `embed` off, a placeholder: the chunk then waits for its
+        vector like any other) — and what the query returns that no chunk has is deleted.
+        A chunk already waiting only gets its placeholder back if Chroma lost it (without
+        it Chroma fails every filtered query). Rewriting re-links a node
         in the graph, which can unlink another, so this repeats until nothing is left (at
         most `rounds` times). Costs one query and a count when nothing is wrong (see
         `ChromaStore.dense_gaps`). Returns the number of vectors written."""
@@ -655,14 +657,17 @@ class Ingestor:
             compute = []
             for cid, (text, m) in got.items():
                 if not m.get("has_vector"):
-                    vectors[cid] = None  # a placeholder: `embed_pending` computes it
+                    # Waiting for its vector, so out of dense search anyway; but a placeholder
+                    # Chroma lacks makes every filtered query fail: write it back.
+                    if stored.get(cid) is None:
+                        vectors[cid] = None
                     continue
                 vectors[cid] = stored.get(cid)
                 if vectors[cid] is None:
                     search = f"{m.get('prefix')}\n{text}" if m.get("prefix") else text
                     key = text_key(self.embedder.model_id, search)
                     vectors[cid] = self.cache.get(key)
-                    if vectors[cid] is None:
+                    if vectors[cid] is None and embed:
                         compute.append((cid, search, key))
             if compute:
                 for (cid, _, key), v in zip(
@@ -671,6 +676,8 @@ class Ingestor:
                     self.cache.put(key, v)
                     vectors[cid] = v
                 self.cache.save()
+            if not vectors:
+                break
             self.store.rewrite_vectors(vectors)
             written += len(vectors)
         return written
