@@ -590,13 +590,26 @@ class ChromaStore:
         if where:
             conds += where["$and"] if "$and" in where else [where]
         cond = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
-        got = self.chunks.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=max(1, n),
-            where=cond,
-            include=["distances"],
-        )
-        found = [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        query = [np.asarray(vector, dtype=np.float32).tolist()]
+        try:
+            got = self.chunks.query(
+                query_embeddings=query, n_results=max(1, n), where=cond, include=["distances"]
+            )
+            found = [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        except StoreUnavailableError:
+            raise
+        except Exception:
+            if cond is None:
+                raise
+            # Chroma fails every filtered query while a chunk's vector is missing from its
+            # dense index (a half-written state the next ingest repairs): rank the whole
+            # collection unfiltered, then keep what the filter admits.
+            got = self.chunks.query(
+                query_embeddings=query, n_results=max(1, self.count()), include=["distances"]
+            )
+            admitted = set(self.chunks.get(ids=got["ids"][0], where=cond, include=[])["ids"])
+            ranked = zip(got["ids"][0], got["distances"][0])
+            found = [(i, 1.0 - d) for i, d in ranked if i in admitted][: max(1, n)]
         gaps = self._unreachable()
         if not gaps:
             return found
