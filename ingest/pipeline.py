@@ -55,6 +55,7 @@ class IngestReport:
     pending: int = 0
     seconds: float = 0.0
     ocr_pages: int = 0  # pages recognised by OCR in this run (cached ones not counted)
+    vectors_rewritten: int = 0  # chunks whose vector Chroma lacked or could not reach
 
     @property
     def exit_code(self) -> int:
@@ -72,6 +73,7 @@ class IngestReport:
             "pending_vectors": self.pending,
             "seconds": round(self.seconds, 2),
             "ocr_pages": self.ocr_pages,
+            "vectors_rewritten": self.vectors_rewritten,
         }
 
 
@@ -499,6 +501,7 @@ class Ingestor:
         self._collect_orphans()
         if embed:
             self.embed_pending(report)
+        report.vectors_rewritten = self.reconcile_vectors(embed=embed)
         report.pending = len(self.store.pending_vectors())
         report.seconds = time.perf_counter() - started
         return report
@@ -628,6 +631,56 @@ class Ingestor:
             self.checkpoint("orphans")
             doc = live.get(doc_id)
             self.store.delete_versions(doc_id, keep_version=doc.content_hash if doc else None)
+
+    def reconcile_vectors(self, embed: bool = True, rounds: int = 3) -> int:
+        """Make the vector side hold exactly the stored chunks, asking Chroma, not `has_vector`.
+
+        Every chunk a dense query over the whole collection does not return gets its vector
+        written again — the one Chroma still holds, else the cached one for its text, else
+        a newly computed one (with `embed` off, a placeholder: the chunk then waits for its
+        vector like any other) — and what the query returns that no chunk has is deleted.
+        A chunk already waiting only gets its placeholder back if Chroma lost it (without
+        it Chroma fails every filtered query). Rewriting re-links a node
+        in the graph, which can unlink another, so this repeats until nothing is left (at
+        most `rounds` times). Costs one query and a count when nothing is wrong (see
+        `ChromaStore.dense_gaps`). Returns the number of vectors written."""
+        written = 0
+        for _ in range(rounds):
+            gaps, ghosts = self.store.dense_gaps()
+            if ghosts:
+                self.store.delete_chunk_ids(ghosts)
+            if not gaps:
+                break
+            stored = self.store.stored_vectors(gaps)
+            got = self.store.chunks_by_id(gaps)
+            vectors: dict = {}
+            compute = []
+            for cid, (text, m) in got.items():
+                if not m.get("has_vector"):
+                    # Waiting for its vector, so out of dense search anyway; but a placeholder
+                    # Chroma lacks makes every filtered query fail: write it back.
+                    if stored.get(cid) is None:
+                        vectors[cid] = None
+                    continue
+                vectors[cid] = stored.get(cid)
+                if vectors[cid] is None:
+                    search = f"{m.get('prefix')}\n{text}" if m.get("prefix") else text
+                    key = text_key(self.embedder.model_id, search)
+                    vectors[cid] = self.cache.get(key)
+                    if vectors[cid] is None and embed:
+                        compute.append((cid, search, key))
+            if compute:
+                for (cid, _, key), v in zip(
+                    compute, self.embedder.embed_passages([t for _, t, _ in compute])
+                ):
+                    self.cache.put(key, v)
+                    vectors[cid] = v
+                self.cache.save()
+            if not vectors:
+                break
+            self.store.rewrite_vectors(vectors)
+            written += len(vectors)
+        return written
 
     def embed_pending(self, report: IngestReport | None = None) -> int:
         """Compute the vectors still missing, in batches; the cache is saved as it goes."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -40,6 +41,12 @@ def _placeholder(chunk_id: str) -> list[float]:
 
 _BATCH = 1000
 _REGISTRY_VECTOR = [1.0]
+# Any fixed unit vector: a query for the whole collection reaches whatever the graph reaches.
+_PROBE = (np.ones(DIM, dtype=np.float32) / np.sqrt(DIM)).tolist()
+# How often `query_dense` looks whether the collection changed (its size), and re-checks the
+# dense index for unreachable chunks at the latest (see `ChromaStore.dense_gaps`).
+GAP_RECHECK_SECONDS = 2.0
+GAP_MAX_AGE_SECONDS = 60.0
 
 
 class StoreError(Exception):
@@ -286,6 +293,8 @@ class ChromaStore:
             chunks, docs = _Guarded(client, chunks, where), _Guarded(client, docs, where)
         self.chunks = chunks
         self.docs = docs
+        # (checked at, chunk count, unreachable ids, computed at): see `_unreachable`.
+        self._gaps: tuple[float, int, list[str], float] | None = None
 
     # -- the registry -------------------------------------------------------------------
 
@@ -364,6 +373,7 @@ class ChromaStore:
                 embeddings=embs,
                 metadatas=metas,
             )
+        self._gaps = None
 
     def delete_versions(self, doc_id: str, keep_version: str | None = None) -> None:
         """Delete a document's chunks, except those of `keep_version`."""
@@ -371,6 +381,7 @@ class ChromaStore:
         if keep_version:
             where = {"$and": [{"doc_id": doc_id}, {"version": {"$ne": keep_version}}]}
         self.chunks.delete(where=where)
+        self._gaps = None
 
     def orphan_doc_ids(self, live: dict[str, DocMeta]) -> set[str]:
         """Documents with chunks but no registry entry (left by an interrupted run)."""
@@ -419,14 +430,151 @@ class ChromaStore:
                 embeddings=vecs[i : i + _BATCH],
                 metadatas=[{"has_vector": True}] * len(ids[i : i + _BATCH]),
             )
+        self._gaps = None
 
     def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
-        got = self.chunks.get(ids=ids, include=["embeddings", "metadatas"])
-        return {
-            i: np.asarray(e, dtype=np.float32)
-            for i, e, m in zip(got["ids"], got["embeddings"], got["metadatas"])
-            if m.get("has_vector")
-        }
+        """The computed vectors (`has_vector`) of `ids` that the dense index holds."""
+        got = self.chunks.get(ids=ids, include=["metadatas"])
+        wanted = [i for i, m in zip(got["ids"], got["metadatas"]) if m.get("has_vector")]
+        return {i: v for i, v in self.stored_vectors(wanted).items() if v is not None}
+
+    # -- the dense side, as Chroma really holds it -------------------------------------
+    #
+    # A chunk's record and its vector live in two places inside embedded Chroma: the SQLite
+    # metadata segment and the HNSW graph, which is kept in memory, saved to disk only every
+    # `sync_threshold` (1000) writes, and otherwise rebuilt from Chroma's write-ahead log by
+    # every process that opens the index (in parallel, so not the same graph twice). Two
+    # things can then separate the keyword side from the vector side, whatever `has_vector`
+    # says: a vector the graph does not hold (a half-applied log; Chroma then fails every
+    # filtered query and every `get` of embeddings that touches it), and — measured — a
+    # vector the graph holds but cannot reach: no other node links to it, so no query ever
+    # returns it, not even one with its own vector. In a 37-chunk index rebuilt 1,000 times
+    # 7 rebuilds had one or three such chunks. `dense_gaps` finds both, `rewrite_vectors`
+    # repairs them (the ingest does, at the end of every run), and `query_dense` scores the
+    # unreachable ones directly, so a dense search returns every stored vector.
+
+    def dense_reach(self) -> set[str]:
+        """The ids a dense query over the whole collection returns (no filter)."""
+        n = self.count()
+        if not n:
+            return set()
+        got = self.chunks.query(query_embeddings=[_PROBE], n_results=n, include=[])
+        return set(got["ids"][0])
+
+    def dense_gaps(self) -> tuple[list[str], list[str]]:
+        """(stored chunk ids a dense query does not return, ids it returns that no chunk has).
+
+        One query for the whole collection and a count: ≈ 10–20 ms at 3,215 chunks. The ids
+        are listed only when the two numbers differ."""
+        reached = self.dense_reach()
+        if len(reached) == self.count():
+            return [], []
+        ids = self.chunks.get(include=[])["ids"]
+        return [i for i in ids if i not in reached], sorted(reached - set(ids))
+
+    def stored_vectors(self, ids: list[str]) -> dict[str, np.ndarray | None]:
+        """Each stored id's vector as the dense index holds it; None where it holds none.
+
+        Chroma fails a whole `get` of embeddings when one id's vector is missing, so a batch
+        that fails is asked again id by id."""
+        out: dict[str, np.ndarray | None] = {}
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start : start + _BATCH]
+            try:
+                got = self.chunks.get(ids=part, include=["embeddings"])
+            except StoreUnavailableError:
+                raise
+            except Exception:
+                for i in part:
+                    out.update(self._one_vector(i))
+                continue
+            out.update(
+                (i, np.asarray(e, dtype=np.float32)) for i, e in zip(got["ids"], got["embeddings"])
+            )
+        return out
+
+    def _one_vector(self, chunk_id: str) -> dict[str, np.ndarray | None]:
+        try:
+            got = self.chunks.get(ids=[chunk_id], include=["embeddings"])
+        except StoreUnavailableError:
+            raise
+        except Exception:  # "Error finding id": the record is stored, its vector is not
+            return {chunk_id: None}
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def rewrite_vectors(self, vectors: dict[str, np.ndarray | None]) -> None:
+        """Write these chunks' vectors again (None: a placeholder, `has_vector=False`).
+
+        An upsert of the whole record: unlike `update`, which Chroma ignores for an id its
+        graph lacks, it puts a missing vector back; for a vector the graph holds but cannot
+        reach, it re-links the node (hnswlib's update searches the graph for the node's
+        neighbours and links them back to it). The record's text and metadata are written
+        as they are, so a chunk deleted meanwhile comes back only as an orphan, which the
+        next sweep removes."""
+        stored = list(self.chunks_by_id(list(vectors)).items())
+        for start in range(0, len(stored), _BATCH):
+            part = stored[start : start + _BATCH]
+            embs = [
+                _placeholder(i) if (v := vectors[i]) is None else np.asarray(v, "float32").tolist()
+                for i, _ in part
+            ]
+            self.chunks.upsert(
+                ids=[i for i, _ in part],
+                embeddings=embs,
+                documents=[t for _, (t, _) in part],
+                metadatas=[{**m, "has_vector": vectors[i] is not None} for i, (_, m) in part],
+            )
+        self._gaps = None
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        """(text, metadata) of each stored chunk of `ids`."""
+        out = {}
+        for start in range(0, len(ids), _BATCH):
+            part = ids[start : start + _BATCH]
+            got = self.chunks.get(ids=part, include=["documents", "metadatas"])
+            out.update(zip(got["ids"], zip(got["documents"], got["metadatas"])))
+        return out
+
+    def delete_chunk_ids(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            self.chunks.delete(ids=ids[start : start + _BATCH])
+        self._gaps = None
+
+    def _unreachable(self) -> list[str]:
+        """Stored chunks the dense index holds but its graph cannot reach, as of the last
+        check. Checked again when the collection's size changes (looked at every
+        `GAP_RECHECK_SECONDS`), after this store writes, and at least every
+        `GAP_MAX_AGE_SECONDS` (another process may have written the same number of
+        chunks)."""
+        now = time.monotonic()
+        cached = self._gaps
+        if cached is not None and now - cached[0] < GAP_RECHECK_SECONDS:
+            return cached[2]
+        n = self.count()
+        if cached is not None and n == cached[1] and now - cached[3] < GAP_MAX_AGE_SECONDS:
+            self._gaps = (now, n, cached[2], cached[3])
+            return cached[2]
+        gaps, _ = self.dense_gaps()
+        self._gaps = (now, n, gaps, now)
+        return gaps
+
+    def _score_unreachable(
+        self, gaps: list[str], vector: np.ndarray, where: dict | None
+    ) -> list[tuple[str, float]]:
+        """Cosine similarity of `vector` to the unreachable chunks that pass `where`."""
+        try:
+            admitted = self.chunks.get(ids=gaps, where=where, include=[])["ids"]
+        except StoreUnavailableError:
+            raise
+        except Exception:
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+        out = []
+        for i, v in self.stored_vectors(admitted).items():
+            if v is not None:
+                out.append((i, float(np.dot(q, v / (np.linalg.norm(v) or 1.0)))))
+        return out
 
     def query_dense(
         self, vector: np.ndarray, n: int, where: dict | None = None, complete: bool = False
@@ -442,13 +590,33 @@ class ChromaStore:
         if where:
             conds += where["$and"] if "$and" in where else [where]
         cond = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
-        got = self.chunks.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=max(1, n),
-            where=cond,
-            include=["distances"],
-        )
-        return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        query = [np.asarray(vector, dtype=np.float32).tolist()]
+        try:
+            got = self.chunks.query(
+                query_embeddings=query, n_results=max(1, n), where=cond, include=["distances"]
+            )
+            found = [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+        except StoreUnavailableError:
+            raise
+        except Exception:
+            if cond is None:
+                raise
+            # Chroma fails every filtered query while a chunk's vector is missing from its
+            # dense index (a half-written state the next ingest repairs): rank the whole
+            # collection unfiltered, then keep what the filter admits.
+            got = self.chunks.query(
+                query_embeddings=query, n_results=max(1, self.count()), include=["distances"]
+            )
+            admitted = set(self.chunks.get(ids=got["ids"][0], where=cond, include=[])["ids"])
+            ranked = zip(got["ids"][0], got["distances"][0])
+            found = [(i, 1.0 - d) for i, d in ranked if i in admitted][: max(1, n)]
+        gaps = self._unreachable()
+        if not gaps:
+            return found
+        # Stored vectors the graph cannot reach are scored directly (see `dense_gaps`).
+        seen = {i for i, _ in found}
+        extra = [h for h in self._score_unreachable(gaps, vector, cond) if h[0] not in seen]
+        return sorted(found + extra, key=lambda h: -h[1])[: max(1, n)]
 
     def has_pending_vectors(self) -> bool:
         return bool(self.chunks.get(where={"has_vector": False}, limit=1, include=[])["ids"])
