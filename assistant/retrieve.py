@@ -4,7 +4,14 @@ Keyword search is exact about rare terms (文号, amounts, names); dense search 
 paraphrases that share few words with the source. Reciprocal-rank fusion combines them
 without comparing their incomparable scores. Before fusion, an exact-match path puts
 passages that contain a 文号, an 观测点 code (8.5.2) or a quoted phrase from the question
-at the top, because for those the user means exactly that string.
+at the top, because for those the user means exactly that string; so does a code of Latin
+letters and digits ("LT2026A07", a product or batch number) that only one or two documents
+hold.
+
+A chunk whose vector is not computed yet (just written, `has_vector: false`) cannot be in
+the dense list; it is fused on its keyword rank alone, as if the dense rank were the same,
+rather than counted as absent from the dense list — a new file must not lose to every
+passage the dense model happens to like.
 
 The keyword index and the in-memory chunk table are a view of the store, rebuilt when the
 store's registry signature changes, so several processes can share one Chroma server.
@@ -33,6 +40,7 @@ from ingest.tokens import (
     is_province,
     normalize,
     query_tokens,
+    tokenize,
     without_year_ranges,
 )
 from ingest.types import Chunk, Hit
@@ -58,6 +66,10 @@ KEYWORD_WEIGHT = 1.0
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
+# A token of Latin letters and digits, both ("ltab001", "c919", "gb9704"): a code, named literally.
+_CODE_TOKEN = re.compile(r"(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{4,}")
+RARE_CODE_PASSAGES = 20  # a code in more passages than this is scanned no further
+RARE_CODE_DOCS = 2  # …and it names what it is in at most this many documents
 
 
 @dataclass(frozen=True)
@@ -124,8 +136,15 @@ class IndexView:
         self._norm_search: list[str] | None = None
         self._by_doc: dict[str, list[int]] | None = None
         self._doc_texts: dict[str, str] = {}
-        self.complete = not store.has_pending_vectors()
+        self.set_pending(store.pending_ids())
         self.loaded_at = time.monotonic()
+
+    def set_pending(self, ids: set[str]) -> None:
+        """Note which chunks still wait for their vector: `pending` (positions of live
+        chunks, fused by keyword rank alone) and `complete` (no chunk at all waits, so dense
+        search needs no `has_vector` filter)."""
+        self.pending = frozenset(self.position[i] for i in ids if i in self.position)
+        self.complete = not ids
 
     @property
     def norm_search_texts(self) -> list[str]:
@@ -205,7 +224,7 @@ class Retriever:
                     self._view = IndexView(self.store)
                 else:
                     if not v.complete:  # vectors may have been computed meanwhile
-                        v.complete = not self.store.has_pending_vectors()
+                        v.set_pending(self.store.pending_ids())
                     v.loaded_at = time.monotonic()
             return self._view
 
@@ -255,6 +274,35 @@ class Retriever:
         return hits
 
     @staticmethod
+    def literal_codes(spec: QuestionSpec, view: IndexView) -> list[str]:
+        """The question's codes of Latin letters and digits that some passage uses."""
+        return [
+            t
+            for t in dict.fromkeys(tokenize(spec.text))
+            if _CODE_TOKEN.fullmatch(t) and view.keywords.df.get(t)
+        ]
+
+    @staticmethod
+    def code_hits(codes: list[str], view: IndexView, filters: Filters = Filters()) -> list[int]:
+        """Passages holding one of `codes` literally, for a code found in at most
+        `RARE_CODE_DOCS` documents: a product number, a batch or reference code names those
+        documents, whatever else the passages say (a code on every row of a list names
+        nothing in particular and is left to the ranking)."""
+        out: list[int] = []
+        for code in codes:
+            if view.keywords.df.get(code, 0) > RARE_CODE_PASSAGES:
+                continue
+            literal = re.compile(rf"(?<![a-z0-9]){re.escape(code)}(?![a-z0-9])")
+            found = [
+                pos
+                for pos, text in enumerate(view.norm_search_texts)
+                if literal.search(text) and filters.admits(view.chunks[pos])
+            ]
+            if 0 < len({view.chunks[p].doc.doc_id for p in found}) <= RARE_CODE_DOCS:
+                out.extend(p for p in found if p not in out)
+        return out
+
+    @staticmethod
     def _clause(spec: QuestionSpec, view: IndexView, filters: Filters) -> list[int]:
         """ "川府发〔2023〕12号 第五条": the passages of the document that 文号 names which hold
         the article, resolved before any ranking."""
@@ -289,8 +337,10 @@ class Retriever:
         foreign = mode == "hybrid" and spec.is_foreign
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
-        if foreign and (terms := chinese_terms(question)):
-            # …except through the Chinese forms of the domain terms it uses (see glossary).
+        codes = self.literal_codes(spec, view) if mode == "hybrid" else []
+        if foreign and (terms := [*chinese_terms(question), *codes]):
+            # …except through the Chinese forms of the domain terms it uses (see glossary)
+            # and the codes it names, which are the same in every language.
             kw = self.keyword(" ".join(terms), CANDIDATES, filters)
         de = self.dense(question, CANDIDATES, filters) if mode in ("hybrid", "dense") else []
         scores: dict[int, float] = {}
@@ -302,14 +352,22 @@ class Retriever:
             for rank, (pos, _) in enumerate(ranked):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
                 via.setdefault(pos, []).append(name)
+        if mode == "hybrid" and self.embedder is not None and view.pending:
+            # A chunk without its vector yet could not be in the dense list: its dense rank is
+            # unknown, not last. Count it as the keyword rank (a keyword-only first place
+            # then ties with a first place in both lists, not with a dense-only one).
+            for rank, (pos, _) in enumerate(kw):
+                if pos in view.pending and pos not in de_score:
+                    scores[pos] += DENSE_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
             exact = self.exact(spec, filters)
-            if exact:
+            literal = [p for p in self.code_hits(codes, view, filters) if p not in exact]
+            if exact or literal:
                 # Literal matches go first, in the order the fused ranking would give them.
                 top = max(scores.values(), default=0.0) + 1.0
-                for pos in exact:
+                for pos, name in [(p, "exact") for p in exact] + [(p, "code") for p in literal]:
                     scores[pos] = top + scores.get(pos, 0.0)
-                    via.setdefault(pos, []).append("exact")
+                    via.setdefault(pos, []).append(name)
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(spec, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
