@@ -257,10 +257,12 @@ class Retriever:
             out.append((pos, sim))
         return out[:k], vector
 
-    def similarities(self, vector: np.ndarray, positions: list[int]) -> dict[int, float]:
+    def similarities(
+        self, vector: np.ndarray, positions: list[int], view: IndexView | None = None
+    ) -> dict[int, float]:
         """Exact cosine similarity of the question's vector to these chunks' vectors (those
         that have one), fetched from the store once per view."""
-        view = self.view()
+        view = view or self.view()
         need = [p for p in positions if p not in view.vectors and p not in view.pending]
         if need:
             got = self.store.vectors_of([view.chunks[p].chunk_id for p in need])
@@ -273,7 +275,7 @@ class Retriever:
         return {p: float(view.vectors[p] @ q) for p in positions if p in view.vectors}
 
     def _with_ann_misses(
-        self, de: list[tuple[int, float]], vector, candidates: list[int], k: int
+        self, de: list[tuple[int, float]], vector, candidates: list[int], k: int, view: IndexView
     ) -> list[tuple[int, float]]:
         """The dense list with the keyword candidates that approximate (HNSW) search missed
         although their exact similarity places them inside it.
@@ -289,7 +291,7 @@ class Retriever:
         if not missed or vector is None:
             return de
         floor = de[-1][1] if len(de) >= k else -1.0
-        extra = [(p, s) for p, s in self.similarities(vector, missed).items() if s >= floor]
+        extra = [(p, s) for p, s in self.similarities(vector, missed, view).items() if s >= floor]
         return sorted(de + extra, key=lambda item: -item[1]) if extra else de
 
     def exact(self, spec: QuestionSpec, filters: Filters = Filters()) -> list[int]:
@@ -388,7 +390,7 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             de, vector = self._dense(question, CANDIDATES, filters)
         if mode == "hybrid" and kw:
-            de = self._with_ann_misses(de, vector, [p for p, _ in kw], CANDIDATES)
+            de = self._with_ann_misses(de, vector, [p for p, _ in kw], CANDIDATES, view)
         scores: dict[int, float] = {}
         via: dict[int, list[str]] = {}
         kw_score = dict(kw)
