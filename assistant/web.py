@@ -706,17 +706,18 @@ def build_app(service: Service) -> gr.Blocks:
             # gradio keeps each uploaded file in its cache folder and serves it to anyone
             # holding its URL: once the upload is handled (indexed, refused or failed), that
             # copy goes — the index keeps its own copy in the uploads folder.
+            # (A copy already gone: the same content sent at once by another page, whose
+            # upload dropped the copy both shared.)
+            gone = [[p.name, "失败", "", GONE] for p in paths if not p.is_file()]
             try:
-                gone = [p for p in paths if not p.is_file()]
-                if gone:  # the same content uploaded at once by another page, already dropped
-                    return None, [[p.name, "失败", "", GONE] for p in gone], *list_docs(tok)
-                results = service.upload(paths, tok, vis or "public", progress=report)
+                present = [p for p in paths if p.is_file()]
+                results = service.upload(present, tok, vis or "public", progress=report)
             except (RoleError, ValueError, StoreError) as e:
                 return None, [["—", _plain_error(e), "", ""]], *list_docs(tok)
             finally:
                 drop_gradio_copies(paths)
             status = {"indexed": "已索引", "unchanged": "未变（已是最新）", "failed": "失败"}
-            rows = [
+            rows = gone + [
                 [
                     r["file"],
                     status.get(r["status"], r["status"]),
