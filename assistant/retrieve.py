@@ -4,7 +4,14 @@ Keyword search is exact about rare terms (文号, amounts, names); dense search 
 paraphrases that share few words with the source. Reciprocal-rank fusion combines them
 without comparing their incomparable scores. Before fusion, an exact-match path puts
 passages that contain a 文号, an 观测点 code (8.5.2) or a quoted phrase from the question
-at the top, because for those the user means exactly that string.
+at the top, because for those the user means exactly that string; so does a code of Latin
+letters and digits ("LT2026A07", a product or batch number) that only one or two documents
+hold.
+
+A chunk whose vector is not computed yet (just written, `has_vector: false`) cannot be in
+the dense list; it is fused on its keyword rank alone, as if the dense rank were the same,
+rather than counted as absent from the dense list — a new file must not lose to every
+passage the dense model happens to like.
 
 The keyword index and the in-memory chunk table are a view of the store, rebuilt when the
 store's registry signature changes, so several processes can share one Chroma server.
@@ -33,6 +40,7 @@ from ingest.tokens import (
     is_province,
     normalize,
     query_tokens,
+    tokenize,
     without_year_ranges,
 )
 from ingest.types import Chunk, Hit
@@ -58,6 +66,10 @@ KEYWORD_WEIGHT = 1.0
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
+# A token of Latin letters and digits, both ("ltab001", "c919", "gb9704"): a code, named literally.
+_CODE_TOKEN = re.compile(r"(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{4,}")
+RARE_CODE_PASSAGES = 20  # a code in more passages than this is scanned no further
+RARE_CODE_DOCS = 2  # …and it names what it is in at most this many documents
 
 
 @dataclass(frozen=True)
@@ -124,8 +136,16 @@ class IndexView:
         self._norm_search: list[str] | None = None
         self._by_doc: dict[str, list[int]] | None = None
         self._doc_texts: dict[str, str] = {}
-        self.complete = not store.has_pending_vectors()
+        self.vectors: dict[int, np.ndarray] = {}  # normalised, fetched when first compared
+        self.set_pending(store.pending_ids())
         self.loaded_at = time.monotonic()
+
+    def set_pending(self, ids: set[str]) -> None:
+        """Note which chunks still wait for their vector: `pending` (positions of live
+        chunks, fused by keyword rank alone) and `complete` (no chunk at all waits, so dense
+        search needs no `has_vector` filter)."""
+        self.pending = frozenset(self.position[i] for i in ids if i in self.position)
+        self.complete = not ids
 
     @property
     def norm_search_texts(self) -> list[str]:
@@ -205,7 +225,7 @@ class Retriever:
                     self._view = IndexView(self.store)
                 else:
                     if not v.complete:  # vectors may have been computed meanwhile
-                        v.complete = not self.store.has_pending_vectors()
+                        v.set_pending(self.store.pending_ids())
                     v.loaded_at = time.monotonic()
             return self._view
 
@@ -216,8 +236,14 @@ class Retriever:
         return view.keywords.search(query_terms(question, view.keywords.df), k, view.mask(filters))
 
     def dense(self, question: str, k: int, filters: Filters = Filters()) -> list[tuple[int, float]]:
+        return self._dense(question, k, filters)[0]
+
+    def _dense(
+        self, question: str, k: int, filters: Filters = Filters()
+    ) -> tuple[list[tuple[int, float]], np.ndarray | None]:
+        """The dense top-k and the question's vector."""
         if self.embedder is None:
-            return []
+            return [], None
         view = self.view()
         vector = self.embedder.embed_query(question)
         extra = 0 if filters.issuer == "" and filters.source == "" else 3
@@ -229,7 +255,44 @@ class Retriever:
             if pos is None or not filters.admits(view.chunks[pos]):
                 continue  # a chunk of a version replaced since the view was built
             out.append((pos, sim))
-        return out[:k]
+        return out[:k], vector
+
+    def similarities(
+        self, vector: np.ndarray, positions: list[int], view: IndexView | None = None
+    ) -> dict[int, float]:
+        """Exact cosine similarity of the question's vector to these chunks' vectors (those
+        that have one), fetched from the store once per view."""
+        view = view or self.view()
+        need = [p for p in positions if p not in view.vectors and p not in view.pending]
+        if need:
+            got = self.store.vectors_of([view.chunks[p].chunk_id for p in need])
+            for p in need:
+                v = got.get(view.chunks[p].chunk_id)
+                if v is not None:
+                    view.vectors[p] = v / (np.linalg.norm(v) or 1.0)
+        q = np.asarray(vector, dtype=np.float32)
+        q = q / (np.linalg.norm(q) or 1.0)
+        return {p: float(view.vectors[p] @ q) for p in positions if p in view.vectors}
+
+    def _with_ann_misses(
+        self, de: list[tuple[int, float]], vector, candidates: list[int], k: int, view: IndexView
+    ) -> list[tuple[int, float]]:
+        """The dense list with the keyword candidates that approximate (HNSW) search missed
+        although their exact similarity places them inside it.
+
+        Chroma's HNSW graph is approximate: on the bundled corpus its top 50 holds 97–98%
+        of the exact top 50 for the tuning questions, and a short query of an odd shape (a
+        bare code) can miss even the nearest passage — a file just uploaded, exact rank 1
+        for its code, was not in the HNSW top 200. A keyword candidate's exact similarity
+        costs one dot product; one the dense list should have held is put where it belongs
+        (one below the list's last similarity stays out, as before)."""
+        held_ = {p for p, _ in de}
+        missed = [p for p in candidates if p not in held_]
+        if not missed or vector is None:
+            return de
+        floor = de[-1][1] if len(de) >= k else -1.0
+        extra = [(p, s) for p, s in self.similarities(vector, missed, view).items() if s >= floor]
+        return sorted(de + extra, key=lambda item: -item[1]) if extra else de
 
     def exact(self, spec: QuestionSpec, filters: Filters = Filters()) -> list[int]:
         targets = spec.exact_targets
@@ -253,6 +316,35 @@ class Retriever:
                     hits.append(pos)
                     break
         return hits
+
+    @staticmethod
+    def literal_codes(spec: QuestionSpec, view: IndexView) -> list[str]:
+        """The question's codes of Latin letters and digits that some passage uses."""
+        return [
+            t
+            for t in dict.fromkeys(tokenize(spec.text))
+            if _CODE_TOKEN.fullmatch(t) and view.keywords.df.get(t)
+        ]
+
+    @staticmethod
+    def code_hits(codes: list[str], view: IndexView, filters: Filters = Filters()) -> list[int]:
+        """Passages holding one of `codes` literally, for a code found in at most
+        `RARE_CODE_DOCS` documents: a product number, a batch or reference code names those
+        documents, whatever else the passages say (a code on every row of a list names
+        nothing in particular and is left to the ranking)."""
+        out: list[int] = []
+        for code in codes:
+            if view.keywords.df.get(code, 0) > RARE_CODE_PASSAGES:
+                continue
+            literal = re.compile(rf"(?<![a-z0-9]){re.escape(code)}(?![a-z0-9])")
+            found = [
+                pos
+                for pos, text in enumerate(view.norm_search_texts)
+                if literal.search(text) and filters.admits(view.chunks[pos])
+            ]
+            if 0 < len({view.chunks[p].doc.doc_id for p in found}) <= RARE_CODE_DOCS:
+                out.extend(p for p in found if p not in out)
+        return out
 
     @staticmethod
     def _clause(spec: QuestionSpec, view: IndexView, filters: Filters) -> list[int]:
@@ -289,10 +381,16 @@ class Retriever:
         foreign = mode == "hybrid" and spec.is_foreign
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
-        if foreign and (terms := chinese_terms(question)):
-            # …except through the Chinese forms of the domain terms it uses (see glossary).
+        codes = self.literal_codes(spec, view) if mode == "hybrid" else []
+        if foreign and (terms := [*chinese_terms(question), *codes]):
+            # …except through the Chinese forms of the domain terms it uses (see glossary)
+            # and the codes it names, which are the same in every language.
             kw = self.keyword(" ".join(terms), CANDIDATES, filters)
-        de = self.dense(question, CANDIDATES, filters) if mode in ("hybrid", "dense") else []
+        de, vector = [], None
+        if mode in ("hybrid", "dense"):
+            de, vector = self._dense(question, CANDIDATES, filters)
+        if mode == "hybrid" and kw:
+            de = self._with_ann_misses(de, vector, [p for p, _ in kw], CANDIDATES, view)
         scores: dict[int, float] = {}
         via: dict[int, list[str]] = {}
         kw_score = dict(kw)
@@ -302,14 +400,22 @@ class Retriever:
             for rank, (pos, _) in enumerate(ranked):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
                 via.setdefault(pos, []).append(name)
+        if mode == "hybrid" and self.embedder is not None and view.pending:
+            # A chunk without its vector yet could not be in the dense list: its dense rank is
+            # unknown, not last. Count it as the keyword rank (a keyword-only first place
+            # then ties with a first place in both lists, not with a dense-only one).
+            for rank, (pos, _) in enumerate(kw):
+                if pos in view.pending and pos not in de_score:
+                    scores[pos] += DENSE_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
             exact = self.exact(spec, filters)
-            if exact:
+            literal = [p for p in self.code_hits(codes, view, filters) if p not in exact]
+            if exact or literal:
                 # Literal matches go first, in the order the fused ranking would give them.
                 top = max(scores.values(), default=0.0) + 1.0
-                for pos in exact:
+                for pos, name in [(p, "exact") for p in exact] + [(p, "code") for p in literal]:
                     scores[pos] = top + scores.get(pos, 0.0)
-                    via.setdefault(pos, []).append("exact")
+                    via.setdefault(pos, []).append(name)
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             ranked = self._rerank(spec, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]

@@ -697,18 +697,27 @@ def build_app(service: Service) -> gr.Blocks:
 
         def do_upload(files, vis, tok, progress=gr.Progress()):  # noqa: B008 (gradio's idiom)
             if not files:
-                return [["—", "未选择文件", "", ""]], *list_docs(tok)
+                return None, [["—", "未选择文件", "", ""]], *list_docs(tok)
             paths = [Path(f if isinstance(f, str) else f.name) for f in files]
 
             def report(done, total, name):
                 progress((done, total), desc=f"正在索引 {name}" if name else "完成", unit="个文件")
 
+            # gradio keeps each uploaded file in its cache folder and serves it to anyone
+            # holding its URL: once the upload is handled (indexed, refused or failed), that
+            # copy goes — the index keeps its own copy in the uploads folder.
+            # (A copy already gone: the same content sent at once by another page, whose
+            # upload dropped the copy both shared.)
+            gone = [[p.name, "失败", "", GONE] for p in paths if not p.is_file()]
             try:
-                results = service.upload(paths, tok, vis or "public", progress=report)
+                present = [p for p in paths if p.is_file()]
+                results = service.upload(present, tok, vis or "public", progress=report)
             except (RoleError, ValueError, StoreError) as e:
-                return [["—", _plain_error(e), "", ""]], *list_docs(tok)
+                return None, [["—", _plain_error(e), "", ""]], *list_docs(tok)
+            finally:
+                drop_gradio_copies(paths)
             status = {"indexed": "已索引", "unchanged": "未变（已是最新）", "failed": "失败"}
-            rows = [
+            rows = gone + [
                 [
                     r["file"],
                     status.get(r["status"], r["status"]),
@@ -717,12 +726,12 @@ def build_app(service: Service) -> gr.Blocks:
                 ]
                 for r in results
             ]
-            return rows, *list_docs(tok)
+            return None, rows, *list_docs(tok)
 
         upload_btn.click(
             do_upload,
             [uploads, upload_vis, token],
-            [upload_out, docs_table, docs_msg],
+            [uploads, upload_out, docs_table, docs_msg],
             api_visibility="private",
             concurrency_id="ingest",
             concurrency_limit=1,
@@ -859,6 +868,34 @@ def build_app(service: Service) -> gr.Blocks:
         gr.api(api_draft, api_name="draft", concurrency_id="answer")
         gr.api(api_upload, api_name="upload", concurrency_id="ingest", concurrency_limit=1)
     return app
+
+
+GONE = "上传的文件已失效，请重新选择后上传 (the uploaded copy is gone; select the file again)"
+
+
+def drop_gradio_copies(paths: list[Path]) -> list[Path]:
+    """Delete gradio's cached copies of uploaded files (`<gradio temp dir>/<hash>/<name>`)
+    and their then-empty hash folders; returns what was deleted.
+
+    gradio serves a cached file to whoever requests its URL (`/gradio_api/file=…`) for as
+    long as it exists; an upload may be member-only, so its copy must not outlive the
+    upload. Only paths inside gradio's own cache folder are touched."""
+    from gradio.utils import get_upload_folder
+
+    cache = Path(get_upload_folder()).resolve()
+    dropped = []
+    for path in paths:
+        path = Path(path).resolve()
+        if cache not in path.parents:
+            continue
+        try:
+            path.unlink(missing_ok=True)
+            dropped.append(path)
+            if path.parent != cache:
+                path.parent.rmdir()  # the per-file hash folder; fails (kept) when not empty
+        except OSError:
+            pass
+    return dropped
 
 
 def _client(request) -> str:

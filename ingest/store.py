@@ -621,6 +621,11 @@ class ChromaStore:
     def has_pending_vectors(self) -> bool:
         return bool(self.chunks.get(where={"has_vector": False}, limit=1, include=[])["ids"])
 
+    def pending_ids(self) -> set[str]:
+        """The ids of the chunks still waiting for their vector (no text fetched): readers
+        fuse these by their keyword rank alone (see `assistant.retrieve`)."""
+        return set(self.chunks.get(where={"has_vector": False}, include=[])["ids"])
+
     def count(self) -> int:
         return self.chunks.count()
 

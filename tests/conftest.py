@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -327,3 +328,34 @@ def records_index(tmp_path_factory):
     from .lookup_fixtures import build_records_index
 
     return build_records_index(tmp_path_factory.mktemp("records-index"))
+
+
+# --- the real page in headless Chromium (Debian's chromium driven by Playwright) ---
+CHROMIUM = os.environ.get("CHANJIAO_CHROMIUM", "/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+# Browser tests are slow and need the browser: mark a module or a test with this.
+needs_browser = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None,
+        reason="needs Debian chromium (.ci/apt-packages.txt) and playwright (dev extra)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium, one per test module (never `playwright install`: Debian's)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield b
+        b.close()

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.accounts import (
     FREE_FAILURES,
+    VERIFY_NICE,
     AccountError,
     Accounts,
     Sessions,
@@ -240,3 +241,53 @@ def test_an_unknown_name_is_no_different_from_a_wrong_password(tmp_path):
                 accounts.login(name, "wrong-password")
         with pytest.raises(AccountError, match="秒后再试"):
             accounts.login(name, "wrong-password")
+
+
+def test_verifications_run_one_at_a_time_on_their_own_low_priority_thread(tmp_path):
+    """A crowd logging in must not take every core from people asking: argon2 runs in its
+    own executor, one verification at a time, below the callers' priority (Linux)."""
+    import os
+    import threading
+
+    users = UserStore(tmp_path / "users.json")
+    users.add("zhangsan", "member", "right-password-1")
+    real = users._hasher
+    seen: list[tuple[str, int]] = []
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def watched(hashed, password):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            seen.append((threading.current_thread().name, nice))
+        try:
+            return real.verify(hashed, password)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    class Watched:  # PasswordHasher has slots: wrap it
+        hash = staticmethod(real.hash)
+        verify = staticmethod(watched)
+
+    users._hasher = Watched()
+    results: list = [None] * 6
+    tries = ["right-password-1", "wrong-password", "right-password-1"] * 2
+    names = ["zhangsan", "zhangsan", "nobody-here"] * 2
+
+    def login(i):
+        results[i] = users.check(names[i], tries[i])
+
+    threads = [threading.Thread(target=login, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["member", None, None] * 2  # the same answers as without the executor
+    assert len(seen) == 6 and most[0] == 1
+    assert all(name.startswith("argon2-verify") for name, _ in seen)
+    if sys.platform.startswith("linux"):
+        mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert all(nice >= min(mine + VERIFY_NICE, 19) for _, nice in seen)

@@ -10,46 +10,22 @@ Screenshots of every screen go to build/screenshots/ (test artifacts).
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
 
+from .conftest import needs_browser
 from .webapp import ROOT, open_page_as
 
-CHROMIUM = os.environ.get("CHANJIAO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None,
-        reason="needs Debian chromium (.ci/apt-packages.txt) and playwright (dev extra)",
-    ),
-]
+pytestmark = needs_browser
 
 
 def _missing(module: str) -> bool:
     return importlib.util.find_spec(f"assistant.{module}") is None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -135,10 +111,25 @@ def test_visitor_sees_no_secretariat_tabs(page_as):
     assert secretariat.get_by_role("tab", name="文档管理").count() == 1
 
 
-def test_upload_a_file_and_get_an_answer_from_it(page_as, tmp_path):
+def _served(url: str, path: Path) -> int:
+    """The HTTP status of gradio's file URL for `path`."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}gradio_api/file={urllib.parse.quote(str(path))}") as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_upload_a_file_and_get_an_answer_from_it(page_as, web_app, tmp_path):
+    from gradio.utils import get_upload_folder
+
     page = page_as("secretariat")
     page.get_by_role("tab", name="文档管理").click()
-    new = tmp_path / "航模社团活动安排（示例）.md"
+    new = tmp_path / f"航模社团活动安排（示例）{uuid.uuid4().hex[:8]}.md"  # unique in /tmp/gradio
     new.write_text(
         "# 航模社团活动安排（示例）\n\n航模社团每周四下午在3号机库开展固定翼航模试飞训练，"
         "指导教师为钟老师。\n",
@@ -146,7 +137,12 @@ def test_upload_a_file_and_get_an_answer_from_it(page_as, tmp_path):
     )
     bad = tmp_path / "坏文件.xyz"
     bad.write_bytes(b"\x00\x01")
-    page.set_input_files("#upload-files input[type=file]", [str(new), str(bad)])
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/gradio_api/upload" in r.url
+    ) as sent:
+        page.set_input_files("#upload-files input[type=file]", [str(new), str(bad)])
+    cached = [Path(p) for p in sent.value.json()]  # gradio's copies, served by their URL
+    assert len(cached) == 2 and all(_served(web_app.url, p) == 200 for p in cached)
     page.click("#upload-btn")
     page.wait_for_function(
         "() => document.querySelector('#upload-results').innerText.includes('已索引')",
@@ -154,6 +150,12 @@ def test_upload_a_file_and_get_an_answer_from_it(page_as, tmp_path):
     )
     results = page.inner_text("#upload-results")
     assert "航模社团活动安排" in results and "失败" in results  # the bad file says why
+    # Handled (one indexed, one refused): gradio's copies are gone and no longer served;
+    # the index keeps its own copy in the uploads folder.
+    assert not any(p.exists() for p in cached)
+    assert all(_served(web_app.url, p) in (403, 404) for p in cached)
+    assert not list(Path(get_upload_folder()).rglob(new.name))
+    assert (web_app.service.uploads / new.name).is_file()
     page.wait_for_function(
         "() => document.querySelector('#docs-table').innerText.includes('航模社团')"
     )

@@ -5,14 +5,12 @@ the app's session and throttle clocks, never by sleeping."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-from .test_web_browser import ARGS, CHROMIUM
-from .webapp import PASSWORDS
+from .conftest import needs_browser
+from .webapp import PASSWORDS, open_page_as
 
 MEMBER_Q = "钛合金焊接联合攻关项目内部结算单价是多少"
 MEMBER_FACT = "420"
@@ -104,28 +102,12 @@ def test_many_names_from_one_client_are_slowed(client, web_app, clock):
     assert web_app.service.accounts.client_throttle.wait_for("127.0.0.1") > 0
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None,
-    reason="needs Debian chromium and playwright",
-)
-def test_the_page_says_the_login_expired(web_app, clock):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
-        page.set_default_timeout(30000)
-        page.goto(web_app.url)
-        page.wait_for_selector("#question textarea")
-        name, password = PASSWORDS["member"]
-        page.get_by_text("登录（成员单位 / 秘书处）").click()
-        page.fill("#login-name input, #login-name textarea", name)
-        page.fill("#login-password input", password)
-        page.click("#login-btn")
-        page.wait_for_function(
-            "n => document.querySelector('#who').innerText.includes(n)", arg=name
-        )
+@needs_browser[0]
+@needs_browser[1]
+def test_the_page_says_the_login_expired(web_app, clock, browser):
+    contexts = []
+    try:
+        page = open_page_as(browser, web_app.url, "member", contexts)
         clock.advance(web_app.service.accounts.sessions.ttl + 1)
         page.fill("#question textarea", MEMBER_Q)
         page.click("#ask-btn")
@@ -137,4 +119,6 @@ def test_the_page_says_the_login_expired(web_app, clock):
         page.wait_for_function(
             "() => document.querySelector('#who').innerText.includes('登录已过期')"
         )
-        browser.close()
+    finally:
+        for ctx in contexts:
+            ctx.close()

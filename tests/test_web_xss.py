@@ -17,18 +17,11 @@ import importlib.util
 
 import pytest
 
-from .conftest import HOSTILE_NAME
-from .test_web_browser import ARGS, CHROMIUM, shot
+from .conftest import HOSTILE_NAME, needs_browser
+from .test_web_browser import shot
 from .webapp import open_page_as
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not __import__("pathlib").Path(CHROMIUM).exists()
-        or importlib.util.find_spec("playwright") is None,
-        reason="needs Debian chromium (.ci/apt-packages.txt) and playwright (dev extra)",
-    ),
-]
+pytestmark = needs_browser
 
 PROBE = """() => {
   const links = [...document.querySelectorAll('a[href]')]
@@ -54,16 +47,6 @@ def assert_inert(page, where: str) -> None:
     got = page.evaluate(PROBE)
     assert got["title"].startswith("产教通"), (where, got)
     assert {k: got[k] for k in CLEAN} == CLEAN, (where, got)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
