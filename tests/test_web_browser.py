@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -142,7 +143,12 @@ def test_upload_a_file_and_get_an_answer_from_it(page_as, web_app, tmp_path):
     ) as sent:
         page.set_input_files("#upload-files input[type=file]", [str(new), str(bad)])
     cached = [Path(p) for p in sent.value.json()]  # gradio's copies, served by their URL
-    assert len(cached) == 2 and all(_served(web_app.url, p) == 200 for p in cached)
+    assert len(cached) == 2
+    # (gradio may finish moving an upload into place just after answering the POST)
+    deadline = time.monotonic() + 15
+    while not all(_served(web_app.url, p) == 200 for p in cached):
+        assert time.monotonic() < deadline, "gradio never served its cached copies"
+        time.sleep(0.2)
     page.click("#upload-btn")
     page.wait_for_function(
         "() => document.querySelector('#upload-results').innerText.includes('已索引')",
