@@ -138,6 +138,14 @@ class Settings:
         default=300,
         metadata={"env": "CHANJIAO_MAX_UPLOAD_MB", "doc": "Total size of one web upload."},
     )
+    upload_cache_seconds: int = field(
+        default=3600,
+        metadata={
+            "env": "CHANJIAO_UPLOAD_CACHE_SECONDS",
+            "doc": "Files posted to the page's upload endpoint and never used are deleted "
+            "from gradio's cache after this many seconds (swept every tenth of it).",
+        },
+    )
     bootstrap: bool = field(
         default=True,
         metadata={

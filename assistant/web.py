@@ -164,7 +164,13 @@ def _rows(result: dict) -> tuple[list[str], list[list]]:
 def build_app(service: Service) -> gr.Blocks:
     """The whole page. Each handler is a thin call into `service` with the session token."""
 
-    with gr.Blocks(title="产教通 · 市域产教联合体文档助手") as app:
+    # Anyone may POST a file to gradio's upload endpoint; it is served from gradio's cache to
+    # whoever has its URL until an event uses it (ours then deletes it: drop_gradio_copies).
+    # A file no event ever uses is swept after settings.upload_cache_seconds.
+    age = max(1, service.index.settings.upload_cache_seconds)
+    with gr.Blocks(
+        title="产教通 · 市域产教联合体文档助手", delete_cache=(max(1, age // 10), age)
+    ) as app:
         token = gr.State("")
         gr.Markdown("# 产教通 · 市域产教联合体文档助手")
         with gr.Row():

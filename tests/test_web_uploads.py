@@ -43,3 +43,32 @@ def test_files_outside_gradio_cache_are_never_touched(tmp_path):
     assert ".." in sneaky.parts
     assert drop_gradio_copies([mine, sneaky]) == []
     assert mine.exists()
+
+
+def test_a_file_posted_to_the_upload_endpoint_and_never_used_is_swept(tmp_path):
+    """Anyone can POST a file to gradio's upload endpoint without logging in; it would be
+    served from gradio's cache to whoever has its URL. No event uses it, so our own deletion
+    never runs: gradio's sweep (CHANJIAO_UPLOAD_CACHE_SECONDS) must remove it."""
+    import time
+
+    import httpx
+
+    from .webapp import start_app
+
+    app = start_app(tmp_path, upload_cache_seconds=2)
+    try:
+        files = {
+            "files": ("未登录上传（示例）.md", "仅测试：无人使用的上传".encode(), "text/markdown")
+        }
+        reply = httpx.post(app.url + "gradio_api/upload", files=files, timeout=30)
+        assert reply.status_code == 200, reply.text
+        (path,) = reply.json()
+        assert Path(path).exists()
+        assert httpx.get(app.url + f"gradio_api/file={path}", timeout=30).status_code == 200
+        deadline = time.monotonic() + 20
+        while Path(path).exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not Path(path).exists(), "the unused upload outlived the sweep"
+        assert httpx.get(app.url + f"gradio_api/file={path}", timeout=30).status_code != 200
+    finally:
+        app.stop()

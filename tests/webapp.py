@@ -45,9 +45,10 @@ def _free_port() -> int:
 
 
 def start_app(
-    base: Path, vector_cache: Path | None = None, extra_docs: Path | None = None
+    base: Path, vector_cache: Path | None = None, extra_docs: Path | None = None, **overrides
 ) -> RunningApp:
-    """`extra_docs`: a folder indexed beside the role documents (as docs/<its name>)."""
+    """`extra_docs`: a folder indexed beside the role documents (as docs/<its name>);
+    `overrides`: further Settings fields."""
     import uvicorn
 
     from assistant.accounts import UserStore
@@ -66,6 +67,7 @@ def start_app(
         index_dir=base / "index",
         vector_cache=vector_cache or base / "vectors.npz",
         collection=f"web{uuid.uuid4().hex[:8]}",
+        **overrides,
     )
     users = UserStore(settings.users_path)
     for role, (name, password) in PASSWORDS.items():
