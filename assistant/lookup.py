@@ -471,7 +471,17 @@ def _mentions(spec: QuestionSpec, chunks: list[Chunk]) -> list[tuple[str, str]]:
 def matching_records(
     spec: QuestionSpec, retriever: Retriever, filters: Filters = Filters()
 ) -> list[Chunk] | None:
-    """The records a list or count question asks for, or None when records cannot say.
+    """The records a list or count question asks for, or None when records cannot say
+    (see `_matching`)."""
+    found = _matching(spec, retriever, filters)
+    return None if found is None else found[0]
+
+
+def _matching(
+    spec: QuestionSpec, retriever: Retriever, filters: Filters = Filters()
+) -> tuple[list[Chunk], list[str]] | None:
+    """The records a list or count question asks for, with the subject words that narrowed
+    them (held literally); None when records cannot say.
 
     The values the question names (a school, a mode, a level, an audience — see
     `_mentions`) and every other content word that narrows the set (a subject: 无损检测)
@@ -514,7 +524,10 @@ def matching_records(
     since, until = spec.since, spec.until
     if not (since or until) and spec.years:
         since, until = f"{min(spec.years)}-01-01", f"{max(spec.years)}-12-31"
-    return [c for c in kept if _in_range(c, since, until)]
+    # the words that narrowed the set: one every record holds (the list's own title,
+    # "开放课程") filtered nothing out
+    narrowing = [w for w in words if not all(_word_in(w, t) for t in texts.values())]
+    return [c for c in kept if _in_range(c, since, until)], narrowing
 
 
 def _word_in(word: str, text: str) -> bool:
@@ -542,9 +555,10 @@ def answer_from_records(
     cited (file, sheet and row). None when the question is not one records answer."""
     if spec.intent not in ("list", "count") or not spec.record_kind:
         return None
-    found = matching_records(spec, retriever, filters)
-    if found is None:
+    matched = _matching(spec, retriever, filters)
+    if matched is None:
         return None
+    found, words = matched
     label = KIND_LABELS[spec.record_kind]
     n = len(found)
     if not n:
@@ -553,9 +567,18 @@ def answer_from_records(
         # search decides, and refuses when nothing answers.
         return None
     shown = found[:LIST_LIMIT]
+    # Complete for what was asked of the rows. A subject word ("无损检测") is matched as
+    # written: a related row that never uses the word is not among them, and the reader is
+    # told so rather than promised a completeness the filter cannot give.
+    if words:
+        criterion = "含“" + "”“".join(words) + "”的"
+        which = "这些词" if len(words) > 1 else "该词"
+        complete = f"列表完整（按字面筛选：相关但不含{which}的{label}不在其中）"
+    else:
+        criterion, complete = "符合条件的", "列表完整"
     lines = [
-        f"符合条件的{label}共{n}条，列表完整："
-        if spec.intent == "count"
+        f"{criterion}{label}共{n}条，{complete}："
+        if spec.intent == "count" or words
         else f"共{n}条，列表完整："
     ]
     citations = []
@@ -573,7 +596,7 @@ def answer_from_records(
         found=True,
         mode="extractive",
         citations=tuple(citations),
-        notice=f"按记录逐条筛选：共{n}条，列表完整。",
+        notice=f"按记录逐条筛选：共{n}条，{complete}。",
     )
 
 

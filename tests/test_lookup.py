@@ -274,3 +274,20 @@ def test_records_answer_comparisons_then_lists(records_index):
     assert (
         answer_with_records(spec("西华大学有哪些线下课程", "fact", "course"), records_index) is None
     )
+
+
+def test_a_list_filtered_by_a_subject_word_says_it_was_matched_as_written(records_index):
+    """Complete for what the rows were asked: a subject word is matched literally, so the
+    answer names it instead of promising rows that never use it."""
+    ans = answer_from_records(
+        spec("给企业员工开的无损检测课程有哪些", "list", "course"), records_index
+    )
+    assert ans is not None
+    first = ans.answer.splitlines()[0]
+    assert "含“无损检测”的课程" in first and "按字面筛选" in first
+    assert "按字面筛选" in ans.notice
+    # values the question names (a school, a level) are filters, not subject words
+    ans = answer_from_records(
+        spec("四川航天职业技术学院开了几门省级精品课？", "count", "course"), records_index
+    )
+    assert ans is not None and "按字面筛选" not in ans.answer and "列表完整" in ans.answer
