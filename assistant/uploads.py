@@ -15,13 +15,13 @@ goes on with the rest of the batch. Copying and indexing happen in `service`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.digest import file_sha256
 from ingest.loaders import IMAGES, LEGACY, SUPPORTED
 
 ALLOWED = SUPPORTED + IMAGES + LEGACY
@@ -183,15 +183,6 @@ def _has_part(path: Path, prefix: str) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith(prefix) for n in names)
 
 
-def content_digest(path: Path) -> str:
-    """sha256 of the file's bytes, read in blocks."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def same_content(path: Path, candidates: list[Path]) -> Path | None:
     """The first candidate file with exactly the bytes of `path`, or None.
 
@@ -206,8 +197,8 @@ def same_content(path: Path, candidates: list[Path]) -> Path | None:
         try:
             if other.stat().st_size != size or other.resolve() == path.resolve():
                 continue
-            digest = digest or content_digest(path)
-            if content_digest(other) == digest:
+            digest = digest or file_sha256(path)
+            if file_sha256(other) == digest:
                 return other
         except OSError:
             continue

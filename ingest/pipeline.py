@@ -21,6 +21,7 @@ from pathlib import Path
 from . import metadata as md
 from . import records as records_mod
 from .clean import carry_over, clean_pages, page_widths
+from .digest import file_sha256
 from .embed import Embedder, VectorCache, text_key
 from .loaders import DEFAULT_LIMITS, Loaded, LoadError, LoadLimits, load_file
 from .ocr import OcrService
@@ -258,7 +259,7 @@ def _page_jobs(path: Path, loaded: Loaded, engine_id: str) -> list:
     from .ocr import source_key
     from .render import image_frames, render_pdf_pages
 
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = file_sha256(path)
     is_image = set(loaded.ocr_pages.values()) == {"image"}
     frames: list = []
 

@@ -9,13 +9,13 @@ package that provides it. The only module that runs `soffice`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from ..digest import file_sha256
 from .errors import LoadError
 
 # What each legacy format is converted to: a format the other loaders read.
@@ -38,14 +38,6 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def default_cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / "chanjiao-converted"
 
@@ -64,7 +56,7 @@ def convert(path: Path, cache_dir: Path | None = None, soffice: str | None = Non
             f"后重新导入，或用 Word/WPS 另存为 .{target if target != 'pdf' else 'pptx'}",
         )
     cache_dir = cache_dir or default_cache_dir()
-    cached = cache_dir / f"{_file_hash(path)}.{target}"
+    cached = cache_dir / f"{file_sha256(path)}.{target}"
     if cached.exists() and cached.stat().st_size > 0:
         return cached
     cache_dir.mkdir(parents=True, exist_ok=True)
