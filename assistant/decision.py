@@ -56,6 +56,7 @@ FEATURES = (
     "asked_in_answer",  # the asked attribute, whole, in the sentence that holds most
     "answer_typed",  # that sentence states a quantity or a date when one is asked
     "codes_held",  # the 观测点 codes the question names are held (0 when it names none)
+    "names_known",  # 1 − the weight share of the question's nouns the corpus never uses
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -67,7 +68,6 @@ CANDIDATES = (
     "rarest_held",  # the question's highest-weight concept is in a passage
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses
-    "missing_unknown_names",  # the same, of nouns only (a thing, not a turn of phrase)
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
@@ -187,6 +187,8 @@ def features(
     }
     values.update(_named_held(spec, top, missing))
     values["exact"] = float(any("exact" in h.via for h in hits[:3]))
+    missed = _missing(judged, top, retriever)
+    values["names_known"] = 1.0 - missed.pop("unknown_names")
     if candidates:
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
@@ -200,7 +202,7 @@ def features(
                 "dense": _dense(hits),
                 "fact_stated": fact_ok,
                 "specificity": min(len(spec.concepts), 10) / 10,
-                **_missing(judged, top, retriever),
+                **missed,
                 "foreign": float(spec.is_foreign),
             }
         )
@@ -302,7 +304,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     items = retriever.weighted_concepts(spec)
     total = sum(w for _, _, w in items)
     if not items or not chunks or total <= 0:
-        return {"missing_known": 0.0, "missing_unknown": 0.0, "missing_unknown_names": 0.0}
+        return {"missing_known": 0.0, "missing_unknown": 0.0, "unknown_names": 0.0}
     texts = [compact(c.search_text) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
     known = unknown = unknown_names = 0.0
@@ -318,7 +320,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     return {
         "missing_known": known / total,
         "missing_unknown": unknown / total,
-        "missing_unknown_names": unknown_names / total,
+        "unknown_names": unknown_names / total,
     }
 
 

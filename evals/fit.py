@@ -6,7 +6,7 @@ and chooses the two thresholds on out-of-fold probabilities of a stratified 5-fo
 cross-validation — never on the fold a question was fitted on — then writes the
 coefficients to assistant/decision_model.json. `--ablation` refits without each feature
 in turn and prints what removing it costs. The held-out set
-(evals/heldout/questions_blind6.jsonl) is never read here.
+(evals/heldout/questions_blind7.jsonl) is never read here, nor blind6 (held out last round).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import numpy as np
 EVAL_DIR = Path(__file__).resolve().parent
 # The sets the decision is fitted on. blind1–5 were scored and then tuned on (blind4 after
 # its one scoring for issue 8's first round, blind5 after its scorings in the second), so
-# they are tuning sets now; blind6 is held out and never listed here.
+# they are tuning sets now; blind6 (held out in the third round, scored again at the end of
+# the fourth) and blind7 (held out in the fourth) are not listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
     *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 6)),

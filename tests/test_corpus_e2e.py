@@ -27,18 +27,18 @@ pytestmark = pytest.mark.slow
 # Just below the figures in the README (`chanjiao eval`), so a change that loses ground fails.
 FLOORS = {
     "recall5": 0.95,  # measured 0.970
-    "near_misses_caught": 0.8,  # 0.870
-    "false_refusals": 0.06,  # 0.022
-    "answer_accuracy": 0.68,  # 0.720
-    "facts_shown": 0.82,  # 0.849
+    "near_misses_caught": 0.9,  # 0.957
+    "false_refusals": 0.05,  # 0.026
+    "answer_accuracy": 0.73,  # 0.767
+    "facts_shown": 0.84,  # 0.866
 }
 # blind set: (hybrid Recall@5, answer accuracy, near misses refused or not direct)
 BLIND_FLOORS = {
-    "blind1": (0.95, 0.68, 0.90),  # measured 0.979, 0.708, 1.000
-    "blind2": (0.94, 0.51, 0.80),  # 0.971, 0.543, 0.867
-    "blind3": (0.97, 0.70, 0.85),  # 1.000, 0.733, 0.900
-    "blind4": (0.87, 0.49, 0.75),  # 0.893, 0.518, 0.794
-    "blind5": (0.86, 0.60, 0.70),  # 0.884, 0.633, 0.743
+    "blind1": (0.95, 0.72, 0.90),  # measured 0.979, 0.750, 1.000
+    "blind2": (0.94, 0.60, 0.70),  # 0.971, 0.629, 0.733
+    "blind3": (0.97, 0.73, 0.85),  # 1.000, 0.767, 0.900
+    "blind4": (0.87, 0.53, 0.73),  # 0.902, 0.562, 0.765
+    "blind5": (0.86, 0.73, 0.74),  # 0.884, 0.762, 0.771
 }
 
 
@@ -246,7 +246,7 @@ def test_what_a_numbered_notice_is_called_is_answered_by_its_title_line(corpus_i
 @pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
 def test_earlier_blind_sets_hold_their_figures(corpus_index, name):
     """Questions written by people who never saw the code; tuned on since, so tuning sets
-    now (evals/heldout/README.md). The held-out blind6 is not a test: it is scored once."""
+    now (evals/heldout/README.md). The held-out blind7 is not a test: it is scored once."""
     recall, accuracy, caught = BLIND_FLOORS[name]
     index, _ = corpus_index
     cases = load_cases(

@@ -120,3 +120,18 @@ def test_an_observation_point_code_held_counts_for_the_answer(real_index):
     assert model.probability({**held, "codes_held": 0.0}) < model.probability(held)
     for name in ("asked_in_answer", "answer_typed"):
         assert model.probability({**held, name: 0.0}) < model.probability(held), name
+
+
+def test_words_weigh_by_how_specific_they_are_where_the_corpus_cannot_say(real_index):
+    """A word the corpus never uses weighs by its specificity in Chinese at large: a turn of
+    phrase next to nothing, a thing the documents lack nearly a rare word. A word the corpus
+    knows keeps part of its weight however everyday it is; the rerank reads corpus weights."""
+    r = real_index.retriever
+    assert not r.knows("当时") and not r.knows("潜水艇")
+    w = {word: wt for word, _, wt in r.weighted_concepts("当时潜水艇的焊接在哪方面")}
+    assert w["当时"] < 0.2 * w["潜水艇"]
+    corpus = {word: wt for word, _, wt in r.weighted_concepts("当时潜水艇的焊接在哪方面", False)}
+    assert corpus["潜水艇"] == w["潜水艇"] and corpus["当时"] == w["当时"]
+    if r.knows("方面"):
+        assert 0.3 * corpus["方面"] <= w["方面"] < 0.5 * corpus["方面"]
+

@@ -1,6 +1,8 @@
 """Search tokens, the forms documents use for a word, and the English glossary."""
 
-from ingest.tokens import held, query_tokens, tokenize
+import pytest
+
+from ingest.tokens import SPECIFICITY_FLOOR, held, query_tokens, specificity, tokenize
 
 
 def test_search_tokens_keep_codes_and_compounds_whole():
@@ -27,3 +29,21 @@ def test_english_domain_terms_have_their_chinese_forms():
     # the longest term wins, plurals are found, and unknown words add nothing
     assert chinese_terms("Vocational Education Law subsidies") == ["职业教育法", "补贴"]
     assert chinese_terms("Where is the cafeteria?") == []
+
+
+@pytest.mark.parametrize(
+    "everyday, specific",
+    [
+        ("时候", "铣床"),  # both in jieba's table: everyday language against a machine
+        ("后来", "非全日制"),
+        ("开始", "博士后"),
+        ("我刚", "航电"),  # outside the table: single characters glued together, a term
+    ],
+)
+def test_specificity_tells_everyday_words_from_names_of_things(everyday, specific):
+    assert specificity(everyday) < 0.3 < 0.7 < specificity(specific)
+
+
+def test_specificity_stays_in_its_bounds():
+    for word in ("的", "时候", "非全日制", "zz9", "某某某某有限公司"):
+        assert SPECIFICITY_FLOOR <= specificity(word) <= 1.0
