@@ -109,7 +109,7 @@ def extractive_answer(
     if spec.is_foreign:
         from .english import english_lead
 
-        lead = english_lead(spec, [p.text for p in picked])
+        lead = english_lead(spec, [p.text for p in picked], holds)
         parts.insert(0, lead)
     cites = tuple(citations)
     notes = " ".join(x for x in (notice, status_notes(cites, hits)) if x)

@@ -63,12 +63,20 @@ def states_quantity(text: str) -> bool:
     names the thing, and an idiom taken for a figure costs little there."""
     if _DIGIT.search(text) or "百分之" in text:
         return True
+    return bool(numeral_amounts(text))
+
+
+def numeral_amounts(text: str) -> list[tuple[int, str]]:
+    """Runs of Chinese numerals before a unit or measure word of `vocab/units.txt`, with
+    their positions: (3, "三年") in "每届任期三年"."""
     units = vocabulary.words("units.txt")
+    out = []
     for m in _NUMERAL_RUN.finditer(text):
         after = text[m.end() : m.end() + 3]
-        if any(after.startswith(u) for u in units):
-            return True
-    return False
+        unit = max((u for u in units if after.startswith(u)), key=len, default="")
+        if unit:
+            out.append((m.start(), m.group(0) + unit))
+    return out
 
 
 _DIGIT = re.compile(r"\d")
