@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+CUT_GRACE = 0.3  # seconds a mid-stream cut waits, so the client has read what was sent
+
 
 @dataclass
 class Reply:
@@ -290,6 +292,10 @@ class FakeOpenAI:
                 self._release.wait(30)
                 return
             if isinstance(behaviour, Drop) and n >= behaviour.after:
+                # Let the client read what was sent first: a reset discards whatever is
+                # still unread in its socket, and on a loaded machine that can be the
+                # response head — the client then retries a request that never answered.
+                time.sleep(CUT_GRACE)
                 return self._cut(handler)
             if isinstance(behaviour, Trickle) and self._release.wait(behaviour.delay):
                 return

