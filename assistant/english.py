@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 
 from ingest import vocabulary
+from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import numeral_amounts
 
 from .question import QuestionSpec
 
-_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}")
 _AMOUNT = re.compile(
     r"\d+(?:[.,]\d+)*\s*(?:%|％|‰|万元|亿元|元|人次|人|个|项|家|小时|学时|学分|天|年|倍|岁|名)"
 )
@@ -55,7 +55,10 @@ def _is_rate(amount: str) -> bool:
 # What each kind of question is answered by; the first kind whose cue the question holds.
 _FINDERS: dict[str, Callable[[str], list[str]]] = {
     "en_rate": lambda s: [a for a in _amounts(s) if _is_rate(a)],
-    "en_date": lambda s: [m.group(0) for m in _DATE.finditer(s)],
+    "en_date": lambda s: [
+        m.group(0)
+        for m in sorted((*CN_DATE.finditer(s), *ISO_DATE.finditer(s)), key=lambda m: m.start())
+    ],
     "en_number": lambda s: [a for a in _amounts(s) if not _is_rate(a)],
     "en_name": lambda s: [m.group(0) for m in _TITLE.finditer(s)],
 }

@@ -241,16 +241,16 @@ def specificity(word: str) -> float:
     idf = table.get(word)
     if idf is None:
         _init()
-        pieces = [w for w in jieba.lcut(word, HMM=False) if len(w) > 1 and w in table]
-        if len(pieces) == 1 and pieces[0] == word or not pieces:
+        cut = jieba.lcut(word, HMM=False)
+        pieces = [w for w in cut if len(w) > 1 and w in table]
+        if pieces:
+            idf = max(table[w] for w in pieces)
+        elif all(len(w) == 1 for w in cut) and len(word) <= 3:
+            idf = GENERAL_COMMON  # "前要", "能领": single characters glued together
+        else:
             # Outside the table and not made of dictionary words: a name, a code, a term
             # of art ("成飞", "ii级") — specific.
-            if all(len(w) == 1 for w in jieba.lcut(word, HMM=False)) and len(word) <= 3:
-                idf = GENERAL_COMMON  # "前要", "能领": single characters glued together
-            else:
-                idf = GENERAL_SPECIFIC
-        else:
-            idf = max(table[w] for w in pieces)
+            idf = GENERAL_SPECIFIC
     share = (idf - GENERAL_COMMON) / (GENERAL_SPECIFIC - GENERAL_COMMON)
     return min(1.0, max(SPECIFICITY_FLOOR, share))
 
