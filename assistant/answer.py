@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from ingest.glossary import chinese_terms
+from ingest.glossary import chinese_reading
 from ingest.metadata import is_stale
 from ingest.tokens import compact
 from ingest.types import Answer, Citation, Hit, citation_for
@@ -67,8 +67,9 @@ def status_notes(
 
 def reading_spec(spec: QuestionSpec) -> QuestionSpec:
     """The spec sentences are judged against: an English question's Chinese domain terms
-    (the glossary) stand for it, since its own words are in no Chinese passage."""
-    if spec.is_foreign and (terms := chinese_terms(spec.text)):
+    (the glossary) and what it writes as the documents do (years, codes, Chinese names)
+    stand for it, since its own words are in no Chinese passage."""
+    if spec.is_foreign and (terms := chinese_reading(spec.text)):
         return read_question(" ".join(terms))
     return spec
 

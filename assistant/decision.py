@@ -55,8 +55,10 @@ FEATURES = (
     "exact",  # a 文号, 观测点 code or quoted phrase of the question found literally
     "asked_in_answer",  # the asked attribute, whole, in the sentence that holds most
     "answer_typed",  # that sentence states a quantity or a date when one is asked
-    "codes_held",  # the 观测点 codes the question names are held (0 when it names none)
+    "codes_held",  # the 观测点 codes the question names are held
     "names_known",  # 1 − the weight share of the question's nouns the corpus never uses
+    "missing_known",  # weight share of words the corpus uses that the best passage lacks
+    "missing_unknown",  # weight share of words the corpus never uses that it lacks
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -66,8 +68,6 @@ CANDIDATES = (
     "fact_stated",  # a passage states the document fact asked (date, validity)
     "concepts_named",  # how many concepts the question names
     "rarest_held",  # the question's highest-weight concept is in a passage
-    "missing_known",  # weight share of words the corpus uses that the best passage lacks
-    "missing_unknown",  # weight share of words the corpus never uses
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
@@ -168,6 +168,8 @@ def features(
         docno_ok = float(all(any(compact(d) in t for t in docs) for d in spec.doc_numbers))
         if not docno_ok:
             missing.extend(spec.doc_numbers)
+    codes_ok = float(all(any(c in t for t in texts) for c in spec.codes))
+    missing.extend(c for c in spec.codes if not any(c in t for t in texts))
     fact_ok = 1.0
     if spec.facts:
         fact_ok = float(any("fact" in h.via for h in hits[:TOP]))
@@ -181,14 +183,13 @@ def features(
         "doc_numbers_held": docno_ok,
         "keyword_margin": _keyword_margin(hits),
         **_answer_sentence(judged, spec, top[:3], retriever, sentences_of),
-        "codes_held": float(
-            bool(spec.codes) and all(any(c in t for t in texts) for c in spec.codes)
-        ),
+        "codes_held": codes_ok,
     }
     values.update(_named_held(spec, top, missing))
     values["exact"] = float(any("exact" in h.via for h in hits[:3]))
     missed = _missing(judged, top, retriever)
     values["names_known"] = 1.0 - missed.pop("unknown_names")
+    values.update(missed)
     if candidates:
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
@@ -202,7 +203,6 @@ def features(
                 "dense": _dense(hits),
                 "fact_stated": fact_ok,
                 "concepts_named": min(len(spec.concepts), 10) / 10,
-                **missed,
                 "foreign": float(spec.is_foreign),
             }
         )
@@ -308,15 +308,16 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     texts = [compact(c.search_text) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
     known = unknown = unknown_names = 0.0
-    for word, _, w in items:
-        if held(word, best):
+    for word, parts, w in items:
+        lacked = w * (1.0 - retriever.credit(word, parts, best))
+        if not lacked:
             continue
         if retriever.knows(word):
-            known += w
+            known += lacked
         else:
-            unknown += w
+            unknown += lacked
             if _is_name(word):
-                unknown_names += w
+                unknown_names += lacked
     return {
         "missing_known": known / total,
         "missing_unknown": unknown / total,

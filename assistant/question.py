@@ -18,9 +18,18 @@ from functools import lru_cache
 from ingest import vocabulary
 from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
-from ingest.numbers import quantities_in
+from ingest.numbers import as_quantity, quantities_in
 from ingest.synonyms import alternatives
-from ingest.tokens import codes_in, compact, concept_spans, is_number, normalize, parts, tagged
+from ingest.tokens import (
+    codes_in,
+    compact,
+    concept_spans,
+    in_dictionary,
+    is_number,
+    normalize,
+    parts,
+    tagged,
+)
 
 # What a question asks for. "fact" is the default: a passage or clause states the answer.
 INTENTS = (
@@ -169,7 +178,13 @@ def _read(text: str) -> QuestionSpec:
     facts = _facts(norm)
     subject = _without_fact_words(norm) if facts else norm
     spans = concept_spans(text)
-    concepts = tuple(Concept(w, tuple(p)) for w, p, _, _ in spans)
+    codes = tuple(codes_in(text))
+    kinds = set(_cues("code_kinds")) if codes else set()
+    concepts = tuple(
+        Concept(digits, ()) if (digits := as_quantity(w)) else Concept(w, tuple(p))
+        for w, p, _, _ in spans
+        if w not in kinds
+    )
     words = [c.word for c in concepts]
     labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
     labels += _long_grades(norm, labels)
@@ -183,11 +198,11 @@ def _read(text: str) -> QuestionSpec:
         text=text,
         norm=norm,
         language="foreign" if is_foreign(text) else "zh",
-        intent=_intent(norm, facts, words, bool(codes_in(text)), kind),
+        intent=_intent(norm, facts, words, bool(codes), kind),
         concepts=concepts,
         # a document fact (its date, validity, title, 文号) is what such a question asks for;
         # "全称", "落款日期" are the fact's names, not attributes a passage must hold
-        asked=() if facts else _asked(normalize(text)),
+        asked=() if facts else tuple(a for a in _asked_all(text) if a.word not in kinds),
         asks_quantity=asks_quantity,
         facts=facts,
         subject=subject,
@@ -199,7 +214,7 @@ def _read(text: str) -> QuestionSpec:
         until=until,
         labels=labels,
         doc_numbers=tuple(normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(text)),
-        codes=tuple(codes_in(text)),
+        codes=codes,
         quoted=tuple(m.group(1) for m in _QUOTED.finditer(text)),
         clauses=tuple(_CLAUSE.findall(norm)),
         record_kind=kind,
@@ -337,6 +352,17 @@ def _record_kind(norm: str, words: list[str]) -> str:
     return ""
 
 
+def _asked_all(text: str) -> tuple[Concept, ...]:
+    """What each sentence of the question asks for, each once: "管饭吗？餐费多少？" asks
+    餐费 (the yes/no sentence asks nothing a passage must name)."""
+    pieces = [p for p in _PART_END.split(text) if p.strip()] or [text]
+    found: dict[str, Concept] = {}
+    for piece in pieces:
+        for concept in _asked(normalize(piece)):
+            found.setdefault(concept.word, concept)
+    return tuple(found.values())
+
+
 def _asked(norm: str) -> tuple[Concept, ...]:
     """What the question asks for: "学费" in "…课程的学费是多少？", "留学生" in "招收了多少名
     留学生？" — the noun before the question word, or right after "多少名". A passage that
@@ -361,7 +387,12 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     after_m = _AFTER_ASKING.match(norm, m.start())
     after = [n for n in nouns if after_m and n[1] == after_m.end()]
     chosen = ([before[-1]] if before else []) + after[:1]
-    return tuple(Concept(w, tuple(t for t in parts(w) if t not in stop)) for w, _, _ in chosen)
+    by_name = set(_cues("answered_by_name"))
+    return tuple(
+        Concept(w, tuple(t for t in parts(w) if t not in stop))
+        for w, _, _ in chosen
+        if w not in by_name and in_dictionary(w)
+    )
 
 
 def label_forms(label: str) -> tuple[str, ...]:
@@ -403,7 +434,7 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
             if ch in stops or not ("\u4e00" <= ch <= "\u9fff" or ch in "()（）"):
                 break
             start -= 1
-        name = norm[start : m.end()]
+        name = _without_lead_in(norm[start : m.end()], m.end() - m.start())
         rest = name
         for g in generic:
             rest = rest.replace(g, "")
@@ -411,6 +442,29 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
             continue
         found.append(name)
     return tuple(found)
+
+
+# Parts of speech that do not begin a name: pronouns, prepositions, verbs, adverbs,
+# numerals, measure words, particles, conjunctions, interjections, localisers.
+_NOT_NAME_START = ("r", "p", "v", "d", "m", "q", "u", "c", "y", "e", "o", "f", "zg")
+
+
+def _without_lead_in(name: str, suffix_len: int) -> str:
+    """`name` without the words before it that no name begins with: reading back from
+    "学院" stops only at a particle, so "想问下德阳某某学院" reads "想问下" too. jieba's
+    parts of speech say where the name starts ("德阳", a place); a verb or a pronoun there
+    is the question's framing. The organisation word itself is never dropped."""
+    pieces = tagged(name)
+    cut = 0
+    for _, tag, _, end in pieces:
+        if (
+            not tag.startswith(_NOT_NAME_START)
+            or tag.startswith("vn")
+            or end > len(name) - suffix_len
+        ):
+            break
+        cut = end
+    return name[cut:]
 
 
 def org_forms(org: str) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from datetime import date
 import numpy as np
 
 from ingest.embed import Embedder
-from ingest.glossary import chinese_terms
+from ingest.glossary import chinese_reading
 from ingest.lexical import KeywordIndex
 from ingest.metadata import is_stale, normalize_doc_number
 from ingest.store import ChromaStore
@@ -53,6 +53,7 @@ from .question import DOC_NO, TITLE, QuestionSpec, holds_place, read_question
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
 UNSEEN_DF = 5
+PART_CREDIT = 0.7  # a word held only in its parts ("征收" of "征收率") is most of the way there
 CORPUS_WEIGHT_KEPT = 0.3  # of a known word's IDF, however everyday the word (see weighted_concepts)
 RERANK_DEPTH = 20
 COVERAGE_WEIGHT = 0.1  # RRF scores are ~0.05–0.09 at k=10: coverage can lift a passage a few places
@@ -384,9 +385,9 @@ class Retriever:
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
         codes = self.literal_codes(spec, view) if mode == "hybrid" else []
-        if foreign and (terms := [*chinese_terms(question), *codes]):
+        if foreign and (terms := list(dict.fromkeys([*chinese_reading(question), *codes]))):
             # …except through the Chinese forms of the domain terms it uses (see glossary)
-            # and the codes it names, which are the same in every language.
+            # and what it writes as the documents do: codes, years, names in Chinese.
             kw = self.keyword(" ".join(terms), CANDIDATES, filters)
         de, vector = [], None
         if mode in ("hybrid", "dense"):
@@ -540,13 +541,17 @@ class Retriever:
     @staticmethod
     def holds(items: list[tuple[str, list[str], float]], text: str) -> float:
         total = sum(w for _, _, w in items) or 1.0
-        got = 0.0
-        for word, parts, w in items:
-            if held(word, text):
-                got += w
-            elif parts and not is_number(word):
-                got += w * 0.7 * sum(p in text for p in parts) / len(parts)
-        return got / total
+        return sum(w * Retriever.credit(word, parts, text) for word, parts, w in items) / total
+
+    @staticmethod
+    def credit(word: str, parts: list[str] | tuple[str, ...], text: str) -> float:
+        """How much of `word` `text` holds: 1 whole (in any form), PART_CREDIT × the share
+        of its parts ("培养目标" ← "培养…目标"), nothing of a number but the number."""
+        if held(word, text):
+            return 1.0
+        if parts and not is_number(word):
+            return PART_CREDIT * sum(p in text for p in parts) / len(parts)
+        return 0.0
 
     def _rerank(
         self, spec: QuestionSpec, ranked: list[tuple[int, float]], view: IndexView

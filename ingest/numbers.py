@@ -18,9 +18,13 @@ import cn2an
 from . import vocabulary
 
 _RUN = "[零〇一二两三四五六七八九十百千万亿点]+"
-# A numeral run that is an amount: before a currency unit, or a percentage. Counts of days,
-# years or people in words ("一年", "两人") are left alone: they are as often idiom as figure.
-_QUANTITY = re.compile(rf"百分之({_RUN})|({_RUN})(?=万?元|%)")
+# A numeral run that is an amount: before a currency unit ("元", colloquially "块"), a
+# percentage, or a sum in 万 ("十万", "一百五十万"). Counts of days, years or people in words
+# ("一年", "两人") are left alone: they are as often idiom as figure.
+_QUANTITY = re.compile(
+    rf"百分之({_RUN})|({_RUN})(?=万?元|%|块)|([零〇一二两三四五六七八九十百千点]+万)(?![元块])"
+)
+_WHOLE = re.compile(rf"(?:百分之{_RUN}|{_RUN}[元块%]?)")
 
 
 def to_number(run: str) -> Decimal | None:
@@ -44,16 +48,30 @@ def plain(value: Decimal) -> str:
 
 
 def quantities_in(text: str) -> list[str]:
-    """The quantities written in Chinese numerals in `text`, as digits, in order."""
+    """The quantities written in Chinese numerals in `text`, as digits, in order. A sum in 万
+    is given as documents write it, in 万 ("一百五十万元" → 150, as in "150万元")."""
     out = []
     for m in _QUANTITY.finditer(text):
-        run = m.group(1) or m.group(2)
-        if run in ("点",) or run.startswith("点"):
+        run = m.group(1) or m.group(2) or m.group(3)
+        if run.startswith("点") or run == "千万":  # "千万" is as often "by all means"
             continue
         value = to_number(run)
-        if value is not None:
-            out.append(plain(value))
+        if value is None:
+            continue
+        if run.endswith("万") and len(run) > 1:
+            value = value / 10000
+        out.append(plain(value))
     return out
+
+
+def as_quantity(word: str) -> str | None:
+    """The digits of `word` when it is wholly an amount in Chinese numerals ("百分之二十",
+    "十万", "两百块"), else None: a question's word then stands for the number a passage
+    writes in digits."""
+    if not _WHOLE.fullmatch(word):
+        return None
+    found = quantities_in(word)
+    return found[0] if len(found) == 1 else None
 
 
 def states_quantity(text: str) -> bool:

@@ -5,7 +5,8 @@ People ask about "医保", "三甲医院", "社保卡" and "顶岗实习"; polic
 cannot bridge an abbreviation, and a dense model of this size often does not either, so
 the question is widened by the other forms of its words before it is searched, and a
 passage holds a question's word when it holds any form of it. The forms are data:
-`ingest/vocab/synonyms.txt` (and `grades.txt` for 三级 = 3级 = Ⅲ级), in Solr's format.
+`ingest/vocab/synonyms.txt` (and `grades.txt` for 三级 = 3级 = Ⅲ级, `orgs.txt` for 成飞 =
+成都飞机工业（集团）有限责任公司), in Solr's format.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import lru_cache
 
 from . import vocabulary
 
-FILES = ("synonyms.txt", "grades.txt")
+FILES = ("synonyms.txt", "grades.txt", "orgs.txt")
 
 
 @lru_cache(maxsize=4096)

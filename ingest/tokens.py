@@ -150,29 +150,55 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     out: list[tuple[str, tuple[str, ...], int, int]] = [(w, (), a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
     function_words = _function_words(norm)
+    framed = _framing_spans(norm)
     for word, a, b in jieba.tokenize(norm):
         w = word.strip()
         if any(a < pe and b > ps for _, ps, pe in protected):
             continue
+        if any(fs <= a and b <= fe for fs, fe in framed):
+            continue  # "能不能", "请问一下": jieba cuts them into "能" + "不能", "一下"…
         if not w or w in _words("stopwords.txt") or not _WORD.search(w) or w in seen:
             continue
         if len(w) == 1 and not w.isdigit():  # 年, 应, 税: too common to tell passages apart
             continue
         if w in _words("abstract.txt") or w in _words("framing.txt"):
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
-        if w in function_words:
-            continue  # "这个", "他们", "到底", "几年": how it is asked, not what about
+        if w in function_words or (len(w) == 2 and w[0] in _DEMONSTRATIVES):
+            continue  # "这个", "他们", "到底", "几年", "这门": how it is asked, not what about
         seen.add(w)
         parts = _parts(w)
         out.append((w, parts, a, b))
     return tuple(sorted(out, key=lambda item: item[2]))
 
 
+# The affirmative-negative question ("能不能", "有没有", "包不包", "可不可以"): it asks yes or
+# no, and its negated half is no fact a passage must hold.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def _framing_spans(norm: str) -> list[tuple[int, int]]:
+    """Where the question's framing stands in `norm`: the phrases of framing.txt, found in
+    the text rather than among jieba's words (which cut them apart), and A-not-A forms."""
+    spans = [(m.start(), m.end()) for m in _A_NOT_A.finditer(norm)]
+    for phrase in _words("framing.txt"):
+        if len(phrase) > 1:
+            start = norm.find(phrase)
+            while start >= 0:
+                spans.append((start, start + len(phrase)))
+                start = norm.find(phrase, start + 1)
+    return spans
+
+
 # Parts of speech that carry no subject: pronouns, adverbs, directions, classifiers,
 # prepositions, conjunctions, particles, interjections, onomatopoeia.
 FUNCTION_TAGS = frozenset("r d f q mq p c u uj ul uz ug uv ud y e o".split())
-_PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱")
-_VAGUE_NUMERAL = re.compile(r"^(?:几|多|一[起次共些下点])")
+_PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱自")
+# A demonstrative and a measure word ("这门", "那家", "哪项"), however jieba tags the pair.
+_DEMONSTRATIVES = frozenset("这那哪")
+_NUMERAL_TAGS = ("m", "j", "d")  # jieba tags "一共" j, "一起" d
+# "多" asks ("多少", "多久", "多家") before a question adjective or a measure word only:
+# "多元", "多媒体" name things.
+_VAGUE_NUMERAL = re.compile(r"^(?:几|多[少久大长高远宽重个家项次种名位年所条门]|一[起次共些下点])")
 
 
 def _function_words(norm: str) -> set[str]:
@@ -190,7 +216,8 @@ def _function_words(norm: str) -> set[str]:
         w = piece.word.strip()
         if piece.flag == "r" and not w.startswith(_PRONOUN_HEADS):
             continue  # "本地", "当地", "每年": not pronouns that point elsewhere
-        if piece.flag in FUNCTION_TAGS or (piece.flag == "m" and _VAGUE_NUMERAL.match(w)):
+        vague = piece.flag in _NUMERAL_TAGS and _VAGUE_NUMERAL.match(w)
+        if piece.flag in FUNCTION_TAGS or vague:
             out.add(w)
     return out
 
@@ -201,6 +228,13 @@ def concepts(text: str) -> list[tuple[str, list[str]]]:
 
 
 @lru_cache(maxsize=512)
+def in_dictionary(word: str) -> bool:
+    """Whether `word` is a word of jieba's dictionary (or ours), not one its HMM glued from
+    characters it could not place ("能奖", "能报": a modal verb and a verb)."""
+    _init()
+    return bool(jieba.dt.FREQ.get(word))
+
+
 def tagged(text: str) -> tuple[tuple[str, str, int, int], ...]:
     """jieba's words of `text` (already normalised) with their part-of-speech tags and
     their spans: (word, tag, start, end)."""

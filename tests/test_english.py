@@ -32,7 +32,9 @@ def test_a_rate_question_takes_the_percentage_and_a_count_question_does_not():
 
 def test_cues_are_words_not_parts_of_words():
     # "accelerated" holds "rate", "titled" would hold "title": neither asks for one
-    assert lead("Which course covers accelerated testing?", ["2026年3月开课，共40学时。"]) == POINTER
+    assert (
+        lead("Which course covers accelerated testing?", ["2026年3月开课，共40学时。"]) == POINTER
+    )
 
 
 def test_the_sentence_that_holds_most_of_the_question_is_read():

@@ -25,7 +25,9 @@ def test_concepts_are_content_words_with_their_parts():
     assert got["职工教育经费"] == ("职工", "教育", "经费")
     assert "多少" not in got and "能" not in got
     # codes and class labels stay one concept; framing words are not concepts
-    assert words("观测点7.2.1在2025年的数值")[:3] == ["观测点", "7.2.1", "2025"]
+    assert words("观测点7.2.1在2025年的数值")[:2] == ["7.2.1", "2025"]
+    # the word for a code's kind goes with the code: "观测点" asks nothing more than "7.2.1"
+    assert "观测点" in words("观测点有哪几类？")
     assert "d类" in words("对D类人才的安家补贴是多少？")
     assert set(words("申报产业学院需要满足什么条件？")) == {"申报", "产业学院"}
 
@@ -37,6 +39,15 @@ def test_words_that_only_frame_a_question_are_not_concepts():
     got = words("这笔钱大概能不能用来抵扣职工教育经费？")
     assert "这笔" not in got and "大概" not in got and "职工教育经费" in got
     assert "2025" in words("2025年招了几个学徒？")  # a numeral that states something stays
+    # an affirmative-negative question asks yes or no; "不能" there is no fact
+    assert "不能" not in words("外地企业能不能申请这项补贴？")
+    assert "不能" in words("哪些企业不能申请这项补贴？")
+    assert not {"包不包", "不包"} & set(words("培训班包不包食宿？"))
+    # a demonstrative and a measure word point, they name nothing; "多元" is no "多少"
+    assert "这门" not in words("这门课几点上？") and "多元" in words("多元统计分析几学时？")
+    # amounts in words stand for the digits documents write
+    assert "20" in words("补贴比例是不是百分之二十？")
+    assert "150" in words("一百五十万元的项目能补多少？")
 
 
 def test_what_a_question_asks_for():
@@ -154,6 +165,10 @@ def test_organisations_a_question_names():
     # held in any of its forms, and only that organisation
     assert holds_org("成飞", "成都飞机工业（集团）有限责任公司发布")
     assert not holds_org("四川某某职业技术学院", "四川交通职业技术学院开设")
+    # the asking words before a name are not part of it
+    assert read_question("想问下绵阳某某职业学院有几个专业").orgs == ("绵阳某某职业学院",)
+    assert read_question("请问一下德阳某某技术学院在哪").orgs == ("德阳某某技术学院",)
+    assert read_question("帮我查德阳某某精密机械有限公司").orgs == ("德阳某某精密机械有限公司",)
 
 
 def test_names_in_book_title_marks_are_read_literally():

@@ -31,6 +31,45 @@ def test_english_domain_terms_have_their_chinese_forms():
     assert chinese_terms("Where is the cafeteria?") == []
 
 
+def test_an_english_question_keeps_what_it_writes_as_documents_do():
+    from ingest.glossary import chinese_reading, neutral_terms
+
+    # years, dotted codes and Chinese names carry over; a bare small number does not
+    got = neutral_terms("Did 德阳某某学院 meet its 2024 target for point 3.1.2 after 9 years?")
+    assert got == ["德阳某某学院", "2024", "3.1.2"]
+    assert neutral_terms("See code 11.2.3.") == ["11.2.3"]
+    got = chinese_reading("What was the 2024 target for observation point 3.1.2?")
+    assert {"观测点", "目标", "2024", "3.1.2"} <= set(got)
+    assert chinese_reading("Where is the cafeteria?") == []
+
+
+@pytest.mark.parametrize(
+    "text, digits",
+    [
+        ("百分之二十", ["20"]),
+        ("最多奖十万", ["10"]),  # a sum in 万, as documents write it ("10万元")
+        ("一百五十万元", ["150"]),
+        ("两百块一个人", ["200"]),
+        ("五千元", ["5000"]),
+        ("千万别错过", []),
+        ("万一没批", []),
+        ("干了三年", []),  # years in words are as often idiom as figure
+    ],
+)
+def test_amounts_in_chinese_numerals(text, digits):
+    from ingest.numbers import quantities_in
+
+    assert quantities_in(text) == digits
+
+
+def test_a_word_that_is_wholly_an_amount():
+    from ingest.numbers import as_quantity
+
+    assert as_quantity("百分之二十") == "20" and as_quantity("两百块") == "200"
+    assert as_quantity("十万") == "10"
+    assert as_quantity("三年") is None and as_quantity("补贴") is None
+
+
 @pytest.mark.parametrize(
     "everyday, specific",
     [

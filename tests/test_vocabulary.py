@@ -10,7 +10,7 @@ from ingest.synonyms import alternatives, forms
 @pytest.fixture
 def overlay(tmp_path):
     (tmp_path / "synonyms.txt").write_text(
-        "# 本联合体的叫法\n成航大, 成都航空职业技术大学\n", "utf-8"
+        "# 本联合体的叫法\n蓉航技校, 成都蓉城航空技工学校\n", "utf-8"
     )
     (tmp_path / "framing.txt").write_text("劳驾\n", "utf-8")
     vocabulary.configure([tmp_path])
@@ -53,10 +53,17 @@ def test_every_vocabulary_file_loads():
 def test_an_overlay_extends_the_bundled_vocabulary(overlay):
     from assistant.question import read_question
 
-    assert "成都航空职业技术大学" in alternatives("成航大")
+    assert "成都蓉城航空技工学校" in alternatives("蓉航技校")
     assert "医疗保险" in alternatives("医保")  # the bundled lines are still there
     assert "劳驾" not in [c.word for c in read_question("劳驾问下实训基地有多少工位").concepts]
 
 
 def test_without_the_overlay_its_words_are_unknown():
-    assert alternatives("成航大") == ()
+    assert alternatives("蓉航技校") == ()
+
+
+def test_an_organisation_is_held_by_any_of_its_names():
+    from ingest.tokens import compact, held
+
+    assert "成都航空职业技术大学" in alternatives("成航大")  # orgs.txt
+    assert held("成飞", compact("成都飞机工业（集团）有限责任公司牵头"))
