@@ -70,7 +70,7 @@ def reading_spec(spec: QuestionSpec) -> QuestionSpec:
     (the glossary) and what it writes as the documents do (years, codes, Chinese names)
     stand for it, since its own words are in no Chinese passage."""
     if spec.is_foreign and (terms := chinese_reading(spec.text)):
-        return read_question(" ".join(terms))
+        return read_question("，".join(terms))  # each term apart: no name runs into the next
     return spec
 
 

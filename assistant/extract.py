@@ -132,11 +132,16 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     if sentence.text[-1:] not in "：:" or sentence.chunk.kind == "record":
         return sentence
     parts = [sentence.text]
+    style = ""
     for pos, text in sentences:
         if pos <= sentence.position:
             continue
         if sum(len(p) for p in parts) + len(text) > LIST_CHARS:
             break
+        item = _item_style(text)
+        if len(parts) > 1 and (text.rstrip()[-1:] in "：:" or (style and item and item != style)):
+            break  # the next lead-in, or a list of another kind: not this one's items
+        style = style or item
         parts.append(text)
     return Picked(
         "".join(parts), sentence.chunk, sentence.hit_rank, sentence.position, sentence.score
@@ -153,6 +158,64 @@ def _with_signer(p: Picked) -> Picked:
     if not above or len(above) > 30 or above[-1] in "。；;：:，,！？!?":
         return p
     return Picked(f"{above} {p.text}", p.chunk, p.hit_rank, p.position, p.score)
+
+
+# An enumerated item and the style of its marker: "（二）" paren, "二、" comma, "2." digit.
+_ITEM = re.compile(
+    r"^\s*(?:(?P<paren>[（(][一二三四五六七八九十\d]+[）)])|(?P<comma>[一二三四五六七八九十]+、)|(?P<digit>\d+[.、．](?!\d)))"
+)
+
+
+def _item_style(sentence: str) -> str:
+    m = _ITEM.match(sentence)
+    return m.lastgroup if m else ""
+
+
+def _item_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The enumerated lists of a passage: runs of items with one marker style, ended by a
+    new lead-in ("…如下：") or an item of another style."""
+    runs: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    style = ""
+    for pos, text in sentences:
+        item = _item_style(text)
+        if item and (item == style or not current):
+            current.append((pos, text))
+            style = item
+            continue
+        if item or text.rstrip()[-1:] in "：:":
+            if len(current) > 1:
+                runs.append(current)
+            current, style = ([(pos, text)], item) if item else ([], "")
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _with_sibling_items(
+    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
+) -> list[Picked]:
+    """A list asked for is shown whole: when two or more items of one enumerated list are
+    chosen, the items between and before them come too ("（一）申请表" ranks low beside
+    the items that share the question's words, but it is one of the materials asked)."""
+    out = list(chosen)
+    for chunk_id, sentences in by_chunk.items():
+        mine = [c for c in chosen if c.chunk.chunk_id == chunk_id]
+        if len(mine) < 2:
+            continue
+        for run in _item_runs(sentences):
+            positions = {pos for pos, _ in run}
+            inside = [c for c in mine if c.position in positions]
+            if len(inside) < 2:
+                continue
+            last = max(c.position for c in inside)
+            like = inside[0]
+            for pos, text in run:
+                if pos > last or len(out) >= limit:
+                    break
+                if not any(c.chunk.chunk_id == chunk_id and c.position == pos for c in out):
+                    out.append(Picked(text, like.chunk, like.hit_rank, pos, like.score))
+    return out
 
 
 PART_SHARE = 0.5  # a sub-question's best sentence is added when it holds this much of it
@@ -251,6 +314,8 @@ def pick_sentences(
         if part_scores[j][i] < PART_SHARE or any(c.text in p.text for p in chosen):
             continue
         chosen.append(_with_list(c, by_chunk[c.chunk.chunk_id]))
+    if listing:
+        chosen = _with_sibling_items(chosen, by_chunk, max_sentences)
     rows = [c for c in chosen if c.chunk.kind == "record"]
     if listing and len(rows) > WHOLE_ROWS:
         # A long list shows each row's first fields; a short one shows its rows whole, so

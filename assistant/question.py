@@ -438,7 +438,11 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
         rest = name
         for g in generic:
             rest = rest.replace(g, "")
-        if len(rest) < 2 or any(name in f or f in name for f in found):
+        # "职业技术学院", "青岛公办职业学校": a kind of body, no one body ("河北大学" is one)
+        kind_in_place = len(name) > len(rest) + len(m.group(0)) and (
+            _is_place(rest) or all(t == "ns" for _, t, _, _ in tagged(rest))
+        )
+        if len(rest) < 2 or kind_in_place or any(name in f or f in name for f in found):
             continue
         found.append(name)
     return tuple(found)
@@ -447,6 +451,7 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
 # Parts of speech that do not begin a name: pronouns, prepositions, verbs, adverbs,
 # numerals, measure words, particles, conjunctions, interjections, localisers.
 _NOT_NAME_START = ("r", "p", "v", "d", "m", "q", "u", "c", "y", "e", "o", "f", "zg")
+_NAME_BREAKS = ("u", "p", "c", "y", "e", "f")
 
 
 def _without_lead_in(name: str, suffix_len: int) -> str:
@@ -464,6 +469,14 @@ def _without_lead_in(name: str, suffix_len: int) -> str:
         ):
             break
         cut = end
+    # Within what is left, a particle, preposition, conjunction or localiser ends whatever
+    # came before ("…招了应届大学", "实训基地或产业学院"); a verb does not, names hold them
+    # ("…航空装配有限公司").
+    for _, tag, _, end in pieces:
+        if end <= cut or end > len(name) - suffix_len:
+            continue
+        if tag.startswith(_NAME_BREAKS):
+            cut = end
     return name[cut:]
 
 

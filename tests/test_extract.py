@@ -167,3 +167,29 @@ def test_a_short_list_of_rows_shows_them_whole_and_a_long_one_by_first_fields():
     long = pick(5)
     assert len(long) > 3 and all(len(p.text) <= ROW_EXCERPT + 1 for p in long)
     assert any(p.text.endswith("…") for p in long)
+
+
+def test_items_of_one_enumerated_list_come_together():
+    # the first item shares no word with the question; its siblings do
+    text = (
+        "第八条 申报单位应当提交下列材料：\n"
+        "（一）申请表；\n"
+        "（二）培训计划和考勤记录；\n"
+        "（三）培训合格证书复印件；\n"
+        "（四）对公账户信息。\n"
+        "第九条 申报流程如下：\n"
+        "（一）单位网上填报；\n"
+        "（二）主管部门初审。"
+    )
+    hits = [Hit(_chunk(text), 1.0, 1)]
+    holds = _holds_words("培训", "材料", "证书", "计划", "考勤", "账户")
+    got = "".join(p.text for p in pick_sentences("申报培训补贴要交哪些材料？", hits, holds))
+    assert "（一）申请表；" in got and "（四）对公账户信息。" in got
+    assert "主管部门初审" not in got  # the next list, after the next lead-in, is not these
+    # without the lead-in, the items chosen bring the ones before them
+    items = "\n".join(text.split("\n")[1:5])
+    got = "".join(
+        p.text
+        for p in pick_sentences("申报培训补贴要交哪些材料？", [Hit(_chunk(items), 1.0, 1)], holds)
+    )
+    assert "（一）申请表；" in got and "（三）培训合格证书复印件；" in got
