@@ -58,7 +58,7 @@ FEATURES = (
     "codes_held",  # the 观测点 codes the question names are held
     "names_known",  # 1 − the weight share of the question's nouns the corpus never uses
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
-    "missing_unknown",  # weight share of words the corpus never uses that it lacks
+    "missing_unknown",  # weight share of words the corpus never uses, not names, it lacks
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -297,10 +297,12 @@ def _answer_sentence(
 
 
 def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:
-    """What the passage that holds most of the question lacks, split by whether the corpus
-    knows the word at all: a word it uses elsewhere but not here points at a neighbouring
-    case (another grade, another city); a word it never uses is as often a colloquial
-    paraphrase as a thing the documents lack."""
+    """What the passage that holds most of the question lacks, as weight shares, split by
+    whether the corpus knows the word at all: a word it uses elsewhere but not here points
+    at a neighbouring case (another grade, another city: `missing_known`); a word it never
+    uses is a thing the documents lack when it is a noun or a constraint the question names
+    ("优胜奖", "特级": `unknown_names`), and otherwise a way of saying something they say in
+    other words ("卖出去", "投钱": `missing_unknown`)."""
     items = retriever.weighted_concepts(spec)
     total = sum(w for _, _, w in items)
     if not items or not chunks or total <= 0:
@@ -308,6 +310,8 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     texts = [compact(c.search_text) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
     known = unknown = unknown_names = 0.0
+    # a grade, place or organisation named is a constraint, never a way of saying something
+    named = {*spec.labels, *spec.places, *spec.orgs}
     for word, parts, w in items:
         lacked = w * (1.0 - retriever.credit(word, parts, best))
         if not lacked:
@@ -315,9 +319,10 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
         if retriever.knows(word):
             known += lacked
         else:
-            unknown += lacked
-            if _is_name(word):
+            if _is_name(word) or word in named:
                 unknown_names += lacked
+            else:
+                unknown += lacked
     return {
         "missing_known": known / total,
         "missing_unknown": unknown / total,

@@ -30,9 +30,9 @@ pytestmark = pytest.mark.slow
 FLOORS = {
     "recall5": 0.95,  # measured 0.970
     "near_misses_caught": 0.95,  # 1.000
-    "false_refusals": 0.05,  # 0.026
+    "false_refusals": 0.05,  # 0.030
     "answer_accuracy": 0.74,  # 0.776
-    "facts_shown": 0.82,  # 0.853
+    "facts_shown": 0.82,  # 0.849
 }
 # blind set: (hybrid Recall@5, answer accuracy, near misses refused or not direct, answerable
 # refused at most)
@@ -42,8 +42,8 @@ BLIND_FLOORS = {
     "blind3": (0.97, 0.76, 0.95, 0.03),  # 1.000, 0.800, 1.000, 0.000
     "blind4": (0.87, 0.59, 0.79, 0.06),  # 0.902, 0.625, 0.824, 0.036
     "blind5": (0.86, 0.70, 0.82, 0.06),  # 0.884, 0.735, 0.857, 0.041
-    "blind6": (0.88, 0.65, 0.68, 0.04),  # 0.902, 0.685, 0.705, 0.016
-    "blind7": (0.90, 0.72, 0.71, 0.06),  # 0.926, 0.747, 0.737, 0.037
+    "blind6": (0.88, 0.65, 0.68, 0.04),  # 0.913, 0.679, 0.705, 0.022
+    "blind7": (0.90, 0.73, 0.73, 0.07),  # 0.932, 0.759, 0.763, 0.049
 }
 
 

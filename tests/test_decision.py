@@ -144,3 +144,16 @@ def test_words_weigh_by_how_specific_they_are_where_the_corpus_cannot_say(real_i
     assert corpus["潜水艇"] == w["潜水艇"] and corpus["当时"] == w["当时"]
     assert r.knows("进行")  # a known everyday word keeps part of its corpus weight
     assert 0.3 * corpus["进行"] <= w["进行"] < 0.5 * corpus["进行"]
+
+
+def test_a_grade_the_corpus_never_uses_is_a_thing_lacking_not_a_paraphrase(real_index):
+    r = real_index.retriever
+    spec = read_question("员工考出特级技师证，能拿多少培训补贴？")
+    assert "特级" in spec.labels and not r.knows("特级")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["names_known"] < 1.0  # counted as a name the documents lack
+    assert "特级" in verdict.missing
+    # a colloquial verb the corpus never uses is the other kind: a way of saying something
+    spec = read_question("员工考出高级技师证以后，企业能捞到多少培训补贴？")
+    features = decide(spec, r.search(spec, k=6), r).features
+    assert features["missing_unknown"] > 0.0 and features["names_known"] == 1.0
