@@ -40,7 +40,8 @@ ANSWERED = "answered"
 NOT_DIRECT = "not_direct"
 REFUSED = "refused"
 
-# The features the model weighs. Each is 1 when its constraint is held or absent.
+# The features the model weighs. Each constraint's is 1 when it is held or absent; the
+# shares of what the best passage lacks (missing_*) are 0 when it lacks nothing.
 FEATURES = (
     "coverage",  # weighted share of the question's concepts the best passage holds
     "sentence_coverage",  # the same for the best single sentence, read under its headings

@@ -8,7 +8,7 @@ keyword search take part: an English question is searched, in addition, with the
 forms of the terms it uses. This widens retrieval only; it is no translator.
 
 What an English question writes the same way in every language — a year, a dotted code
-("9.1.2"), a name typed in Chinese ("河北科技师范学院") — is carried over as it stands
+("3.1.2"), a name typed in Chinese ("某某职业技术学院") — is carried over as it stands
 (`neutral_terms`): it is often the most specific thing the question says.
 """
 
@@ -51,8 +51,8 @@ _NEUTRAL = re.compile(
 
 def neutral_terms(text: str) -> list[str]:
     """What `text` writes as Chinese documents do, in order, each once: runs of Chinese
-    characters, years, dotted codes. Bare small numbers are left out: "9 years" is written
-    "5年以上不足10年" as often as "9年"."""
+    characters, years, dotted codes. Bare small numbers are left out: "7 years" is written
+    "5年以上不足10年" as often as "7年"."""
     return list(dict.fromkeys(_NEUTRAL.findall(text)))
 
 
