@@ -231,7 +231,10 @@ def _answer(
             ext = extractive_answer(spec, hits, retriever, notice)
             return replace(ext, question=question, dropped=ans.dropped)
         if verdict.status != ANSWERED:
-            return replace(not_direct_answer(spec, hits, verdict, retriever), question=question)
+            # The model was asked and failed: say so over the nearest passages too.
+            nd = not_direct_answer(spec, hits, verdict, retriever)
+            both = " ".join(x for x in (notice, nd.notice) if x)
+            return replace(nd, question=question, notice=both)
     ans = extractive_answer(spec, hits, retriever, notice)
     return replace(ans, question=question)
 
