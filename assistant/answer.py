@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from ingest.glossary import chinese_reading
 from ingest.metadata import is_stale
 from ingest.tokens import compact
 from ingest.types import Answer, Citation, Hit, citation_for
@@ -27,7 +26,7 @@ from .decision import ANSWERED, NOT_DIRECT, REFUSED, Verdict, decide
 from .doc_facts import states_in
 from .extract import LIST_PASSAGES, pick_sentences
 from .prompts import NOT_DIRECT_LEAD, REFUSAL
-from .question import QuestionSpec, read_question
+from .question import QuestionSpec, read_question, reading_spec
 from .retrieve import Filters, Retriever
 
 ANSWER_PASSAGES = 6
@@ -63,15 +62,6 @@ def status_notes(
         declared = d.status if d.status and "有效" not in d.status else ""
         notes.append(f"[{c.n}]《{d.title}》{declared or f'已于{d.valid_until}失效'}")
     return ("注意：" + "；".join(notes) + "。") if notes else ""
-
-
-def reading_spec(spec: QuestionSpec) -> QuestionSpec:
-    """The spec sentences are judged against: an English question's Chinese domain terms
-    (the glossary) and what it writes as the documents do (years, codes, Chinese names)
-    stand for it, since its own words are in no Chinese passage."""
-    if spec.is_foreign and (terms := chinese_reading(spec.text)):
-        return read_question("，".join(terms))  # each term apart: no name runs into the next
-    return spec
 
 
 def extractive_answer(

@@ -157,7 +157,7 @@ def features(
     if spec.numbers:
         numbers_ok = float(_numbers_in_one_sentence(spec, top, sentences_of))
         if not numbers_ok:
-            missing.extend(n for n in spec.numbers if not any(n in t for t in texts))
+            missing.extend(n for n in spec.numbers if not any(held(n, t) for t in texts))
     places_ok = 1.0
     if spec.places:
         places_ok = float(any(retriever.names_places(spec, c) for c in top))
@@ -245,7 +245,7 @@ def _numbers_in_one_sentence(spec: QuestionSpec, chunks: list[Chunk], sentences_
         prefix = compact(chunk.context + doc.date + doc.doc_number)
         for _, sentence in sentences_of(chunk):
             text = prefix + compact(sentence)
-            if all(n in text for n in spec.numbers) and (
+            if all(held(n, text) for n in spec.numbers) and (
                 not spec.asked or any(_has_attr(a.word, a.parts, text) for a in spec.asked)
             ):
                 return True

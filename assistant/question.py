@@ -112,12 +112,58 @@ def read_question(text: str | QuestionSpec) -> QuestionSpec:
     return _read(text.strip())
 
 
+def reading_spec(spec: QuestionSpec) -> QuestionSpec:
+    """The spec passages and sentences are judged against: an English question's Chinese
+    domain terms (the glossary) and what it writes as the documents do (years, codes,
+    Chinese names) stand for it, since its own words are in no Chinese passage."""
+    from ingest.glossary import chinese_reading
+
+    if spec.is_foreign and (terms := chinese_reading(spec.text)):
+        return read_question("，".join(terms))  # each term apart: no name runs into the next
+    return spec
+
+
 def _cues(section: str) -> tuple[str, ...]:
     return vocabulary.sections("cues.txt").get(section, ())
 
 
 def _has_cue(norm: str, section: str) -> bool:
-    return any(c in norm for c in _cues(section))
+    """Whether a cue of `section` is in the question, other than as part of a longer cue
+    of a section it yields to, or overlapping one: "几类" asks a count, but "哪几类" and
+    "说几个" ask which ones — a list — and the "几" in them asks no quantity."""
+    covers = [
+        (i, i + len(c))
+        for wider in _YIELDS_TO.get(section, ())
+        for c in _cues(wider)
+        for i in _positions(norm, c)
+    ]
+    return any(
+        not any(a < i + len(c) and i < b for a, b in covers)
+        for c in _cues(section)
+        for i in _positions(norm, c)
+    )
+
+
+def _positions(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
+# The sections whose cues take in or overlap a cue of this one ("哪几" in "哪几类").
+_YIELDS_TO = {"count": ("list",), "number": ("list",)}
+
+
+def _asks_quantity(norm: str) -> bool:
+    """Whether the answer is a number: a cue that asks one (多少, 几年), or a noun naming an
+    amount (标准, 比例) unless a localiser follows it — "评价标准里" names a document, it
+    does not ask for a figure."""
+    if _has_cue(norm, "number"):
+        return True
+    for noun in _cues("number_nouns"):
+        for i in _positions(norm, noun):
+            after = tagged(norm[i + len(noun) :])[:1]
+            if not (after and after[0][1] == "f"):
+                return True
+    return False
 
 
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
@@ -192,7 +238,7 @@ def _read(text: str) -> QuestionSpec:
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
     since, until = _period(norm, years)
     numbers = _numbers(text)
-    asks_quantity = _has_cue(norm, "number")
+    asks_quantity = _asks_quantity(norm)
     kind = _record_kind(norm, words)
     return QuestionSpec(
         text=text,
@@ -213,7 +259,7 @@ def _read(text: str) -> QuestionSpec:
         since=since,
         until=until,
         labels=labels,
-        doc_numbers=tuple(normalize_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(text)),
+        doc_numbers=tuple(_doc_number(m.group(0)) for m in DOC_NUMBER.finditer(text)),
         codes=codes,
         quoted=tuple(m.group(1) for m in _QUOTED.finditer(text)),
         clauses=tuple(_CLAUSE.findall(norm)),
@@ -235,7 +281,7 @@ def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool,
     if facts:
         return "date"
     for intent in ("comparison", "count", "list", "yes_no", "number"):
-        if _has_cue(norm, intent):
+        if _asks_quantity(norm) if intent == "number" else _has_cue(norm, intent):
             return intent
         if intent == "list" and kind and any(c in norm for c in _cues("list_of_records")):
             return intent
@@ -478,6 +524,33 @@ def _without_lead_in(name: str, suffix_len: int) -> str:
         if tag.startswith(_NAME_BREAKS):
             cut = end
     return name[cut:]
+
+
+def _doc_number(raw: str) -> str:
+    """A 文号 the question names, its issuer read back from the brackets as far as the words
+    an issuer's abbreviation is made of go. The pattern takes every Han character before
+    "〔" ("俺们厂想报青人社发〔2024〕8号", "…和青经信发〔2025〕15号"); an issuer is nouns and
+    abbreviations (青人社, 川 府, 教职 成厅) ending in the verb or noun of issuing (发, 函),
+    so a pronoun, another verb, a conjunction or a numeral before it is the question's."""
+    number = normalize_doc_number(raw)
+    issuer, bracket, rest = number.partition("〔")
+    if not bracket:
+        return number
+    pieces = tagged(issuer)
+    start = len(issuer)
+    for i, (_, tag, begin, _) in enumerate(reversed(pieces)):
+        if i and not tag.startswith(_ISSUER_PARTS):
+            break
+        start = begin
+    issuer = issuer[start:] or issuer
+    while len(issuer) > 2 and tagged(issuer[0])[0][1] in ("c", "p"):
+        issuer = issuer[1:]  # "和川" read as one name: a conjunction alone is none
+    return f"{issuer}〔{rest}"
+
+
+# Parts of speech an issuer's abbreviation is made of before its last piece (which may be
+# any: 发 and 办发 are read as verbs): nouns, abbreviations, place and organisation names.
+_ISSUER_PARTS = ("n", "j", "nt", "ns", "a", "b")
 
 
 def org_forms(org: str) -> tuple[str, ...]:

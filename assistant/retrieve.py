@@ -48,7 +48,7 @@ from ingest.types import Chunk, Hit
 
 from .doc_facts import fact_passage
 from .duplicates import fold_duplicates
-from .question import DOC_NO, TITLE, QuestionSpec, holds_place, read_question
+from .question import DOC_NO, TITLE, QuestionSpec, holds_place, read_question, reading_spec
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -421,7 +421,10 @@ class Retriever:
                     via.setdefault(pos, []).append(name)
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         if mode == "hybrid":
-            ranked = self._rerank(spec, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
+            # An English question is reranked by its Chinese reading: its own words are in
+            # no passage, so the coverage that lifts the passage holding them would be nil.
+            judged = reading_spec(spec) if foreign else spec
+            ranked = self._rerank(judged, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
             for fact in spec.facts:
                 docs = self._focus_docs(spec, fact, ranked, view)
                 ranked, stating = self._with_fact_passages(ranked, fact, view, docs)
@@ -574,7 +577,7 @@ class Retriever:
             chunk = view.chunks[pos]
             text = view.norm_search_texts[pos]
             bonus = COVERAGE_WEIGHT * self.holds(items, text)
-            if numbers and not all(n in text for n in numbers):
+            if numbers and not all(held(n, text) for n in numbers):
                 bonus -= NUMBER_PENALTY  # "2025届" is not answered by the row for 2024
             if wants_quantity and _QUANTITY.search(chunk.text):
                 bonus += QUANTITY_BONUS
@@ -621,6 +624,6 @@ class Retriever:
             chunks = [c for c in chunks if self.names_places(spec, c)]
         texts = [judged_text(c) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
-        if numbers and not any(all(n in t for n in numbers) for t in texts):
+        if numbers and not any(all(held(n, t) for n in numbers) for t in texts):
             return 0.0  # "2030年的目标", "2023年的营收": no passage speaks of that year
         return max((self.holds(items, t) for t in texts), default=0.0)

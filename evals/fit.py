@@ -6,7 +6,7 @@ and chooses the two thresholds on out-of-fold probabilities of a stratified 5-fo
 cross-validation — never on the fold a question was fitted on — then writes the
 coefficients to assistant/decision_model.json. `--ablation` refits without each feature
 in turn and prints what removing it costs. The held-out set
-(evals/heldout/questions_blind8.jsonl) is never read here.
+(evals/heldout/questions_blind9.jsonl) is never read here.
 """
 
 from __future__ import annotations
@@ -18,16 +18,22 @@ from pathlib import Path
 import numpy as np
 
 EVAL_DIR = Path(__file__).resolve().parent
-# The sets the decision is fitted on. blind1–7 were scored and then tuned on (blind4 after
+# The sets the decision is fitted on. blind1–8 were scored and then tuned on (blind4 after
 # its one scoring for issue 8's first round, blind5 after its scorings in the second, blind6
 # after its scoring in the third and again at the end of the fourth, blind7 after its scoring
-# in the fourth and once more with the fourth round's final model), so they are tuning sets
-# now; blind8, held out in the fifth round, is not listed here.
+# in the fourth and once more with the fourth round's final model, blind8 after its scoring
+# in the fifth), so they are tuning sets now; blind9, held out in the sixth round, is not
+# listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
-    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 8)),
+    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 9)),
 )
-MAX_FALSE_REFUSALS = 0.03  # answerable questions refused outright, out of fold
+# Answerable questions refused outright, out of fold. Each new writer's questions were
+# refused three to four times as often as the tuning folds (blind8: 13.6% against 3%), so
+# the bar is set for 1%: below it nothing relevant was found; between it and answer_at the
+# reply says it is not directly answered and quotes the nearest passages, which a reader
+# can still use.
+MAX_FALSE_REFUSALS = 0.01
 MAX_UNANSWERABLE_ANSWERED = 0.20  # near misses answered as if they were answered
 FOLDS = 5
 REPEATS = 5  # cross-validation repeated with other shuffles, probabilities averaged

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import warnings
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -22,9 +23,13 @@ _RUN = "[零〇一二两三四五六七八九十百千万亿点]+"
 # percentage, or a sum in 万 ("十万", "一百五十万"). Counts of days, years or people in words
 # ("一年", "两人") are left alone: they are as often idiom as figure.
 _QUANTITY = re.compile(
-    rf"百分之({_RUN})|({_RUN})(?=万?元|%|块)|([零〇一二两三四五六七八九十百千点]+万)(?![元块])"
+    rf"[百千万]分之({_RUN})|({_RUN})(?=万?元|%|块)|([零〇一二两三四五六七八九十百千点]+万)(?![元块])"
 )
-_WHOLE = re.compile(rf"(?:百分之{_RUN}|{_RUN}[元块%]?)")
+_WHOLE = re.compile(rf"(?:[百千万]分之{_RUN}|{_RUN}[元块%]?)")
+# A count in words with a positional numeral ("一百一十人", "三十个"): a figure, not an idiom
+# ("一年多", "两人" are left alone).
+_POSITIONAL = re.compile("[十百千万]")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def to_number(run: str) -> Decimal | None:
@@ -66,12 +71,34 @@ def quantities_in(text: str) -> list[str]:
 
 def as_quantity(word: str) -> str | None:
     """The digits of `word` when it is wholly an amount in Chinese numerals ("百分之二十",
-    "十万", "两百块"), else None: a question's word then stands for the number a passage
-    writes in digits."""
-    if not _WHOLE.fullmatch(word):
-        return None
-    found = quantities_in(word)
-    return found[0] if len(found) == 1 else None
+    "千分之五", "十万", "两百块", "一百一十人"), else None: a question's word then stands
+    for the number a passage writes in digits."""
+    found = quantities_in(word) if _WHOLE.fullmatch(word) else []
+    if found:
+        return found[0] if len(found) == 1 else None
+    if _NUMERAL_RUN.fullmatch(word) and len(word) > 1 and _POSITIONAL.search(word):
+        value = to_number(word)  # "一百一十": jieba leaves the measure word apart
+        return plain(value) if value is not None else None
+    amounts = numeral_amounts(word)
+    if len(amounts) == 1 and amounts[0] == (0, word) and _POSITIONAL.search(word):
+        value = to_number(_NUMERAL_RUN.match(word).group(0))
+        return plain(value) if value is not None else None
+    return None
+
+
+@lru_cache(maxsize=8192)
+def stated_numbers(text: str) -> frozenset[str]:
+    """Every number `text` states, as digits: those written in digits, and those in Chinese
+    numerals before a unit or measure word — "四十平方米" → 40, "三名" → 3, "十万元" → 10
+    (a sum in 万 as documents write it in digits, "10万元"). A question's "10万块" and "40平米"
+    meet a passage's "十万元" and "四十平方米" here."""
+    found = set(_DIGITS.findall(text))
+    found.update(quantities_in(text))
+    for _, amount in numeral_amounts(text):
+        value = to_number(_NUMERAL_RUN.match(amount).group(0))
+        if value is not None:
+            found.add(plain(value))
+    return frozenset(found)
 
 
 def states_quantity(text: str) -> bool:

@@ -17,6 +17,7 @@ from functools import lru_cache
 import jieba
 
 from . import vocabulary
+from .numbers import stated_numbers
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
@@ -107,8 +108,11 @@ def without_year_ranges(text: str) -> str:
 
 
 def held(word: str, text: str) -> bool:
-    """Whether `text` holds `word` in any of its forms."""
-    return any(f in text for f in forms(word))
+    """Whether `text` holds `word` in any of its forms; a number also where the text writes
+    it in Chinese numerals ("40" in "四十平方米")."""
+    if any(f in text for f in forms(word)):
+        return True
+    return is_number(word) and word in stated_numbers(text)
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -151,8 +155,13 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     seen = {w for w, _, _ in protected}
     function_words = _function_words(norm)
     framed = _framing_spans(norm)
+    after_digits = False
     for word, a, b in jieba.tokenize(norm):
         w = word.strip()
+        unit = after_digits and (w[:1] in _NUMERAL_UNITS or w in _words("units.txt"))
+        after_digits = w.isdigit()
+        if unit:
+            continue  # "10万块", "3万到": the 万 and what jieba glues to it go with the digits
         if any(a < pe and b > ps for _, ps, pe in protected):
             continue
         if any(fs <= a and b <= fe for fs, fe in framed):
@@ -165,6 +174,10 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
         if w in function_words or (len(w) == 2 and w[0] in _DEMONSTRATIVES):
             continue  # "这个", "他们", "到底", "几年", "这门": how it is asked, not what about
+        if _VAGUE_NUMERAL.match(w) and (w[0] in "多几" or len(w) == 2):
+            continue  # "这么多人", "一项": jieba's words are not its tagged pieces ("多" + "人")
+        if w[0] == "哪" or "谁" in w:
+            continue  # "哪几种", "由谁来": jieba's idioms of asking which one or who
         seen.add(w)
         parts = _parts(w)
         out.append((w, parts, a, b))
@@ -195,10 +208,13 @@ FUNCTION_TAGS = frozenset("r d f q mq p c u uj ul uz ug uv ud y e o".split())
 _PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱自")
 # A demonstrative and a measure word ("这门", "那家", "哪项"), however jieba tags the pair.
 _DEMONSTRATIVES = frozenset("这那哪")
+_NUMERAL_UNITS = frozenset("十百千万亿")
 _NUMERAL_TAGS = ("m", "j", "d")  # jieba tags "一共" j, "一起" d
 # "多" asks ("多少", "多久", "多家") before a question adjective or a measure word only:
-# "多元", "多媒体" name things.
-_VAGUE_NUMERAL = re.compile(r"^(?:几|多[少久大长高远宽重个家项次种名位年所条门]|一[起次共些下点])")
+# "多元", "多媒体" name things. "一" before a measure word ("一家", "一项") is an article.
+_VAGUE_NUMERAL = re.compile(
+    r"^(?:几|多[少久大长高远宽重个家项次种名位年所条门人]|一[起次共些下点家笔个项门所份张])"
+)
 
 
 def _function_words(norm: str) -> set[str]:

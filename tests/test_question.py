@@ -48,6 +48,11 @@ def test_words_that_only_frame_a_question_are_not_concepts():
     # amounts in words stand for the digits documents write
     assert "20" in words("补贴比例是不是百分之二十？")
     assert "150" in words("一百五十万元的项目能补多少？")
+    assert "110" in words("去年招了一百一十人吗？")
+    # the unit after digits goes with them; an article is no concept; asking words neither
+    got = words("开一家培训学校，手头有8万块，场地是3万到5万一年吗？")
+    assert {"8", "3", "5"} <= set(got) and not {"万块", "万到", "一家"} & set(got)
+    assert not {"哪几种", "由谁来", "多人"} & set(words("哪几种费用由谁来出？要这么多人签字吗"))
 
 
 def test_what_a_question_asks_for():
@@ -76,6 +81,9 @@ def test_what_a_question_asks_for():
         ("2025年哪些指标没完成年度目标？", "coverage"),
         ("观测点9.1.2的完成率是多少？", "coverage"),
         ("对实习有什么规定？", "fact"),  # "有什么" lists only records
+        ("实训基地分哪几类？", "list"),  # "哪几" asks which ones, though "几类" counts
+        ("这份办法里的奖励条件，说几个？", "list"),
+        ("培训补贴的标准是什么？", "number"),  # a noun naming an amount asks for one
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question, intent):
@@ -98,6 +106,26 @@ def test_periods_years_and_negation():
     assert read_question("川教函〔2023〕77号讲了什么？").years == ()
     assert read_question("哪些观测点还没有数据？").negated
     assert not read_question("哪些观测点已经完成？").negated
+
+
+def test_a_number_is_asked_only_where_a_cue_asks_one():
+    assert not read_question("实训基地分哪几类？").asks_quantity
+    assert read_question("实训基地有几类？").asks_quantity
+    # "标准里" names a document; "标准是什么" asks a figure
+    assert not read_question("职称评审标准里，论文以什么为主？").asks_quantity
+    assert read_question("职称评审的补助标准是什么？").asks_quantity
+
+
+def test_a_doc_number_is_read_without_the_words_before_its_issuer():
+    def numbers(q):
+        return read_question(q).doc_numbers
+
+    assert numbers("俺们厂想报青人社发〔2024〕5号的补贴") == ("青人社发〔2024〕5号",)
+    assert numbers("麻烦查一下川府办发〔2022〕12号和川教函〔2024〕100号") == (
+        "川府办发〔2022〕12号",
+        "川教函〔2024〕100号",
+    )
+    assert numbers("教职成厅函〔2025〕31号讲了什么") == ("教职成厅函〔2025〕31号",)
 
 
 def test_numbers_in_words_and_digits_are_read_alike():

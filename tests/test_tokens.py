@@ -68,6 +68,19 @@ def test_a_word_that_is_wholly_an_amount():
     assert as_quantity("百分之二十") == "20" and as_quantity("两百块") == "200"
     assert as_quantity("十万") == "10"
     assert as_quantity("三年") is None and as_quantity("补贴") is None
+    assert as_quantity("千分之五") == "5" and as_quantity("一百一十人") == "110"
+    assert as_quantity("一百一十") == "110" and as_quantity("两人") is None
+
+
+def test_a_number_is_held_where_a_passage_writes_it_in_words():
+    from ingest.numbers import stated_numbers
+    from ingest.tokens import held
+
+    assert {"40", "3"} <= stated_numbers("有四十平方米以上的场所和三名以上专职人员")
+    assert "10" in stated_numbers("开办资金十万元以上")  # in 万, as "10万元"
+    assert held("40", "固定场所四十平方米以上") and held("6048", "每人每年六千零四十八元")
+    assert not held("50", "固定场所四十平方米以上")
+    assert not held("3", "统一组织")  # a numeral inside a word states nothing
 
 
 @pytest.mark.parametrize(
