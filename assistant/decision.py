@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_quantity
-from ingest.tokens import compact, held, tagged
+from ingest.tokens import compact, held, specificity, tagged
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, holds_label, holds_org, read_question
@@ -72,6 +72,7 @@ CANDIDATES = (
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
+    "missing_everyday",  # missing_known, each word weighed by how everyday it is (老板, 家里)
 )
 
 
@@ -307,10 +308,15 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     items = retriever.weighted_concepts(spec)
     total = sum(w for _, _, w in items)
     if not items or not chunks or total <= 0:
-        return {"missing_known": 0.0, "missing_unknown": 0.0, "unknown_names": 0.0}
+        return {
+            "missing_known": 0.0,
+            "missing_everyday": 0.0,
+            "missing_unknown": 0.0,
+            "unknown_names": 0.0,
+        }
     texts = [compact(c.search_text) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
-    known = unknown = unknown_names = 0.0
+    known = everyday = unknown = unknown_names = 0.0
     # a grade, place or organisation named is a constraint, never a way of saying something
     named = {*spec.labels, *spec.places, *spec.orgs}
     for word, parts, w in items:
@@ -319,6 +325,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             continue
         if retriever.knows(word):
             known += lacked
+            everyday += lacked * (1.0 - specificity(word))
         else:
             if _is_name(word) or word in named:
                 unknown_names += lacked
@@ -326,6 +333,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
                 unknown += lacked
     return {
         "missing_known": known / total,
+        "missing_everyday": everyday / total,
         "missing_unknown": unknown / total,
         "unknown_names": unknown_names / total,
     }

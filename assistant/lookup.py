@@ -407,6 +407,7 @@ def find(
 SUMMARY_SKIP = re.compile(r"^(?:序号|链接|简介|需求内容|供给内容|服务内容|岗位要求)$")
 SUMMARY_FIELDS = 6
 LIST_LIMIT = 200
+WHOLE_RECORDS = 3  # a list this short shows each record whole
 
 
 def summary(fields: dict, n: int = SUMMARY_FIELDS) -> str:
@@ -583,7 +584,11 @@ def answer_from_records(
     ]
     citations = []
     for i, c in enumerate(shown, start=1):
-        lines.append(f"{i}. {summary(record_fields(retriever, c))}[{i}]")
+        fields = record_fields(retriever, c)
+        # A few records are what the question is about: shown whole, the field it asks for
+        # ("需求内容", "授权日期") among them; a longer list, one line each.
+        line = render_fields(list(fields.items())) if n <= WHOLE_RECORDS else summary(fields)
+        lines.append(f"{i}. {line}[{i}]")
         citations.append(citation_for(i, c))
     if n > len(shown):
         lines.append(

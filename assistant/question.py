@@ -99,9 +99,52 @@ class QuestionSpec:
         return tuple(c.word for c in self.concepts)
 
     @property
+    def sides(self) -> tuple[str, ...]:
+        """The question once for each of two or more things of one kind it names — schools,
+        文号, titles, places, grades — each without the others ("甲校和乙校的物联网工程专
+        业各招多少人" → one question about 甲校, one about 乙校): a passage about one side
+        shares the other side's words with neither, so one search ranks it below passages
+        that happen to name both. Empty when the question names one thing of each kind."""
+        for named in (self.orgs, self.doc_numbers, self.titles, self.places, self.labels):
+            values = tuple(dict.fromkeys(named))
+            if len(values) < 2 or len(values) > MAX_SIDES:
+                continue
+            text = compact(self.text)
+            forms = [compact(v) for v in values]
+            if not all(f in text for f in forms):
+                continue  # read into another form (a 文号 normalised): cannot be cut out
+            if not _coordinated(text, forms):
+                continue  # "成都市青羊区": one place inside another, not two to compare
+            return tuple(_without(text, [f for f in forms if f != keep]) for keep in forms)
+        return ()
+
+    @property
     def exact_targets(self) -> tuple[str, ...]:
         """Strings meant literally: 文号, 观测点 codes, quoted phrases (normalised)."""
         return tuple(compact(t) for t in (*self.doc_numbers, *self.codes, *self.quoted))
+
+
+MAX_SIDES = 4  # more things than this named at once is a list, not sides to compare
+
+
+def _coordinated(text: str, names: list[str]) -> bool:
+    """Whether `names` stand side by side in `text`, joined by a conjunction or an enumeration
+    comma ("甲校和乙校", "上海、青岛"), as things asked about alike are."""
+    spans = sorted((text.find(n), text.find(n) + len(n)) for n in names)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        between = text[end:start]
+        if not between or len(between) > 2 or between[0] not in _JOINS:
+            return False
+    return True
+
+
+_JOINS = "和与及跟同、或"
+
+
+def _without(text: str, names: list[str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    return text
 
 
 def read_question(text: str | QuestionSpec) -> QuestionSpec:
@@ -283,9 +326,23 @@ def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool,
     for intent in ("comparison", "count", "list", "yes_no", "number"):
         if _asks_quantity(norm) if intent == "number" else _has_cue(norm, intent):
             return intent
-        if intent == "list" and kind and any(c in norm for c in _cues("list_of_records")):
+        if intent == "list" and kind and _asks_for_records(norm, kind):
             return intent
     return "fact"
+
+
+def _asks_for_records(norm: str, kind: str) -> bool:
+    """Whether "有什么" asks for records of `kind`: only when the record's name follows it
+    in the same clause ("有什么适合数控专业的开放课程"). "那条需求对精度有什么要求" asks
+    for a field of one record, not a list."""
+    names = vocabulary.mapping("record_kinds.txt")[kind]
+    for cue in _cues("list_of_records"):
+        for i in _positions(norm, cue):
+            clause = _PART_END.split(norm[i + len(cue) :], maxsplit=1)[0]
+            clause = re.split("[，,、]", clause, maxsplit=1)[0]
+            if any(name in clause for name in names):
+                return True
+    return False
 
 
 def _facts(norm: str) -> tuple[str, ...]:
@@ -340,9 +397,10 @@ def _long_grades(norm: str, labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _is_place(word: str) -> bool:
-    """A place the question names — a province by name ("河北"), a city, district or zone
-    by its suffix on a word of three or more characters ("广州市", "高新区")."""
-    if word in vocabulary.words("provinces.txt"):
+    """A place the question names — a province or a city by name ("河北", "青岛"), a city,
+    district or zone by its suffix on a word of three or more characters ("广州市",
+    "高新区")."""
+    if word in vocabulary.words("provinces.txt") or word in vocabulary.words("cities.txt"):
         return True
     return (
         len(word) >= 3
@@ -467,31 +525,54 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
     kind of organisation (org_generic) must say which one: "职业技术学院", "这所学校"
     name no one."""
     found: list[str] = []
-    for name in sorted(vocabulary.synonym_table("orgs.txt"), key=len, reverse=True):
+    known = vocabulary.synonym_table("orgs.txt")
+    for name in sorted(known, key=len, reverse=True):
         if len(name) >= 2 and name in norm and not any(name in f for f in found):
             found.append(name)
     stops = set(_cues("org_stop"))
     generic = sorted(_cues("org_generic"), key=len, reverse=True)
     suffixes = "|".join(re.escape(x) for x in sorted(_cues("org_suffix"), key=len, reverse=True))
     for m in re.finditer(suffixes, norm):
-        start = m.start()
-        while start > 0 and m.start() - start < 20:
-            ch = norm[start - 1]
-            if ch in stops or not ("\u4e00" <= ch <= "\u9fff" or ch in "()（）"):
-                break
-            start -= 1
+        start = _name_start(norm, m.start(), stops)
         name = _without_lead_in(norm[start : m.end()], m.end() - m.start())
         rest = name
         for g in generic:
             rest = rest.replace(g, "")
-        # "职业技术学院", "青岛公办职业学校": a kind of body, no one body ("河北大学" is one)
-        kind_in_place = len(name) > len(rest) + len(m.group(0)) and (
-            _is_place(rest) or all(t == "ns" for _, t, _, _ in tagged(rest))
+        # "职业技术学院", "青岛公办职业学校": a kind of body, no one body. A place and a kind
+        # is one when nothing describes the kind ("绵阳职业技术学院", "河北大学"); "公办",
+        # "重点" (org_descriptors) make it a kind of body there.
+        described = any(d in name for d in _cues("org_descriptors"))
+        kind_in_place = (
+            described
+            and len(name) > len(rest) + len(m.group(0))
+            and (_is_place(rest) or all(t == "ns" for _, t, _, _ in tagged(rest)))
         )
-        if len(rest) < 2 or kind_in_place or any(name in f or f in name for f in found):
+        if len(rest) < 2 or kind_in_place or any(name in f for f in found):
             continue
+        # a longer reading takes in a shorter one found at an inner suffix ("…铁道大学" in
+        # "…铁道大学四方学院"), unless that is a known name (orgs.txt)
+        if any(f in name and f in known for f in found):
+            continue
+        found = [f for f in found if f not in name]
         found.append(name)
     return tuple(found)
+
+
+def _name_start(norm: str, end: int, stops: set[str]) -> int:
+    """Where a name ending at `end` begins, read back word by word (at most 20 characters)
+    to a stop (org_stop: "的", "和", "我们"…) or a character that is not Han. A stop
+    character inside a name's word does not end it: the "家" of "石家庄"."""
+    window_start = max(0, end - 20)
+    start = end
+    for word, tag, a, _ in reversed(tagged(norm[window_start:end])):
+        if any(not ("\u4e00" <= ch <= "\u9fff" or ch in "()（）") for ch in word):
+            break
+        if (len(word) == 1 and word in stops) or (
+            word[-1] in stops and not tag.startswith(("n", "j"))
+        ):
+            break
+        start = window_start + a
+    return start
 
 
 # Parts of speech that do not begin a name: pronouns, prepositions, verbs, adverbs,

@@ -66,6 +66,7 @@ _QUANTITY = re.compile(
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+SIDE_PASSAGES = 3  # searched for each side of a question naming two things of one kind
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
@@ -371,6 +372,7 @@ class Retriever:
         k: int = 5,
         filters: Filters = Filters(),
         mode: str = "hybrid",
+        _side: bool = False,
     ) -> list[Hit]:
         """The top-k passages for `question`. `mode`: hybrid, keyword or dense."""
         spec = read_question(question)
@@ -432,6 +434,10 @@ class Retriever:
                     via.setdefault(pos, []).append("fact")
             ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
+        if mode == "hybrid" and spec.sides and not _side:
+            ranked = self._with_sides(spec, ranked, k, filters, view)
+            for pos, _ in ranked:
+                via.setdefault(pos, []).append("side")
         return [
             Hit(
                 chunk=view.chunks[pos],
@@ -443,6 +449,32 @@ class Retriever:
             )
             for i, (pos, score) in enumerate(ranked)
         ]
+
+    def _with_sides(
+        self,
+        spec: QuestionSpec,
+        ranked: list[tuple[int, float]],
+        k: int,
+        filters: Filters,
+        view: IndexView,
+    ) -> list[tuple[int, float]]:
+        """`ranked` with the best passage of each side of the question (see
+        QuestionSpec.sides) among its first places: the first passage found, then each
+        side's best not yet there, then the rest in their order, k in all."""
+        firsts = []
+        for side in spec.sides:
+            for hit in self.search(side, k=SIDE_PASSAGES, filters=filters, _side=True):
+                pos = view.position.get(hit.chunk.chunk_id)
+                if pos is not None:
+                    firsts.append(pos)
+                    break
+        head = ranked[:1]
+        top = ranked[0][1] if ranked else 0.0
+        for pos in firsts:
+            if all(p != pos for p, _ in head):
+                head.append((pos, top))
+        rest = [(p, s) for p, s in ranked if all(p != q for q, _ in head)]
+        return (head + rest)[:k]
 
     def _focus_docs(
         self, spec: QuestionSpec, fact: str, ranked: list[tuple[int, float]], view: IndexView

@@ -207,6 +207,31 @@ def test_an_english_question_reaches_keyword_search_through_its_domain_terms(cor
     assert any("教育费附加率为3%" in h.chunk.text for h in hits)
 
 
+def test_an_english_question_is_reranked_by_its_chinese_reading(corpus_index):
+    """The dense model alone ranks the consortium notice first for this one; the glossary
+    terms (青岛, 实习, 专业) lift the regulation's own articles."""
+    index, _ = corpus_index
+    q = "Under the Qingdao vocational education regulations, must interns be paid?"
+    hits = index.retriever.search(q, k=3)
+    assert hits[0].chunk.doc.title == "青岛市职业教育条例"
+
+
+def test_two_schools_compared_are_each_found(corpus_index):
+    """Each side of a comparison is searched apart: both schools' rows are among the first
+    passages, though one search ranks rows naming neither school first."""
+    index, _ = corpus_index
+    q = "河北师范大学和石家庄铁道大学四方学院的英语专业各招多少普通考生？"
+    hits = index.retriever.search(q, k=5)
+    schools = {
+        s
+        for s in ("河北师范大学", "石家庄铁道大学四方学院")
+        for h in hits[:3]
+        if f"学校名称：{s}" in h.chunk.text
+    }
+    assert schools == {"河北师范大学", "石家庄铁道大学四方学院"}
+    assert any("side" in h.via for h in hits)
+
+
 def test_a_number_alone_asks_about_nothing(corpus_index):
     index, _ = corpus_index
     ans = answer_question("2026年？", index.retriever)

@@ -14,6 +14,7 @@ import pytest
 
 from assistant.lookup import (
     KINDS,
+    WHOLE_RECORDS,
     LookupRequestError,
     answer_from_records,
     fields_of,
@@ -193,6 +194,21 @@ def test_a_list_question_lists_every_match_and_only_those(records_index):
     assert ans is not None and len(ans.citations) == len(gold)
     for name in gold:
         assert name in ans.answer
+
+
+def test_a_short_list_shows_each_record_whole(records_index):
+    """A few records are what the question is about: every field shown, the long ones a
+    one-line summary leaves out (简介) among them; a longer list keeps one line each."""
+    short = [r for r in gold_courses() if "钣金" in r["课程名称"] + r["简介"]]
+    assert 0 < len(short) <= WHOLE_RECORDS
+    ans = answer_from_records(spec("有哪些钣金方面的课程", "list", "course"), records_index)
+    assert ans is not None and len(ans.citations) == len(short)
+    for r in short:
+        assert r["简介"] in ans.answer and r["开课时间"] in ans.answer
+    long = [r for r in gold_courses() if "数控" in r["课程名称"] + r["简介"]]
+    assert len(long) > WHOLE_RECORDS
+    ans = answer_from_records(spec("有哪些数控方面的课程", "list", "course"), records_index)
+    assert ans is not None and not any(r["简介"] in ans.answer for r in long)
 
 
 def test_a_dated_list_question(records_index):

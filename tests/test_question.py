@@ -84,6 +84,8 @@ def test_what_a_question_asks_for():
         ("实训基地分哪几类？", "list"),  # "哪几" asks which ones, though "几类" counts
         ("这份办法里的奖励条件，说几个？", "list"),
         ("培训补贴的标准是什么？", "number"),  # a noun naming an amount asks for one
+        ("那条焊接技术需求对精度有什么要求？", "fact"),  # a field of one record, not a list
+        ("有什么面向企业员工的培训班？", "list"),
     ],
 )
 def test_what_kind_of_answer_a_question_wants(question, intent):
@@ -114,6 +116,36 @@ def test_a_number_is_asked_only_where_a_cue_asks_one():
     # "标准里" names a document; "标准是什么" asks a figure
     assert not read_question("职称评审标准里，论文以什么为主？").asks_quantity
     assert read_question("职称评审的补助标准是什么？").asks_quantity
+
+
+def test_two_things_of_one_kind_side_by_side_are_sides_to_search_apart():
+    spec = read_question("锦城职业学院和蜀都职业学院的数控专业各招多少人？")
+    assert spec.sides == (
+        "锦城职业学院和的数控专业各招多少人?",
+        "和蜀都职业学院的数控专业各招多少人?",
+    )
+    assert len(read_question("上海、青岛的条例对实习分别怎么规定？").sides) == 2
+    # one place inside another, or one thing named: nothing to compare
+    assert read_question("成都市青羊区的企业能领哪些补贴？").sides == ()
+    assert read_question("锦城职业学院的数控专业招多少人？").sides == ()
+
+
+def test_an_organisation_is_read_whole():
+    def orgs(q):
+        return read_question(q).orgs
+
+    # a stop character inside a word of the name ("石家庄") does not end it; the longer
+    # reading takes in the one at an inner suffix
+    assert orgs("石家庄铁道大学四方学院的学费是多少？") == ("石家庄铁道大学四方学院",)
+    # a city and a kind is one body; a kind described in a city is none
+    assert orgs("绵阳职业技术学院的数控专业招几个班？") == ("绵阳职业技术学院",)
+    assert orgs("青岛公办职业学校能收赞助费吗？") == ()
+
+
+def test_cities_are_places_without_their_suffix():
+    assert read_question("青岛的职业学校实习有什么规定？").places == ("青岛",)
+    assert read_question("绵阳和德阳哪个补贴高？").places == ("绵阳", "德阳")
+    assert read_question("大同小异的规定有哪些？").places == ()  # a common word, no city
 
 
 def test_a_doc_number_is_read_without_the_words_before_its_issuer():
