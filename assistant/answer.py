@@ -82,7 +82,11 @@ def extractive_answer(
             return False
         return any(states_in(sentence, chunk, fact) for fact in spec.facts)
 
-    part_holds = tuple(_holds_of(read_question(part), retriever) for part in judged.parts)
+    # Each sub-question, and each side of a comparison ("甲校和乙校…各招多少"), is shown
+    # its own best sentence: the rows of the side named in more words would fill the answer.
+    part_holds = tuple(
+        _holds_of(read_question(part), retriever) for part in (*judged.parts, *judged.sides)
+    )
     picked = pick_sentences(judged, hits, holds, states if spec.facts else None, part_holds)
     if not picked:
         return refusal(spec.text, hits, notice)

@@ -435,8 +435,8 @@ class Retriever:
             ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
         if mode == "hybrid" and spec.sides and not _side:
-            ranked = self._with_sides(spec, ranked, k, filters, view)
-            for pos, _ in ranked:
+            ranked, promoted = self._with_sides(spec, ranked, k, filters, view)
+            for pos in promoted:
                 via.setdefault(pos, []).append("side")
         return [
             Hit(
@@ -457,10 +457,11 @@ class Retriever:
         k: int,
         filters: Filters,
         view: IndexView,
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], list[int]]:
         """`ranked` with the best passage of each side of the question (see
-        QuestionSpec.sides) among its first places: the first passage found, then each
-        side's best not yet there, then the rest in their order, k in all."""
+        QuestionSpec.sides) among its first places — the first passage found, then each
+        side's best not yet there, then the rest in their order, k in all — and the
+        passages a side brought up."""
         firsts = []
         for side in spec.sides:
             for hit in self.search(side, k=SIDE_PASSAGES, filters=filters, _side=True):
@@ -470,11 +471,13 @@ class Retriever:
                     break
         head = ranked[:1]
         top = ranked[0][1] if ranked else 0.0
+        promoted = []
         for pos in firsts:
             if all(p != pos for p, _ in head):
                 head.append((pos, top))
+                promoted.append(pos)
         rest = [(p, s) for p, s in ranked if all(p != q for q, _ in head)]
-        return (head + rest)[:k]
+        return (head + rest)[:k], promoted
 
     def _focus_docs(
         self, spec: QuestionSpec, fact: str, ranked: list[tuple[int, float]], view: IndexView

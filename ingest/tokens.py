@@ -205,7 +205,7 @@ def _framing_spans(norm: str) -> list[tuple[int, int]]:
 # Parts of speech that carry no subject: pronouns, adverbs, directions, classifiers,
 # prepositions, conjunctions, particles, interjections, onomatopoeia.
 FUNCTION_TAGS = frozenset("r d f q mq p c u uj ul uz ug uv ud y e o".split())
-_PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱自")
+_PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱自俺")
 # A demonstrative and a measure word ("这门", "那家", "哪项"), however jieba tags the pair.
 _DEMONSTRATIVES = frozenset("这那哪")
 _NUMERAL_UNITS = frozenset("十百千万亿")

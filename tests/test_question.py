@@ -158,6 +158,7 @@ def test_a_doc_number_is_read_without_the_words_before_its_issuer():
         "川教函〔2024〕100号",
     )
     assert numbers("教职成厅函〔2025〕31号讲了什么") == ("教职成厅函〔2025〕31号",)
+    assert "俺们" not in words("俺们厂想报青人社发〔2024〕5号的补贴")  # a pronoun
 
 
 def test_numbers_in_words_and_digits_are_read_alike():
