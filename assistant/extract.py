@@ -62,13 +62,32 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
     ingest, see ingest/loaders/pdftables.py) is one."""
     if chunk.kind == "record":
         return [(0, chunk.text.strip())]
-    out = []
+    pieces: list[tuple[int, str]] = []
     for m in _SENTENCE.finditer(chunk.text):
-        s = m.group(0).strip().lstrip("#").strip()
+        s = m.group(0).strip()
+        prev = pieces[-1][1] if pieces else ""
+        if (
+            s[:1] in _CONTINUES
+            and prev[-1:] not in _SENTENCE_ENDS
+            and heading_level(prev.lstrip("#").strip()) is None
+        ):
+            # a line a PDF broke mid-sentence: "…按照“招生即招工…岗位成才”\n的方式，共同…"
+            pieces[-1] = (pieces[-1][0], pieces[-1][1] + s)
+            continue
+        pieces.append((m.start(), s))
+    out = []
+    for start, s in pieces:
+        s = s.lstrip("#").strip()
         # Headings lead a chunk so its text is whole, but a heading answers nothing.
         if len(s) >= 4 and heading_level(s) is None and not _LABELS_ONLY.fullmatch(s):
-            out.append((m.start(), s))
+            out.append((start, s))
     return sorted(out)
+
+
+# A line beginning with one of these goes on from the line above it (a particle, a comma,
+# a conjunction, a closing mark): no sentence, heading or item begins so.
+_CONTINUES = frozenset("的地得之，,、）)」』”》和与及或等了")
+_SENTENCE_ENDS = frozenset("。！？!?；;：:")
 
 
 def _similar(a: str, b: str) -> bool:
@@ -124,6 +143,12 @@ def _adds_something(sentence: str, question: str) -> bool:
     # "良好的，按80%给予奖补；": a number the question does not have is an answer
     asked = set(numbers_in(normalize(question)))
     return any(n not in asked for n in numbers_in(normalize(sentence)))
+
+
+def _leads_in(sentence: str, chunk: Chunk) -> bool:
+    """A lead-in ("下列固定资产不得计算折旧扣除：") of a passage's prose: it may repeat the
+    question word for word, its items (taken along by `_with_list`) are the answer."""
+    return sentence.rstrip()[-1:] in "：:" and chunk.kind != "record"
 
 
 def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
@@ -211,7 +236,8 @@ def _with_sibling_items(
             last = max(c.position for c in inside)
             like = inside[0]
             for pos, text in run:
-                if pos > last or len(out) >= limit:
+                # the list's own items before other sentences: up to twice the limit
+                if pos > last or len(out) >= 2 * limit:
                     break
                 if not any(c.chunk.chunk_id == chunk_id and c.position == pos for c in out):
                     out.append(Picked(text, like.chunk, like.hit_rank, pos, like.score))
@@ -273,8 +299,8 @@ def pick_sentences(
                 score += 0.25
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
-            elif not _adds_something(sentence, spec.text):
-                score *= 0.3
+            elif not _adds_something(sentence, spec.text) and not _leads_in(sentence, hit.chunk):
+                score *= 0.3  # a lead-in that repeats the question brings its items along
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
             part_scores.append(

@@ -59,6 +59,36 @@ def test_a_lead_in_brings_its_list_items():
     assert "3000万元" in joined and "100人" in joined
 
 
+def test_a_lead_in_that_repeats_the_question_still_brings_its_items():
+    """ "下列…：" says nothing the question does not, but its items are the answer; the
+    item that repeats the question least must not stand for the list."""
+    text = (
+        "第八条 学校应当为教师提供进修条件。\n"
+        "下列费用不得从培训经费中列支：\n"
+        "（一）差旅交通费；\n"
+        "（二）出国考察费；\n"
+        "（三）其他不得从培训经费中列支的费用。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences(
+        "哪些费用不得从培训经费中列支？", [hit], _holds_words("费用", "不得", "培训经费", "列支")
+    )
+    joined = "".join(p.text for p in picked)
+    assert "差旅交通费" in joined and "出国考察费" in joined
+
+
+def test_a_sentence_a_pdf_line_break_cut_is_read_whole():
+    from assistant.extract import sentences_of
+
+    text = (
+        "二、培养方式\n订单班是指学校与企业按照“共同招生、共同培养、定向就业”\n"
+        "的方式联合办学的培养形式。\n（一）招生\n和企业签订协议。"
+    )
+    got = [t for _, t in sentences_of(_chunk(text))]
+    assert "订单班是指学校与企业按照“共同招生、共同培养、定向就业”的方式联合办学的培养形式。" in got
+    assert "（一）招生和企业签订协议。" not in got  # an item heading ends its line: no join
+
+
 def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():
     text = (
         "第四十二条 项目实行绩效评价，评价结果分为优秀、良好、合格、不合格四个等级。"
@@ -193,3 +223,12 @@ def test_items_of_one_enumerated_list_come_together():
         for p in pick_sentences("申报培训补贴要交哪些材料？", [Hit(_chunk(items), 1.0, 1)], holds)
     )
     assert "（一）申请表；" in got and "（三）培训合格证书复印件；" in got
+    # and when other sentences already fill the answer, the list's first item still comes
+    from assistant.extract import Picked, _with_sibling_items, sentences_of
+
+    chunk = _chunk(items)
+    sentences = sentences_of(chunk)
+    chosen = [Picked(t, chunk, 1, pos, 1.0) for pos, t in sentences[1:3]]
+    fillers = [Picked(f"其他句子{i}", _chunk("x", cid=f"o{i}"), 2, 0, 0.5) for i in range(6)]
+    out = _with_sibling_items(chosen + fillers, {chunk.chunk_id: sentences}, limit=8)
+    assert "（一）申请表；" in [p.text for p in out]
