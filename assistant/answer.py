@@ -26,7 +26,7 @@ from .decision import ANSWERED, NOT_DIRECT, REFUSED, Verdict, decide
 from .doc_facts import states_in
 from .extract import LIST_PASSAGES, pick_sentences
 from .prompts import NOT_DIRECT_LEAD, REFUSAL
-from .question import QuestionSpec, read_question, reading_spec
+from .question import QuestionSpec, about_content, read_question, reading_spec
 from .retrieve import Filters, Retriever
 
 ANSWER_PASSAGES = 6
@@ -68,7 +68,7 @@ def extractive_answer(
     spec: QuestionSpec, hits: list[Hit], retriever: Retriever, notice: str = ""
 ) -> Answer:
     judged = reading_spec(spec)
-    items = retriever.weighted_concepts(judged)
+    items = retriever.weighted_concepts(about_content(judged))
 
     def holds(sentence: str) -> float:
         return retriever.holds(items, compact(sentence))

@@ -166,6 +166,17 @@ def reading_spec(spec: QuestionSpec) -> QuestionSpec:
     return spec
 
 
+def about_content(spec: QuestionSpec) -> QuestionSpec:
+    """The question without the 文号 it names: what a sentence of that document must hold.
+    The 文号 says which document (the retriever ranks its passages first); left in, its
+    digits weigh as rare facts and the sentence that repeats the 文号 — the title line, a
+    later notice citing it — outweighs the one that answers."""
+    if not spec.doc_numbers or spec.facts:
+        return spec
+    rest = read_question(DOC_NUMBER.sub("，", spec.text))
+    return rest if rest.concepts else spec
+
+
 def _cues(section: str) -> tuple[str, ...]:
     return vocabulary.sections("cues.txt").get(section, ())
 

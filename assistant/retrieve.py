@@ -19,6 +19,7 @@ store's registry signature changes, so several processes can share one Chroma se
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -168,6 +169,17 @@ class IndexView:
             self._by_doc = by_doc
         return self._by_doc.get(doc_id, [])
 
+    @functools.cached_property
+    def docs_by_number(self) -> dict[str, set[str]]:
+        """The documents carrying each 文号 as their own, by the 文号 normalised."""
+        out: dict[str, set[str]] = {}
+        for c in self.chunks:
+            if c.doc.doc_number:
+                out.setdefault(compact(normalize_doc_number(c.doc.doc_number)), set()).add(
+                    c.doc.doc_id
+                )
+        return out
+
     def doc_text(self, doc_id: str) -> str:
         """A document's whole normalised text (its title included)."""
         if doc_id not in self._doc_texts:
@@ -298,6 +310,16 @@ class Retriever:
         extra = [(p, s) for p, s in self.similarities(vector, missed, view).items() if s >= floor]
         return sorted(de + extra, key=lambda item: -item[1]) if extra else de
 
+    def _named_docs(self, spec: QuestionSpec, view: IndexView, filters: Filters) -> list[int]:
+        """The passages of the documents whose own 文号 the question names (one 文号 named;
+        two are a comparison, left to the fused ranking)."""
+        if len(spec.doc_numbers) != 1:
+            return []
+        docs = view.docs_by_number.get(compact(spec.doc_numbers[0]), set())
+        return [
+            pos for d in docs for pos in view.positions_of(d) if filters.admits(view.chunks[pos])
+        ]
+
     def exact(self, spec: QuestionSpec, filters: Filters = Filters()) -> list[int]:
         targets = spec.exact_targets
         if not targets:
@@ -412,8 +434,21 @@ class Retriever:
             for rank, (pos, _) in enumerate(kw):
                 if pos in view.pending and pos not in de_score:
                     scores[pos] += DENSE_WEIGHT / (RRF_K + rank + 1)
+        # (Not for a document fact: whether a notice is still in force is said by the later
+        # one that repeals it.)
+        own = self._named_docs(spec, view, filters) if mode == "hybrid" and not spec.facts else []
+        if own:
+            # A 文号 named selects its document: its passages rank above those of a later
+            # notice that cites it ("…（青人社发〔2023〕21号）同时废止"), which share the 文号's
+            # words and would otherwise come first.
+            lift = max(scores.values(), default=0.0)
+            for pos in own:
+                scores[pos] = scores.get(pos, 0.0) + lift
+                via.setdefault(pos, []).append("doc_number")
         if mode == "hybrid":
             exact = self.exact(spec, filters)
+            if own:  # the 文号 literally in another document is a citation of it
+                exact = [p for p in exact if p in set(own)]
             literal = [p for p in self.code_hits(codes, view, filters) if p not in exact]
             if exact or literal:
                 # Literal matches go first, in the order the fused ranking would give them.

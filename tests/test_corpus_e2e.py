@@ -242,6 +242,17 @@ def test_two_schools_compared_are_each_found(corpus_index):
     assert "学校名称：石家庄铁道大学四方学院" in ans.answer and len(ans.citations) >= 2
 
 
+def test_a_doc_number_named_selects_its_document_over_one_citing_it(corpus_index):
+    """The 2025 notice names the 2023 one it repeals; a question about the 2023 notice's
+    rules is answered from the 2023 notice."""
+    index, _ = corpus_index
+    q = "学徒培养要多久，青人社发〔2023〕21号怎么定的？"
+    hits = index.retriever.search(q, k=3)
+    assert all(h.chunk.doc.doc_number == "青人社发〔2023〕21号" for h in hits)
+    ans = answer_question(q, index.retriever)
+    assert ans.citations and ans.citations[0].source == hits[0].chunk.doc.source
+
+
 def test_a_number_alone_asks_about_nothing(corpus_index):
     index, _ = corpus_index
     ans = answer_question("2026年？", index.retriever)
