@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_quantity
-from ingest.tokens import compact, held, specificity, tagged
+from ingest.tokens import compact, held, is_number, specificity, tagged
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, holds_label, holds_org, read_question
@@ -217,7 +217,11 @@ def decide(
     """The verdict on `hits` for `spec` (see the module docstring)."""
     model = model or load_model()
     values, missing = features(spec, hits, retriever)
-    if not hits or all(v == 0 for k, v in values.items() if k.startswith("coverage")):
+    if (
+        not hits
+        or all(v == 0 for k, v in values.items() if k.startswith("coverage"))
+        or not _subject_held(spec, [h.chunk for h in hits[:TOP]], retriever)
+    ):
         return Verdict(REFUSED, 0.0, values, tuple(missing))
     p = model.probability(values)
     if p >= model.answer_at:
@@ -227,6 +231,24 @@ def decide(
     else:
         status = REFUSED
     return Verdict(status, p, values, tuple(missing))
+
+
+def _subject_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> bool:
+    """Whether the passages hold anything of what the question is about, beyond where and
+    when: "今天成都的天气怎么样" shares 成都 with many passages and nothing else. With no
+    word of its subject in any passage, even in part, nothing relevant was found — refused,
+    whatever the model makes of a place held. A question that is all constraints is judged
+    by the model."""
+    constraints = {*spec.places, *spec.labels, *spec.orgs, *spec.numbers}
+    subject = [
+        (w, p)
+        for w, p, _ in retriever.weighted_concepts(spec)
+        if w not in constraints and not is_number(w)
+    ]
+    if not subject:
+        return True
+    texts = [compact(c.search_text) for c in chunks]
+    return any(retriever.credit(w, p, t) > 0 for w, p in subject for t in texts)
 
 
 def _has_attr(word: str, parts: tuple[str, ...], text: str) -> bool:
