@@ -448,7 +448,8 @@ class Retriever:
         if mode == "hybrid":
             exact = self.exact(spec, filters)
             if own:  # the 文号 literally in another document is a citation of it
-                exact = [p for p in exact if p in set(own)]
+                own_set = set(own)
+                exact = [p for p in exact if p in own_set]
             literal = [p for p in self.code_hits(codes, view, filters) if p not in exact]
             if exact or literal:
                 # Literal matches go first, in the order the fused ranking would give them.
