@@ -145,16 +145,20 @@ def _adds_something(sentence: str, question: str) -> bool:
     return any(n not in asked for n in numbers_in(normalize(sentence)))
 
 
+def _opens_list(text: str) -> bool:
+    return text.rstrip()[-1:] in "：:"
+
+
 def _leads_in(sentence: str, chunk: Chunk) -> bool:
     """A lead-in ("下列固定资产不得计算折旧扣除：") of a passage's prose: it may repeat the
     question word for word, its items (taken along by `_with_list`) are the answer."""
-    return sentence.rstrip()[-1:] in "：:" and chunk.kind != "record"
+    return _opens_list(sentence) and chunk.kind != "record"
 
 
 def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
     """A lead-in ("…并符合下列条件的企业：") answers nothing without the items after it:
     they are taken along, up to LIST_CHARS, as one quote."""
-    if sentence.text[-1:] not in "：:" or sentence.chunk.kind == "record":
+    if not _leads_in(sentence.text, sentence.chunk):
         return sentence
     parts = [sentence.text]
     style = ""
@@ -164,7 +168,7 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
         if sum(len(p) for p in parts) + len(text) > LIST_CHARS:
             break
         item = _item_style(text)
-        if len(parts) > 1 and (text.rstrip()[-1:] in "：:" or (style and item and item != style)):
+        if len(parts) > 1 and (_opens_list(text) or (style and item and item != style)):
             break  # the next lead-in, or a list of another kind: not this one's items
         style = style or item
         parts.append(text)
@@ -208,7 +212,7 @@ def _item_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
             current.append((pos, text))
             style = item
             continue
-        if item or text.rstrip()[-1:] in "：:":
+        if item or _opens_list(text):
             if len(current) > 1:
                 runs.append(current)
             current, style = ([(pos, text)], item) if item else ([], "")

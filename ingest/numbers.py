@@ -29,7 +29,7 @@ _WHOLE = re.compile(rf"(?:[百千万]分之{_RUN}|{_RUN}[元块%]?)")
 # A count in words with a positional numeral ("一百一十人", "三十个"): a figure, not an idiom
 # ("一年多", "两人" are left alone).
 _POSITIONAL = re.compile("[十百千万]")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+DIGITS = re.compile(r"\d+(?:\.\d+)?")  # a number written in digits ("80", "2.5")
 
 
 def to_number(run: str) -> Decimal | None:
@@ -76,12 +76,14 @@ def as_quantity(word: str) -> str | None:
     found = quantities_in(word) if _WHOLE.fullmatch(word) else []
     if found:
         return found[0] if len(found) == 1 else None
-    if _NUMERAL_RUN.fullmatch(word) and len(word) > 1 and _POSITIONAL.search(word):
-        value = to_number(word)  # "一百一十": jieba leaves the measure word apart
-        return plain(value) if value is not None else None
-    amounts = numeral_amounts(word)
-    if len(amounts) == 1 and amounts[0] == (0, word) and _POSITIONAL.search(word):
-        value = to_number(_NUMERAL_RUN.match(word).group(0))
+    run = _NUMERAL_RUN.match(word)
+    # a count: the numerals alone ("一百一十": jieba leaves the measure word apart) or
+    # before one unit ("一百一十人")
+    whole = run is not None and (
+        (run.end() == len(word) and len(word) > 1) or numeral_amounts(word) == [(0, word)]
+    )
+    if whole and _POSITIONAL.search(word):
+        value = to_number(run.group(0))
         return plain(value) if value is not None else None
     return None
 
@@ -92,7 +94,7 @@ def stated_numbers(text: str) -> frozenset[str]:
     numerals before a unit or measure word — "四十平方米" → 40, "三名" → 3, "十万元" → 10
     (a sum in 万 as documents write it in digits, "10万元"). A question's "10万块" and "40平米"
     meet a passage's "十万元" and "四十平方米" here."""
-    found = set(_DIGITS.findall(text))
+    found = set(DIGITS.findall(text))
     found.update(quantities_in(text))
     for _, amount in numeral_amounts(text):
         value = to_number(_NUMERAL_RUN.match(amount).group(0))

@@ -17,7 +17,7 @@ from functools import lru_cache
 import jieba
 
 from . import vocabulary
-from .numbers import stated_numbers
+from .numbers import DIGITS, stated_numbers
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
@@ -115,7 +115,7 @@ def held(word: str, text: str) -> bool:
     return is_number(word) and word in stated_numbers(text)
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = DIGITS
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
 # labels ("E类人才", "A级", "Ⅲ级" — "iii级" once normalised —, "3级").
 _PROTECTED = re.compile(
