@@ -126,6 +126,8 @@ def test_visitor_sees_no_secretariat_tabs(page_as):
     member = page_as("member")
     assert member.get_by_role("tab", name="文档管理").count() == 0
     secretariat = page_as("secretariat")
+    # the tabs are shown by an update after the login line: wait for it (raises if never)
+    secretariat.get_by_role("tab", name="文档管理").wait_for()
     assert secretariat.get_by_role("tab", name="文档管理").count() == 1
 
 
