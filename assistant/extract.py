@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest import vocabulary
 from ingest.clean import heading_level
 from ingest.metadata import CN_DATE
 from ingest.tokens import normalize, numbers_in, without_year_ranges
@@ -129,9 +130,15 @@ def _paragraph_lead(text: str, pos: int) -> str:
     return m.group(0) if m and m.start() < pos else ""
 
 
-def _adds_something(sentence: str, question: str) -> bool:
+def _adds_something(sentence: str, question: str, yes_no: bool = False) -> bool:
     """Whether a sentence says more than the question already does: "2025年12月16日" or a
-    bare 文号 echo the question; an answer must add at least a few characters of its own."""
+    bare 文号 echo the question; an answer must add at least a few characters of its own —
+    or, to a yes-or-no question, the rule's verdict (`vocab/verdicts.txt`: "不得", "可以"),
+    which may be all it adds to the question's own words."""
+    if yes_no and any(
+        v in sentence and v not in question for v in vocabulary.words("verdicts.txt")
+    ):
+        return True
     q = set(normalize(question))
     own = [
         ch
@@ -248,6 +255,50 @@ def _with_sibling_items(
     return out
 
 
+def _clause_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The sentences a passage writes as clauses of one, each but the last ended by "；"
+    ("县级组建…；镇成立…；村培育…。"): runs of two or more."""
+    runs: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for pos, text in sentences:
+        current.append((pos, text))
+        if text[-1:] not in "；;":
+            if len(current) > 1:
+                runs.append(current)
+            current = []
+    if len(current) > 1:
+        runs.append(current)
+    return runs
+
+
+def _with_whole_sentence(
+    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
+) -> list[Picked]:
+    """When two or more clauses of one sentence are chosen, its clauses from the first
+    chosen to its end come too: the clauses enumerate (one per level, per case), and the
+    one that shares fewest of the question's words is as much a part of the answer."""
+    out = list(chosen)
+    for chunk_id, sentences in by_chunk.items():
+        mine = [c for c in chosen if c.chunk.chunk_id == chunk_id]
+        if len(mine) < 2:
+            continue
+        for run in _clause_runs(sentences):
+            inside = [c for c in mine if c.position in {pos for pos, _ in run}]
+            if len(inside) < 2:
+                continue
+            first = min(c.position for c in inside)
+            like = inside[0]
+            for pos, text in run:
+                if pos < first or any(
+                    c.chunk.chunk_id == chunk_id and c.position == pos for c in out
+                ):
+                    continue
+                if len(out) >= 2 * limit:
+                    break
+                out.append(Picked(text, like.chunk, like.hit_rank, pos, like.score))
+    return out
+
+
 PART_SHARE = 0.5  # a sub-question's best sentence is added when it holds this much of it
 WHOLE_ROWS = 3  # a list of this many table rows or fewer shows them whole
 
@@ -303,7 +354,9 @@ def pick_sentences(
                 score += 0.25
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
-            elif not _adds_something(sentence, spec.text) and not _leads_in(sentence, hit.chunk):
+            elif not _adds_something(
+                sentence, spec.text, spec.intent == "yes_no"
+            ) and not _leads_in(sentence, hit.chunk):
                 score *= 0.3  # a lead-in that repeats the question brings its items along
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
@@ -346,6 +399,7 @@ def pick_sentences(
         chosen.append(_with_list(c, by_chunk[c.chunk.chunk_id]))
     if listing:
         chosen = _with_sibling_items(chosen, by_chunk, max_sentences)
+    chosen = _with_whole_sentence(chosen, by_chunk, max_sentences)
     rows = [c for c in chosen if c.chunk.kind == "record"]
     if listing and len(rows) > WHOLE_ROWS:
         # A long list shows each row's first fields; a short one shows its rows whole, so

@@ -12,6 +12,7 @@ module holds the reading. It does not search: it knows nothing of the index.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,13 +156,15 @@ def read_question(text: str | QuestionSpec) -> QuestionSpec:
     return _read(text.strip())
 
 
-def reading_spec(spec: QuestionSpec) -> QuestionSpec:
+def reading_spec(spec: QuestionSpec, known: Callable[[str], int] | None = None) -> QuestionSpec:
     """The spec passages and sentences are judged against: an English question's Chinese
-    domain terms (the glossary) and what it writes as the documents do (years, codes,
-    Chinese names) stand for it, since its own words are in no Chinese passage."""
+    domain terms (the glossary), the dictionary's words for the rest among those the
+    documents use (`known`, the index's vocabulary; see ingest.glossary.chinese_reading) and
+    what it writes as the documents do (years, codes, Chinese names) stand for it, since its
+    own words are in no Chinese passage."""
     from ingest.glossary import chinese_reading
 
-    if spec.is_foreign and (terms := chinese_reading(spec.text)):
+    if spec.is_foreign and (terms := chinese_reading(spec.text, known)):
         return read_question("，".join(terms))  # each term apart: no name runs into the next
     return spec
 

@@ -69,6 +69,7 @@ DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
 SIDE_PASSAGES = 3  # searched for each side of a question naming two things of one kind
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
+DICTIONARY_WEIGHT = 0.25  # a general dictionary's words say less still (see `search`)
 FACT_DOCS = 2  # documents whose date/validity passage is brought up for such a question
 TITLE_MATCH = 0.6  # share of the question a title must hold to be the document asked about
 # A token of Latin letters and digits, both ("ltab001", "c919", "gb9704"): a code, named literally.
@@ -409,10 +410,16 @@ class Retriever:
         use_keyword = mode == "keyword" or (mode == "hybrid" and not foreign)
         kw = self.keyword(question, CANDIDATES, filters) if use_keyword else []
         codes = self.literal_codes(spec, view) if mode == "hybrid" else []
-        if foreign and (terms := list(dict.fromkeys([*chinese_reading(question), *codes]))):
+        translated = []
+        if foreign and (terms := [*chinese_reading(question), *codes]):
             # …except through the Chinese forms of the domain terms it uses (see glossary)
-            # and what it writes as the documents do: codes, years, names in Chinese.
+            # and what it writes as the documents do: codes, years, names in Chinese…
             kw = self.keyword(" ".join(terms), CANDIDATES, filters)
+        if foreign and (general := chinese_reading(question, self.passages_using, every=True)):
+            # …and, in a list of its own that weighs less, with the general dictionary's
+            # words for the rest: they find the word no glossary lists ("furniture" 家具),
+            # and a sense the documents do not mean ("paid" 有偿) as readily.
+            translated = self.keyword(" ".join([*general, *codes]), CANDIDATES, filters)
         de, vector = [], None
         if mode in ("hybrid", "dense"):
             de, vector = self._dense(question, CANDIDATES, filters)
@@ -423,7 +430,8 @@ class Retriever:
         kw_score = dict(kw)
         de_score = dict(de)
         kw_weight = GLOSSARY_WEIGHT if foreign else KEYWORD_WEIGHT
-        for weight, name, ranked in ((kw_weight, "keyword", kw), (DENSE_WEIGHT, "dense", de)):
+        lists = ((kw_weight, "keyword", kw), (DICTIONARY_WEIGHT, "keyword", translated))
+        for weight, name, ranked in (*lists, (DENSE_WEIGHT, "dense", de)):
             for rank, (pos, _) in enumerate(ranked):
                 scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank + 1)
                 via.setdefault(pos, []).append(name)
@@ -461,7 +469,7 @@ class Retriever:
         if mode == "hybrid":
             # An English question is reranked by its Chinese reading: its own words are in
             # no passage, so the coverage that lifts the passage holding them would be nil.
-            judged = reading_spec(spec) if foreign else spec
+            judged = reading_spec(spec, self.passages_using) if foreign else spec
             ranked = self._rerank(judged, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
             for fact in spec.facts:
                 docs = self._focus_docs(spec, fact, ranked, view)
@@ -609,8 +617,12 @@ class Retriever:
 
     def knows(self, word: str) -> bool:
         """Whether any passage of the index uses `word` (in any of its forms) as a token."""
+        return self.passages_using(word) > 0
+
+    def passages_using(self, word: str) -> int:
+        """How many passages use `word` (in its most used form) as a token."""
         df = self.view().keywords.df
-        return any(df.get(f) for f in (word, *alternatives(word)))
+        return max(df.get(f, 0) for f in (word, *alternatives(word)))
 
     @staticmethod
     def holds(items: list[tuple[str, list[str], float]], text: str) -> float:

@@ -15,9 +15,10 @@ What an English question writes the same way in every language — a year, a dot
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from . import vocabulary
+from . import bilingual, vocabulary
 
 
 def terms() -> dict[str, str]:
@@ -44,6 +45,22 @@ def chinese_terms(text: str) -> list[str]:
     return found
 
 
+def dictionary_terms(text: str, known: Callable[[str], int], every: bool = False) -> list[str]:
+    """The Chinese the general dictionary gives for the words of `text` the glossary does
+    not read, among the words `known` accepts (the index's vocabulary): the first of each
+    phrase, or `every` one kept. The glossary's terms are cut out first, so that
+    "education surcharge" stays 教育费附加 rather than 教育 + 附加费."""
+    found = []
+    for rest in _pattern().split(text.lower()):
+        for _, chinese in bilingual.phrases(rest, known):
+            found += (
+                sorted(chinese, key=lambda z: -known(z))[: bilingual.PER_PHRASE]
+                if every
+                else chinese[:1]
+            )
+    return list(dict.fromkeys(found))
+
+
 _NEUTRAL = re.compile(
     r"[\u4e00-\u9fff]+|(?<!\d)(?<!\d\.)(?:(?:19|20)\d\d|\d+(?:\.\d+){1,3})(?!\d|\.\d)"
 )
@@ -56,10 +73,14 @@ def neutral_terms(text: str) -> list[str]:
     return list(dict.fromkeys(_NEUTRAL.findall(text)))
 
 
-def chinese_reading(text: str) -> list[str]:
-    """The Chinese an English question can be judged by: its glossary terms and its
-    neutral terms (empty when it has neither)."""
-    return list(dict.fromkeys([*chinese_terms(text), *neutral_terms(text)]))
+def chinese_reading(
+    text: str, known: Callable[[str], int] | None = None, every: bool = False
+) -> list[str]:
+    """The Chinese an English question can be judged by: its glossary terms, the
+    dictionary's words for the rest when `known` says which words the documents use (see
+    `dictionary_terms`), and its neutral terms (empty when it has none of them)."""
+    general = dictionary_terms(text, known, every) if known else []
+    return list(dict.fromkeys([*chinese_terms(text), *general, *neutral_terms(text)]))
 
 
 vocabulary.on_change(_pattern.cache_clear)

@@ -88,6 +88,16 @@ def as_quantity(word: str) -> str | None:
     return None
 
 
+def in_digits(word: str) -> str | None:
+    """A count written in Chinese numerals before its measure word, written in digits the
+    way documents write it ("一年" → "1年", "两项" → "2项", "三名" → "3名"), else None."""
+    if numeral_amounts(word) != [(0, word)]:
+        return None
+    run = _NUMERAL_RUN.match(word).group(0)
+    value = to_number(run)
+    return plain(value) + word[len(run) :] if value is not None else None
+
+
 @lru_cache(maxsize=8192)
 def stated_numbers(text: str) -> frozenset[str]:
     """Every number `text` states, as digits: those written in digits, and those in Chinese

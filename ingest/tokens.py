@@ -17,7 +17,7 @@ from functools import lru_cache
 import jieba
 
 from . import vocabulary
-from .numbers import DIGITS, stated_numbers
+from .numbers import DIGITS, in_digits, stated_numbers
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
@@ -109,10 +109,14 @@ def without_year_ranges(text: str) -> str:
 
 def held(word: str, text: str) -> bool:
     """Whether `text` holds `word` in any of its forms; a number also where the text writes
-    it in Chinese numerals ("40" in "四十平方米")."""
+    it in Chinese numerals ("40" in "四十平方米"), a count in numerals where it writes it in
+    digits ("一年" in "满1年")."""
     if any(f in text for f in forms(word)):
         return True
-    return is_number(word) and word in stated_numbers(text)
+    if is_number(word):
+        return word in stated_numbers(text)
+    digits = in_digits(word)
+    return digits is not None and re.search(r"(?<![\d.])" + re.escape(digits), text) is not None
 
 
 _NUMBER = DIGITS

@@ -232,3 +232,41 @@ def test_items_of_one_enumerated_list_come_together():
     fillers = [Picked(f"其他句子{i}", _chunk("x", cid=f"o{i}"), 2, 0, 0.5) for i in range(6)]
     out = _with_sibling_items(chosen + fillers, {chunk.chunk_id: sentences}, limit=8)
     assert "（一）申请表；" in [p.text for p in out]
+
+
+def test_a_yes_no_question_is_answered_by_the_rule_that_repeats_it_with_a_verdict():
+    """A sentence that differs from a yes-or-no question only by its verdict ("不得") adds
+    the answer: it is no echo. Without that, a nearby sentence sharing fewer words wins."""
+    text = (
+        "第十条 实施职业培训的机构可以自主选用教材。"
+        "使用外文教材的，应当符合国家有关规定。"
+        "实施学历教育的培训机构不得使用外文教材。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    question = "实施学历教育的培训机构能不能使用外文教材？"
+    picked = pick_sentences(
+        question, [hit], _holds_words("实施", "学历教育", "培训机构", "使用", "外文教材")
+    )
+    best = max(picked, key=lambda p: p.score)
+    assert best.text == "实施学历教育的培训机构不得使用外文教材。"
+
+
+def test_the_clauses_of_one_sentence_come_whole_when_two_of_them_answer():
+    """ "市级…；区级…；街道…。": the clause sharing fewest of the question's words is as
+    much a part of the answer as the two that share more."""
+    text = (
+        "问：某市的三级培训网络怎样构成？\n"
+        "答：培训网络覆盖市、区、街道三级。其构成包括市级设立培训中心，负责统筹调度；"
+        "区级成立培训站，建立学员台账；"
+        "街道（社区）配备联络员，提供上门服务。\n"
+        "问：培训网络有什么作用？\n答：方便学员就近参加。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    other = Hit(_chunk("市级培训中心统筹全市培训网络的调度。", cid="c2"), 1.0, 2)
+    picked = pick_sentences(
+        "某市培训网络里，市级、区级、街道各自设了什么？",
+        [hit, other],
+        _holds_words("培训网络", "市级", "区级", "培训中心", "培训站"),
+    )
+    joined = "".join(p.text for p in picked)
+    assert "街道（社区）配备联络员" in joined

@@ -99,3 +99,17 @@ def test_specificity_tells_everyday_words_from_names_of_things(everyday, specifi
 def test_specificity_stays_in_its_bounds():
     for word in ("的", "时候", "非全日制", "zz9", "某某某某有限公司"):
         assert SPECIFICITY_FLOOR <= specificity(word) <= 1.0
+
+
+@pytest.mark.parametrize(
+    "word, text, expected",
+    [
+        ("一年", "缴费满1年不满2年的", True),
+        ("两项", "已完成2项", True),
+        ("三名", "配备3名专职人员", True),
+        ("一年", "缴费满11年", False),  # a digit before it makes another number
+        ("一年", "每年评审一次", False),
+    ],
+)
+def test_a_count_in_numerals_is_held_where_a_passage_writes_it_in_digits(word, text, expected):
+    assert held(word, text) is expected
