@@ -71,6 +71,7 @@ class QuestionSpec:
     concepts: tuple[Concept, ...] = ()
     asked: tuple[Concept, ...] = ()  # the attribute asked for: "学费" in "…的学费是多少"
     asks_quantity: bool = False  # the answer is a number (多少, 比例, 几年)
+    asked_unit: str = ""  # the unit that number is asked in: "个" (几个), "学时", "元" (多少钱)
     facts: tuple[str, ...] = ()  # document facts asked: issue_date, validity, title, doc_number
     subject: str = ""  # without the words asking for a document fact: what names the document
     places: tuple[str, ...] = ()
@@ -223,6 +224,25 @@ def _asks_quantity(norm: str) -> bool:
     return False
 
 
+# "多少钱", "几块", "多少万": money, whatever unit the answer writes it in.
+_MONEY_WORDS = ("钱", "块", "元", "万元", "万块", "万")
+_HOW_MANY = re.compile(r"(?:多少|几)(个)?")
+
+
+def _asked_unit(norm: str) -> str:
+    """The unit a question asks its number in, read after 多少/几 ("几个月" → 月, "多少学时"
+    → 学时, "多少钱" → 元; a bare "几个" → 个), or "" when it names none ("多少", "多久")."""
+    units = sorted(vocabulary.words("units.txt"), key=len, reverse=True)
+    for m in _HOW_MANY.finditer(norm):
+        rest = norm[m.end() :]
+        if rest.startswith(_MONEY_WORDS):
+            return "元"
+        unit = next((u for u in units if rest.startswith(u)), "")
+        if unit or m.group(1):
+            return unit or "个"
+    return ""
+
+
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _TITLE = re.compile(r"《([^《》]{2,60})》")
@@ -307,6 +327,7 @@ def _read(text: str) -> QuestionSpec:
         # "全称", "落款日期" are the fact's names, not attributes a passage must hold
         asked=() if facts else tuple(a for a in _asked_all(text) if a.word not in kinds),
         asks_quantity=asks_quantity,
+        asked_unit=_asked_unit(norm) if asks_quantity else "",
         facts=facts,
         subject=subject,
         places=named_places,

@@ -113,6 +113,26 @@ def stated_numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# What a question asking money ("多少钱", "几块") is answered in: a sum, or a rate of one.
+MONEY_UNITS = ("元", "块", "%", "％")
+_AMOUNT = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿半]+)\s*[万千百亿]?\s*"
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d\s*年")
+
+
+def states_amount(text: str, unit: str) -> bool:
+    """Whether `text` states a number in `unit` ("5个以上" in 个, "90学时" in 学时, "一千元"
+    in 元): what a question asking "几个", "多少学时", "多少钱" needs, where a phone number,
+    a date or a record's code are digits that answer nothing. A year ("2024年") is no
+    number of years; a question asking money (unit 元) is answered by a sum or a rate."""
+    units = MONEY_UNITS if unit == "元" else (unit,)
+    pattern = _AMOUNT + "个?(?:" + "|".join(re.escape(u) for u in units) + ")"  # "3个月"
+    if unit == "元":
+        pattern += "|百分之"
+    if unit == "年":
+        text = _YEAR_NUMBER.sub("", text)
+    return re.search(pattern, text) is not None
+
+
 def states_quantity(text: str) -> bool:
     """Whether `text` states a quantity: digits, a percentage in words, or a run of Chinese
     numerals before a unit or measure word of `vocab/units.txt` ("任期五年", "两个工作日").

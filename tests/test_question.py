@@ -274,3 +274,38 @@ def test_a_sentence_states_a_quantity_in_digits_or_in_words(text, states):
     from ingest.numbers import states_quantity
 
     assert states_quantity(text) is states
+
+
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        ("每年要培养几个骨干？", "个"),
+        ("进修一次能补多少钱？", "元"),
+        ("奖励最高多少万元？", "元"),
+        ("一年至少要学多少学时？", "学时"),
+        ("失业金能领几个月？", "月"),
+        ("开办资金最低是多少？", ""),  # no unit named
+        ("多久评审一次？", ""),
+    ],
+)
+def test_the_unit_a_number_is_asked_in(question, unit):
+    assert read_question(question).asked_unit == unit
+
+
+@pytest.mark.parametrize(
+    "text, unit, states",
+    [
+        ("年均培养5个以上骨干", "个", True),
+        ("每年不少于90学时", "学时", True),
+        ("每人补助一千元", "元", True),
+        ("按缴费基数的60%缴纳", "元", True),  # a sum asked may be answered by a rate
+        ("给予适当补助，咨询电话0832-1234567", "元", False),  # digits that are no sum
+        ("2024年完成", "年", False),  # a year is no number of years
+        ("任期五年", "年", True),
+        ("期限为3个月", "月", True),
+    ],
+)
+def test_a_sentence_states_an_amount_in_the_unit_asked(text, unit, states):
+    from ingest.numbers import states_amount
+
+    assert states_amount(text, unit) is states
