@@ -228,33 +228,6 @@ def _item_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return runs
 
 
-def _with_sibling_items(
-    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
-) -> list[Picked]:
-    """A list asked for is shown whole: when two or more items of one enumerated list are
-    chosen, the items between and before them come too ("（一）申请表" ranks low beside
-    the items that share the question's words, but it is one of the materials asked)."""
-    out = list(chosen)
-    for chunk_id, sentences in by_chunk.items():
-        mine = [c for c in chosen if c.chunk.chunk_id == chunk_id]
-        if len(mine) < 2:
-            continue
-        for run in _item_runs(sentences):
-            positions = {pos for pos, _ in run}
-            inside = [c for c in mine if c.position in positions]
-            if len(inside) < 2:
-                continue
-            last = max(c.position for c in inside)
-            like = inside[0]
-            for pos, text in run:
-                # the list's own items before other sentences: up to twice the limit
-                if pos > last or len(out) >= 2 * limit:
-                    break
-                if not any(c.chunk.chunk_id == chunk_id and c.position == pos for c in out):
-                    out.append(Picked(text, like.chunk, like.hit_rank, pos, like.score))
-    return out
-
-
 def _clause_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     """The sentences a passage writes as clauses of one, each but the last ended by "；"
     ("县级组建…；镇成立…；村培育…。"): runs of two or more."""
@@ -271,25 +244,29 @@ def _clause_runs(sentences: list[tuple[int, str]]) -> list[list[tuple[int, str]]
     return runs
 
 
-def _with_whole_sentence(
-    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
+def _with_runs(
+    chosen: list[Picked],
+    by_chunk: dict[str, list[tuple[int, str]]],
+    limit: int,
+    runs_of: Callable[[list[tuple[int, str]]], list[list[tuple[int, str]]]],
+    wanted: Callable[[int, list[int]], bool],
 ) -> list[Picked]:
-    """When two or more clauses of one sentence are chosen, its clauses from the first
-    chosen to its end come too: the clauses enumerate (one per level, per case), and the
-    one that shares fewest of the question's words is as much a part of the answer."""
+    """The chosen sentences and, where two or more of them stand in one run of a passage
+    (`runs_of`), the run's other sentences that `wanted(position, chosen positions)`
+    accepts — up to twice the limit: a run's own members before other sentences."""
     out = list(chosen)
     for chunk_id, sentences in by_chunk.items():
         mine = [c for c in chosen if c.chunk.chunk_id == chunk_id]
         if len(mine) < 2:
             continue
-        for run in _clause_runs(sentences):
-            inside = [c for c in mine if c.position in {pos for pos, _ in run}]
+        for run in runs_of(sentences):
+            positions = {pos for pos, _ in run}
+            inside = [c for c in mine if c.position in positions]
             if len(inside) < 2:
                 continue
-            first = min(c.position for c in inside)
-            like = inside[0]
+            like, at = inside[0], [c.position for c in inside]
             for pos, text in run:
-                if pos < first or any(
+                if not wanted(pos, at) or any(
                     c.chunk.chunk_id == chunk_id and c.position == pos for c in out
                 ):
                     continue
@@ -297,6 +274,24 @@ def _with_whole_sentence(
                     break
                 out.append(Picked(text, like.chunk, like.hit_rank, pos, like.score))
     return out
+
+
+def _with_sibling_items(
+    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
+) -> list[Picked]:
+    """A list asked for is shown whole: when two or more items of one enumerated list are
+    chosen, the items between and before them come too ("（一）申请表" ranks low beside
+    the items that share the question's words, but it is one of the materials asked)."""
+    return _with_runs(chosen, by_chunk, limit, _item_runs, lambda pos, at: pos <= max(at))
+
+
+def _with_whole_sentence(
+    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]], limit: int
+) -> list[Picked]:
+    """When two or more clauses of one sentence are chosen, its clauses from the first
+    chosen to its end come too: the clauses enumerate (one per level, per case), and the
+    one that shares fewest of the question's words is as much a part of the answer."""
+    return _with_runs(chosen, by_chunk, limit, _clause_runs, lambda pos, at: pos >= min(at))
 
 
 PART_SHARE = 0.5  # a sub-question's best sentence is added when it holds this much of it
