@@ -22,7 +22,7 @@ from . import vocabulary
 
 # A phrase of at most this many English words is looked up as one ("term of office").
 MAX_PHRASE = 4
-# Translations kept per English phrase, among those the documents use.
+# Translations searched per English phrase, among those the documents use.
 PER_PHRASE = 3
 
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -94,10 +94,9 @@ def phrases(
     text: str, known: Callable[[str], int] = lambda w: 1
 ) -> list[tuple[str, tuple[str, ...]]]:
     """The English phrases of `text` the dictionary has, longest first from left to right,
-    each with up to PER_PHRASE Chinese words that `known` accepts, the documents' most used
-    first: `known` gives how many passages use a word (0: none). Where the documents use
-    several translations of a word ("law": 法律, 法则, 法学), the one they use most is the
-    sense they mean; the dictionary's own order breaks ties."""
+    each with the Chinese words `known` accepts (`known` gives how many passages use a word;
+    0: none), in the dictionary's order — the words whose first sense the phrase is first.
+    The caller chooses among them (see `ingest.glossary.dictionary_terms`)."""
     table, stop = _reverse(), _stopwords()
     ws = words(text)
     out, i = [], 0

@@ -47,8 +47,10 @@ def chinese_terms(text: str) -> list[str]:
 
 def dictionary_terms(text: str, known: Callable[[str], int], every: bool = False) -> list[str]:
     """The Chinese the general dictionary gives for the words of `text` the glossary does
-    not read, among the words `known` accepts (the index's vocabulary): the first of each
-    phrase, or `every` one kept. The glossary's terms are cut out first, so that
+    not read, among the words `known` accepts (it counts the passages using a word): for a
+    reading, the dictionary's first of each phrase; with `every`, for a search, the
+    PER_PHRASE the documents use most ("law": 法律 before 法则 — the sense the documents
+    mean is the one they use most). The glossary's terms are cut out first, so that
     "education surcharge" stays 教育费附加 rather than 教育 + 附加费."""
     found = []
     for rest in _pattern().split(text.lower()):
