@@ -294,6 +294,22 @@ def _with_whole_sentence(
     return _with_runs(chosen, by_chunk, limit, _clause_runs, lambda pos, at: pos >= min(at))
 
 
+def _without_contained(chosen: list[Picked]) -> list[Picked]:
+    """The chosen lines without one that another says whole: a clause chosen on its own is
+    also inside its lead-in's list once `_with_list` has brought the items, or inside the
+    article an overlapping passage quotes (the same line twice, from two chunks, otherwise)."""
+    out = []
+    for i, c in enumerate(chosen):
+        inside = any(
+            c.text in p.text and (len(p.text) > len(c.text) or j < i)
+            for j, p in enumerate(chosen)
+            if j != i
+        )
+        if not inside:
+            out.append(c)
+    return out
+
+
 PART_SHARE = 0.5  # a sub-question's best sentence is added when it holds this much of it
 WHOLE_ROWS = 3  # a list of this many table rows or fewer shows them whole
 
@@ -411,5 +427,6 @@ def pick_sentences(
         return states is not None and states(c.text, c.chunk)
 
     chosen = [_with_signer(c) if is_fact(c) else c for c in chosen]
+    chosen = _without_contained(chosen)
 
     return sorted(chosen, key=lambda c: (not is_fact(c), c.hit_rank, c.position))

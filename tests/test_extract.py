@@ -270,3 +270,20 @@ def test_the_clauses_of_one_sentence_come_whole_when_two_of_them_answer():
     )
     joined = "".join(p.text for p in picked)
     assert "街道（社区）配备联络员" in joined
+
+
+def test_a_line_already_inside_another_chosen_line_is_not_shown_twice():
+    """The clause asked about ranks first on its own; its lead-in then brings the whole list,
+    clause included: the answer shows the list once."""
+    text = (
+        "第十二条 培训设备的最低使用年限如下：\n(一)数控机床，为8年；\n"
+        "(二)办公桌椅等家具，为5年；\n(三)计算机，为3年。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences(
+        "培训用的家具最低使用年限是几年？",
+        [hit],
+        _holds_words("家具", "培训设备", "最低", "使用年限", "5年"),
+    )
+    texts = [p.text for p in picked]
+    assert sum("办公桌椅等家具，为5年" in t for t in texts) == 1
