@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -159,6 +160,13 @@ def features(
         numbers_ok = float(_numbers_in_one_sentence(spec, top, sentences_of))
         if not numbers_ok:
             missing.extend(n for n in spec.numbers if not any(held(n, t) for t in texts))
+        # numbers asked in parallel ("2022年和2023年的…") stand in a passage each, and
+        # each must stand in one: a year no passage speaks of is a year not answered
+        for n in spec.numbers:
+            lacking = [o for o in getattr(n, "options", ()) if not any(held(o, t) for t in texts)]
+            if lacking:
+                numbers_ok = 0.0
+                missing.extend(lacking)
     places_ok = 1.0
     if spec.places:
         places_ok = float(any(retriever.names_places(spec, c) for c in top))
@@ -313,19 +321,32 @@ def _answer_sentence(
         words = [(a.word, list(a.parts), 1.0) for a in spec.asked]
         asked = max((retriever.holds([w], t) for w in words for t in answering), default=0.0)
     typed = 1.0
-    if spec.asked_unit == "元":
+    if spec.choices:
+        # "是线上还是线下", "初审、复审还是终审": answered by a sentence naming an option
+        typed = float(any(compact(o) in t for o in spec.choices for t in answering))
+    elif spec.asked_unit == "元":
         # A sum asked ("多少钱", "能补几万") is answered by a sum or a rate, not by whatever
         # digits stand near ("给予补助。咨询电话0832-…"): that is how the near misses that
         # ask an amount a notice does not state look. Only for money: asking every unit so
         # ("几个", "多少学时") lost answerable questions written in other units (`chanjiao
         # eval --fit`: answered 0.794 → 0.822 with money, 0.779 with units but time and
         # 个, 0.764 with all).
-        typed = float(any(states_amount(t, "元") for t in answering))
+        typed = float(any(states_amount(t, "元") or _field_number(spec, t) for t in answering))
     elif spec.asks_quantity:
         typed = float(any(states_quantity(t) for t in answering))
     elif spec.intent == "date" and not spec.facts:
         typed = float(any(CN_DATE.search(t) or ISO_DATE.search(t) for t in answering))
     return {"sentence_coverage": best, "asked_in_answer": asked, "answer_typed": typed}
+
+
+def _field_number(spec: QuestionSpec, text: str) -> bool:
+    """Whether a row gives the asked field a bare number ("学费标准:4800"): a table states
+    its amounts under the column's name, without a unit."""
+    for a in spec.asked:
+        for m in re.finditer(re.escape(compact(a.word)), text):
+            if re.match(r"[^;；:：|]{0,6}[:：]\s*\d", text[m.end() :]):
+                return True
+    return False
 
 
 def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:

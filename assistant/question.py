@@ -22,6 +22,7 @@ from ingest.metadata import DOC_NUMBER, normalize_doc_number
 from ingest.numbers import as_quantity, quantities_in
 from ingest.synonyms import alternatives
 from ingest.tokens import (
+    Either,
     codes_in,
     compact,
     concept_spans,
@@ -91,6 +92,7 @@ class QuestionSpec:
     titles: tuple[str, ...] = ()  # names in 《》: a course, a document, a standard
     parts: tuple[str, ...] = ()  # the sub-questions of a question asking several things
     versions: bool = False  # a comparison of a policy's old and new versions (调整后, 原来)
+    choices: tuple[str, ...] = ()  # the options of a choice question ("线上还是线下")
 
     @property
     def is_foreign(self) -> bool:
@@ -191,7 +193,7 @@ def _has_cue(norm: str, section: str) -> bool:
     "说几个" ask which ones — a list — and the "几" in them asks no quantity."""
     covers = [
         (i, i + len(c))
-        for wider in _YIELDS_TO.get(section, ())
+        for wider in (*_YIELDS_TO.get(section, ()), *_VAGUE_IN.get(section, ()))
         for c in _cues(wider)
         for i in _positions(norm, c)
     ]
@@ -208,6 +210,8 @@ def _positions(text: str, word: str) -> list[int]:
 
 # The sections whose cues take in or overlap a cue of this one ("哪几" in "哪几类").
 _YIELDS_TO = {"count": ("list",), "number": ("list",)}
+# Vague amounts ("好几项", "几十万") say how many, they do not ask it.
+_VAGUE_IN = {"count": ("vague",), "number": ("vague",)}
 
 
 def _asks_quantity(norm: str) -> bool:
@@ -303,25 +307,37 @@ def _read(text: str) -> QuestionSpec:
     spans = concept_spans(text)
     codes = tuple(codes_in(text))
     kinds = set(_cues("code_kinds")) if codes else set()
+    bounds = _year_bounds(norm)
+    spans = [
+        (digits if (digits := as_quantity(w)) else w, p, a, b)
+        for w, p, a, b in spans
+        if w not in kinds and not (w.isdigit() and int(w) in bounds)
+    ]
+    full = normalize(text)
+    choice_groups, choices = _choices(full, spans)
+    groups = choice_groups + _parallel_numbers(full, spans)
     concepts = tuple(
-        Concept(digits, ()) if (digits := as_quantity(w)) else Concept(w, tuple(p))
-        for w, p, _, _ in spans
-        if w not in kinds
+        Concept(w, () if is_number(w) else tuple(p)) for w, p, _, _ in _grouped(spans, groups)
     )
     words = [c.word for c in concepts]
     labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
     labels += _long_grades(norm, labels)
     named_places = tuple(w for w in words if _is_place(w))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
-    since, until = _period(norm, years)
-    numbers = _numbers(text)
-    asks_quantity = _asks_quantity(norm)
+    since, until = _period(norm, years, bounds)
+    numbers = _numbers(text, bounds, [c.word for c in concepts if isinstance(c.word, Either)])
     kind = _record_kind(norm, words)
+    intent = _intent(norm, facts, words, bool(codes), kind)
+    # "有没有金额上限", "是多还是少": a yes-or-no or a choice asks a number only when it
+    # says 多少/几, not because it names an amount (比例, 标准)
+    asks_quantity = _asks_quantity(norm) and (
+        (intent != "yes_no" and not choices) or _has_cue(norm, "number")
+    )
     return QuestionSpec(
         text=text,
         norm=norm,
         language="foreign" if is_foreign(text) else "zh",
-        intent=_intent(norm, facts, words, bool(codes), kind),
+        intent=intent,
         concepts=concepts,
         # a document fact (its date, validity, title, 文号) is what such a question asks for;
         # "全称", "落款日期" are the fact's names, not attributes a passage must hold
@@ -347,7 +363,130 @@ def _read(text: str) -> QuestionSpec:
         titles=tuple(dict.fromkeys(m.group(1) for m in _TITLE.finditer(text))),
         parts=_sub_questions(text),
         versions=_has_cue(norm, "versions"),
+        choices=choices,
     )
+
+
+# A year named as a bound ("2010年以前", "2020年以来", "2025年起"): the period it opens or
+# closes is a filter, and the year itself no figure a passage must state. "前三季度",
+# "后半年" are parts of that year.
+_YEAR_BOUND = re.compile(
+    r"((?:19|20)\d{2})\s*年?\s*(?:(之前|以前|前)(?![一二三四五六七八九十两\d半])"
+    r"|(之后|以后|后)(?![一二三四五六七八九十两\d半])|(以来|起|至今))"
+)
+
+
+def _year_bounds(norm: str) -> dict[int, str]:
+    """The years named as bounds, each with the side it bounds: "before", "after" (the
+    years following it) or "since" (it and those following)."""
+    out = {}
+    for m in _YEAR_BOUND.finditer(norm):
+        side = "before" if m.group(2) else "after" if m.group(3) else "since"
+        out[int(m.group(1))] = side
+    return out
+
+
+# Where a clause of the question ends: a choice ("…是线上还是线下？") stands in one.
+_CLAUSE_END = re.compile(r"[，,。？?！!；;：:]")
+_OPTION_SEP = re.compile(r"、|或者|或是|或")
+_CHOICE_WORD = "还是"
+# What stands around an option but is not it: "是线上", "得线下", "线上就行呢".
+_OPTION_LEAD = re.compile(r"^(?:是|得|要|就|会|都|算|按|用|属于|为)+")
+_OPTION_TAIL = re.compile(r"(?:就行|就可以|就够|呢|吗|啊|呀|的|了)+$")
+_LONGEST_LAST_OPTION = 6  # "状态还是“待审核”的项目有几个": a 还是 meaning "still", no choice
+
+
+def _choices(
+    full: str, spans: list
+) -> tuple[list[tuple[list[int], tuple[str, ...]]], tuple[str, ...]]:
+    """The options a choice question offers ("是线上还是线下", "初审、复审还是终审"): as
+    groups (the indices into `spans` of the word each option names, and those words) and
+    as the options' text. A passage holding any option answers: the documents state one,
+    not every one. An option is read as one word: the last of the first option's clause
+    (what comes before it leads in: "由区里初审"), the first of each later one (what comes
+    after it is the clause's verb: "还是线下授课")."""
+    groups: list[tuple[list[int], tuple[str, ...]]] = []
+    texts: list[str] = []
+    start = 0
+    for clause in _CLAUSE_END.split(full):
+        pieces = clause.split(_CHOICE_WORD)
+        last = _option(pieces[-1])
+        if len(pieces) > 1 and 0 < len(last) <= _LONGEST_LAST_OPTION and "的" not in last:
+            picked: list[int] = []
+            words: list[str] = []
+            at = start
+            for i, piece in enumerate(pieces):
+                subs = _OPTION_SEP.split(piece) if i == 0 else [piece]
+                sub_at = at
+                for j, sub in enumerate(subs):
+                    a, b = sub_at, sub_at + len(sub)
+                    lead = i == 0 and j == 0
+                    if lead:  # the first option is about as long as the last one
+                        b = a + len(_OPTION_TAIL.sub("", sub))
+                        a = max(a, b - len(last) - 2)
+                    inside = [k for k, (_, _, x, y) in enumerate(spans) if a <= x and y <= b]
+                    if lead:  # a word both options share ("…授课还是线下授课") is not the option
+                        inside = [k for k in inside if spans[k][0] not in pieces[-1]]
+                    if inside:
+                        k = inside[-1] if lead else inside[0]
+                        picked.append(k)
+                        words.append(spans[k][0])
+                    elif option := _option(full[a:b]):
+                        words.append(option[-len(last) :] if lead else option)
+                    sub_at += len(sub) + 1
+                at += len(piece) + len(_CHOICE_WORD)
+            options = tuple(dict.fromkeys(words))
+            if len(options) > 1:
+                texts.extend(options)
+                if len(set(picked)) > 1:
+                    groups.append((picked, tuple(spans[k][0] for k in picked)))
+        start += len(clause) + 1
+    return groups, tuple(dict.fromkeys(texts))
+
+
+def _option(text: str) -> str:
+    return _OPTION_TAIL.sub("", _OPTION_LEAD.sub("", text.strip(" “”\"'"))).strip(" “”\"'")
+
+
+# Between two numbers named in parallel ("2022年和2023年", "3月与6月"): a unit and a joining word.
+_PARALLEL = re.compile(
+    r"(?:年度|年|届|月|元|人|个)?\s*(?:和|与|及|以及|跟|同|、|或|还是|对比|比)\s*"
+)
+
+
+def _parallel_numbers(full: str, spans: list) -> list[tuple[list[int], tuple[str, ...]]]:
+    """Numbers named side by side, as groups of indices into `spans`: "2022年和2023年的
+    人数各是多少" asks two rows, each of which holds one year — a passage need not hold both."""
+    groups: list[list[int]] = []
+    previous = None
+    for k, (w, _, a, _) in enumerate(spans):
+        if not is_number(w):
+            continue
+        if previous is not None and _PARALLEL.fullmatch(full[spans[previous][3] : a]):
+            if groups and groups[-1][-1] == previous:
+                groups[-1].append(k)
+            else:
+                groups.append([previous, k])
+        previous = k
+    return [(g, tuple(spans[k][0] for k in g)) for g in groups]
+
+
+def _grouped(spans: list, groups: list[tuple[list[int], tuple[str, ...]]]) -> list:
+    """`spans` with each group made one word (`Either` of its options) at its first word's
+    place, the words inside its options as its parts."""
+    dropped = {k for g, _ in groups for k in g[1:]}
+    first = {g[0]: (g, options) for g, options in groups}
+    out = []
+    for k, (w, p, a, b) in enumerate(spans):
+        if k in dropped:
+            continue
+        if k in first:
+            g, options = first[k]
+            options = tuple(dict.fromkeys(options))
+            if len(options) > 1:
+                w, p = Either(options), []
+        out.append((w, p, a, b))
+    return out
 
 
 def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool, kind: str) -> str:
@@ -451,19 +590,36 @@ def _issued_by(norm: str, place: str) -> bool:
     return re.search(pattern, norm) is not None
 
 
-def _numbers(text: str) -> tuple[str, ...]:
+def _numbers(text: str, bounds: dict[int, str], either: list[Either]) -> tuple[str, ...]:
     """Numbers an answer must speak of: digits and Chinese numerals of quantities ("五千元"
-    → 5000), without a 文号's digits (matched whole elsewhere) or 观测点 codes."""
+    → 5000, "三千五" → 3500), without a 文号's digits (matched whole elsewhere), 观测点
+    codes or years named as bounds; numbers named in parallel as one (`Either`)."""
     bare = _DOC_NUMBER_DIGITS.sub("", normalize(text))
     for code in codes_in(bare):
         bare = bare.replace(code, " ")
-    found = [w for w, _, _, _ in concept_spans(bare) if is_number(w)]
+    found = []
+    for w, _, _, _ in concept_spans(bare):
+        number = w if is_number(w) else as_quantity(w)
+        if number and not (w.isdigit() and int(w) in bounds):
+            found.append(number)
     found += quantities_in(bare)
+    for group in either:
+        if all(is_number(o) for o in group.options):
+            found = [group if n == group else n for n in found if n not in group.options[1:]]
     return tuple(dict.fromkeys(found))
 
 
-def _period(norm: str, years: tuple[int, ...]) -> tuple[str, str]:
-    """The dates a question's period covers: a year, a month of a year, a half, a season."""
+def _period(norm: str, years: tuple[int, ...], bounds: dict[int, str]) -> tuple[str, str]:
+    """The dates a question's period covers: a year, a month of a year, a half, a season;
+    open on one side after a bound ("2020年以来", "2010年以前")."""
+    if bounds:
+        since = until = ""
+        for y, side in bounds.items():
+            if side == "before":
+                until = f"{y - 1}-12-31"
+            else:
+                since = f"{y + 1 if side == 'after' else y}-01-01"
+        return since, until
     if len(years) != 1:
         return "", ""
     y = years[0]
@@ -541,7 +697,9 @@ def label_forms(label: str) -> tuple[str, ...]:
 
 def holds_label(label: str, text: str) -> bool:
     """`text` names the category whole, in any of its forms: "i级" (Ⅰ级) is not held by
-    "ii级" (Ⅱ级), nor "1级" by "11级"."""
+    "ii级" (Ⅱ级), nor "1级" by "11级". A choice ("c类还是d类") is held by any option."""
+    if isinstance(label, Either):
+        return any(holds_label(o, text) for o in label.options)
     for form in label_forms(label):
         if re.search(rf"(?<![ivx0-9]){re.escape(normalize(form))}", text):
             return True
@@ -623,9 +781,12 @@ def _without_lead_in(name: str, suffix_len: int) -> str:
     is the question's framing. The organisation word itself is never dropped."""
     pieces = tagged(name)
     cut = 0
-    for _, tag, _, end in pieces:
+    for i, (word, tag, _, end) in enumerate(pieces):
+        # a lone character before a place is the question's verb however jieba tags it
+        # ("想报沧州师范学院": 报 read as a noun); names begin with the place
+        before_place = len(word) == 1 and i + 1 < len(pieces) and pieces[i + 1][1] == "ns"
         if (
-            not tag.startswith(_NOT_NAME_START)
+            not (tag.startswith(_NOT_NAME_START) or before_place)
             or tag.startswith("vn")
             or end > len(name) - suffix_len
         ):

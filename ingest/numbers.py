@@ -23,7 +23,8 @@ _RUN = "[零〇一二两三四五六七八九十百千万亿点]+"
 # percentage, or a sum in 万 ("十万", "一百五十万"). Counts of days, years or people in words
 # ("一年", "两人") are left alone: they are as often idiom as figure.
 _QUANTITY = re.compile(
-    rf"[百千万]分之({_RUN})|({_RUN})(?=万?元|%|块)|([零〇一二两三四五六七八九十百千点]+万)(?![元块])"
+    rf"[百千万]分之({_RUN})|({_RUN})(?=万?元|%|块)"
+    "|([零〇一二两三四五六七八九十百千点]+万)(?![元块零〇一二两三四五六七八九十百千])"
 )
 _WHOLE = re.compile(rf"(?:[百千万]分之{_RUN}|{_RUN}[元块%]?)")
 # A count in words with a positional numeral ("一百一十人", "三十个"): a figure, not an idiom
@@ -73,6 +74,11 @@ def as_quantity(word: str) -> str | None:
     """The digits of `word` when it is wholly an amount in Chinese numerals ("百分之二十",
     "千分之五", "十万", "两百块", "一百一十人"), else None: a question's word then stands
     for the number a passage writes in digits."""
+    if _NUMERAL_WORD.fullmatch(word) and not word.endswith(("万", "亿")):
+        # a figure with digits after its 万 ("两万四", "一万五千"): the whole of it
+        value = to_number(word)
+        if value is not None:
+            return plain(value)
     found = quantities_in(word) if _WHOLE.fullmatch(word) else []
     if found:
         return found[0] if len(found) == 1 else None
@@ -86,6 +92,62 @@ def as_quantity(word: str) -> str | None:
         value = to_number(run.group(0))
         return plain(value) if value is not None else None
     return None
+
+
+# A run of Chinese numerals that is a figure by itself ("四千二百八十", and the spoken
+# elision "三千五" = 3500, "两万四" = 24000): it starts with a digit numeral, holds a
+# positional one, and is no vague amount ("几十万", "五千多", "三百来个").
+_NUMERAL_WORD = re.compile(
+    "(?<![几好多数统唯单同第之专])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+(?![多余来几])"
+)
+_POSITIONAL_OR_BIG = re.compile("[十百千万亿]")
+
+
+def numeral_words(text: str) -> list[tuple[int, int, str]]:
+    """Spans of `text` that are figures written in Chinese numerals, as (start, end, digits):
+    jieba cuts "四千二百八十" into 五千/三百/九十 and would read three numbers. Sums in 万
+    are given as documents write them in digits ("三十万" → 30, as in "30万元"); an elided
+    figure in full ("两万四" → 24000)."""
+    out = []
+    for m in _NUMERAL_WORD.finditer(text):
+        run = m.group(0)
+        if not _POSITIONAL_OR_BIG.search(run) or run in ("千万", "万万"):
+            continue
+        if run.endswith("万"):
+            value = as_quantity(run)
+        else:
+            number = to_number(run)
+            value = plain(number) if number is not None else None
+        if value is not None:
+            out.append((m.start(), m.end(), value))
+    return out
+
+
+_CLAUSE_REF = re.compile(r"第(\d{1,3}|[零〇一二两三四五六七八九十百]{1,6})([条章款节项])")
+
+
+def clause_forms(word: str) -> tuple[str, ...]:
+    """The two ways a clause reference is written ("第12条" / "第十二条"), or () when `word`
+    is none: laws number their articles in numerals, people cite them in digits."""
+    m = _CLAUSE_REF.fullmatch(word)
+    if not m:
+        return ()
+    number, kind = m.groups()
+    if number.isdigit():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            other = cn2an.an2cn(int(number), "low")
+    else:
+        value = to_number(number)
+        if value is None:
+            return (word,)
+        other = plain(value)
+    return (word, f"第{other}{kind}")
+
+
+def clause_refs(text: str) -> list[tuple[int, int, str]]:
+    """The clause references of `text` ("第12条", "第五章") as (start, end, reference)."""
+    return [(m.start(), m.end(), m.group(0)) for m in _CLAUSE_REF.finditer(text)]
 
 
 def in_digits(word: str) -> str | None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 import jieba
 
 from . import vocabulary
-from .numbers import DIGITS, in_digits, stated_numbers
+from .numbers import DIGITS, clause_forms, clause_refs, in_digits, numeral_words, stated_numbers
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
@@ -107,11 +107,32 @@ def without_year_ranges(text: str) -> str:
     return _YEAR_RANGE.sub(" ", text)
 
 
+class Either(str):
+    """One of several words, any of which a passage may hold: the options of a choice
+    question ("初审、复审还是终审"), years asked in parallel ("2022年和2023年的…"). It reads
+    as its first option wherever a word is weighed, searched or shown; `held` accepts any."""
+
+    options: tuple[str, ...]
+
+    def __new__(cls, options: tuple[str, ...]) -> Either:
+        word = super().__new__(cls, options[0])
+        word.options = tuple(options)
+        return word
+
+    def __reduce__(self):
+        return (Either, (self.options,))
+
+
 def held(word: str, text: str) -> bool:
     """Whether `text` holds `word` in any of its forms; a number also where the text writes
     it in Chinese numerals ("40" in "四十平方米"), a count in numerals where it writes it in
-    digits ("一年" in "满1年")."""
+    digits ("一年" in "满1年"), a clause in the other numbering ("第12条" in "第十二条"), a
+    choice in any of its options."""
+    if isinstance(word, Either):
+        return any(held(o, text) for o in word.options)
     if any(f in text for f in forms(word)):
+        return True
+    if word.startswith("第") and any(f in text for f in clause_forms(word)):
         return True
     if is_number(word):
         return word in stated_numbers(text)
@@ -155,6 +176,14 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     protected = [
         (m.group(0).replace(" ", ""), m.start(), m.end()) for m in _PROTECTED.finditer(norm)
     ]
+    # a clause cited ("第12条") and a figure in numerals ("四千二百八十") are one word each,
+    # which jieba would cut apart
+    for a, b, ref in clause_refs(norm):
+        if not any(a < pe and b > ps for _, ps, pe in protected):
+            protected.append((ref, a, b))
+    for a, b, _ in numeral_words(norm):
+        if not any(a < pe and b > ps for _, ps, pe in protected):
+            protected.append((norm[a:b], a, b))
     out: list[tuple[str, tuple[str, ...], int, int]] = [(w, (), a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
     function_words = _function_words(norm)

@@ -157,3 +157,38 @@ def test_a_grade_the_corpus_never_uses_is_a_thing_lacking_not_a_paraphrase(real_
     spec = read_question("员工考出高级技师证以后，企业能捞到多少培训补贴？")
     features = decide(spec, r.search(spec, k=6), r).features
     assert features["missing_unknown"] > 0.0 and features["names_known"] == 1.0
+
+
+def test_years_asked_in_parallel_must_each_stand_in_a_passage(real_index):
+    """ "1990年和2005年各…": a passage each is enough, but a year no passage names is missing."""
+    r = real_index.retriever
+    spec = read_question("教育费附加的暂行规定在1990年和2005年各修订了什么？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["numbers_held"] == 1.0
+    spec = read_question("教育费附加的暂行规定在1990年和2031年各修订了什么？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["numbers_held"] == 0.0
+    assert "2031" in verdict.missing
+
+
+def test_a_choice_is_answered_by_a_sentence_naming_an_option(real_index):
+    r = real_index.retriever
+    spec = read_question("教育费附加是税务机关征收还是教育部门征收？")
+    assert decide(spec, r.search(spec, k=6), r).features["answer_typed"] == 1.0
+    spec = read_question("教育费附加是公安部门征收还是民政部门征收？")
+    assert decide(spec, r.search(spec, k=6), r).features["answer_typed"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "row, states",
+    [
+        ("学校名称:某某学院;学费标准:5200;就学校区:本部", True),
+        ("学校名称:某某学院;学费说明:另行公布;联系电话:0311-1234567", False),
+    ],
+)
+def test_a_row_states_a_sum_under_the_asked_column(row, states):
+    """A table gives its amounts under the column's name, without a unit."""
+    from assistant.decision import _field_number
+
+    spec = read_question("这个专业的学费一年多少钱？")
+    assert _field_number(spec, row) is states

@@ -309,3 +309,90 @@ def test_a_sentence_states_an_amount_in_the_unit_asked(text, unit, states):
     from ingest.numbers import states_amount
 
     assert states_amount(text, unit) is states
+
+
+def test_a_choice_question_offers_options_any_of_which_answers():
+    """ "A还是B": the documents state one option, so each option is a way of holding one
+    concept, and the options are what the answer must name."""
+    from ingest.tokens import Either, held
+
+    assert read_question("这门课是线上还是线下？").choices == ("线上", "线下")
+    spec = read_question("这一节要求是理解还是掌握？")
+    either = [c.word for c in spec.concepts if isinstance(c.word, Either)]
+    assert len(either) == 1 and set(either[0].options) == {"理解", "掌握"}
+    assert held(either[0], "（2）掌握数据的分类汇总")
+    assert not held(either[0], "（2）了解数据的分类汇总")
+    spec = read_question("大纲对这一知识点的要求是了解、理解还是掌握？")
+    assert {"了解", "理解", "掌握"} <= set(spec.choices)
+    # "还是" meaning "still" offers no choice
+    assert read_question("状态还是“待审核”的项目有几个？").choices == ()
+
+
+def test_numbers_named_in_parallel_are_held_one_passage_each():
+    from ingest.tokens import held
+
+    spec = read_question("2023年和2024年的招生人数各是多少？")
+    assert len(spec.numbers) == 1 and set(spec.numbers[0].options) == {"2023", "2024"}
+    assert held(spec.numbers[0], "年度:2024;数值:50")
+    assert not held(spec.numbers[0], "年度:2022;数值:50")
+
+
+@pytest.mark.parametrize(
+    "question, since, until",
+    [
+        ("2019年以前发布的通知有哪些？", "", "2018-12-31"),
+        ("2022年以来出台了哪些补贴？", "2022-01-01", ""),
+        ("2022年以后还有效吗？", "2023-01-01", ""),
+    ],
+)
+def test_a_year_named_as_a_bound_is_a_filter_not_a_figure(question, since, until):
+    spec = read_question(question)
+    assert (spec.since, spec.until) == (since, until)
+    assert spec.numbers == ()
+    assert not any(c.word.isdigit() for c in spec.concepts)
+
+
+def test_a_year_named_as_the_period_stays_a_figure():
+    spec = read_question("2024年前三季度完成了多少？")
+    assert "2024" in spec.numbers
+
+
+@pytest.mark.parametrize(
+    "question, quantity",
+    [
+        ("这项奖励有没有金额上限？", False),  # yes or no, though it names an amount
+        ("这项奖励的金额上限是多少？", True),
+        ("奖励金额有没有超过多少万？", True),  # it says 多少
+        ("要跑好几个部门才能办完吗？", False),  # 好几 says how many, asks nothing
+    ],
+)
+def test_a_number_is_asked_only_where_the_question_asks_one(question, quantity):
+    assert read_question(question).asks_quantity is quantity
+
+
+@pytest.mark.parametrize(
+    "question, number",
+    [
+        ("补贴是不是三千五一个月？", "3500"),  # the spoken elision
+        ("学费是不是四千二百八十块？", "4280"),
+        ("一年两万四够不够？", "24000"),
+    ],
+)
+def test_a_figure_in_numerals_is_read_whole(question, number):
+    spec = read_question(question)
+    assert number in spec.numbers
+    assert number in spec.concept_words
+
+
+def test_a_clause_cited_in_digits_is_held_in_numerals():
+    from ingest.tokens import held
+
+    spec = read_question("第12条规定了什么？")
+    assert "第12条" in spec.concept_words and spec.numbers == ()
+    assert held("第12条", "第十二条 国家鼓励企业举办职业教育")
+    assert not held("第2条", "第十二条 国家鼓励企业举办职业教育")
+    assert held("第二十条", "依照第20条的规定")
+
+
+def test_a_verb_before_a_place_is_no_part_of_the_name():
+    assert read_question("我想报沧州师范学院的英语专业").orgs == ("沧州师范学院",)
