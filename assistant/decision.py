@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_amount, states_quantity
-from ingest.tokens import compact, held, is_number, specificity, tagged
+from ingest.tokens import compact, held, is_number, specificity, tagged, without_year_ranges
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, holds_label, holds_org, read_question
@@ -61,6 +61,7 @@ FEATURES = (
     "names_known",  # 1 − the weight share of the question's nouns the corpus never uses
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses, not names, it lacks
+    "missing_everyday",  # missing_known, each word weighed by how everyday it is (老板, 家里)
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -73,7 +74,6 @@ CANDIDATES = (
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
-    "missing_everyday",  # missing_known, each word weighed by how everyday it is (老板, 家里)
 )
 
 
@@ -255,8 +255,20 @@ def _subject_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> bool:
     ]
     if not subject:
         return True
-    texts = [compact(c.search_text) for c in chunks]
+    texts = [_held_text(c) for c in chunks]
     return any(retriever.credit(w, p, t) > 0 for w, p in subject for t in texts)
+
+
+def _file_name(chunk: Chunk) -> str:
+    """The document's file name where it says more than its title ("2026政治考纲"), its
+    span of years left out as a title's is (a list of 2024-2026 speaks of one year a row)."""
+    name = chunk.doc.file_name
+    return "\n" + without_year_ranges(name) if name else ""
+
+
+def _held_text(chunk: Chunk) -> str:
+    """What a passage is judged to hold: its text under its headings, and its file's name."""
+    return compact(chunk.search_text + _file_name(chunk))
 
 
 def _has_attr(word: str, parts: tuple[str, ...], text: str) -> bool:
@@ -365,7 +377,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             "missing_unknown": 0.0,
             "unknown_names": 0.0,
         }
-    texts = [compact(c.search_text) for c in chunks]
+    texts = [_held_text(c) for c in chunks]
     best = max(texts, key=lambda t: retriever.holds(items, t))
     known = everyday = unknown = unknown_names = 0.0
     # a grade, place or organisation named is a constraint, never a way of saying something

@@ -211,6 +211,8 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
             continue  # "这么多人", "一项": jieba's words are not its tagged pieces ("多" + "人")
         if w[0] == "哪" or "谁" in w:
             continue  # "哪几种", "由谁来": jieba's idioms of asking which one or who
+        if w[0] == "一" and a > 0 and norm[a - 1] == "哪":
+            continue  # "由哪一级政府", "哪一年": jieba cuts 哪 off; "一级" asks, names no grade
         seen.add(w)
         parts = _parts(w)
         out.append((w, parts, a, b))

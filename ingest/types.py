@@ -8,7 +8,12 @@ Behaviour does not live here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
+
+_HAN = re.compile("[\u4e00-\u9fff]")
+_BRACKETED = re.compile(r"[（(][^（()）]*[)）]")  # "(2020-03-26)", "（12.11）"
 
 DOC_TYPES = (
     "policy",
@@ -108,6 +113,17 @@ class DocMeta:
     status: str = ""
     valid_until: str = ""
     content_hash: str = ""
+
+    @property
+    def file_name(self) -> str:
+        """The name the file was given, without its folder, extension and bracketed notes
+        ("2026政治考纲" for 2026政治考纲.pdf, whose title says 考试说明): people call a
+        document by it as often as by its title. Empty when it is a generated id in Latin
+        letters and digits, or says nothing the title does not."""
+        name = _BRACKETED.sub("", PurePath(self.source.replace("\\", "/")).stem)
+        if not _HAN.search(name) or name.replace(" ", "") in self.title.replace(" ", ""):
+            return ""
+        return name
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,25 @@ def test_a_row_states_a_sum_under_the_asked_column(row, states):
 
     spec = read_question("这个专业的学费一年多少钱？")
     assert _field_number(spec, row) is states
+
+
+def test_a_passage_holds_its_file_name():
+    """A syllabus titled 考试说明 is what its file calls 考纲: a question naming the file's
+    word does not find it missing from the passage."""
+    from assistant.decision import _held_text
+    from ingest.types import Chunk, DocMeta
+
+    doc = DocMeta(
+        doc_id="d", source="docs/2025英语考纲.pdf", title="某省专升本考试《英语》考试说明"
+    )
+    chunk = Chunk(
+        chunk_id="c", doc=doc, text="（1）掌握常用词汇", search_text="考试说明\n（1）掌握常用词汇"
+    )
+    assert "考纲" in _held_text(chunk)
+    other = Chunk(
+        chunk_id="c2",
+        doc=DocMeta(doc_id="e", source="docs/notice-7.txt", title="某通知"),
+        text="（1）掌握常用词汇",
+        search_text="某通知\n（1）掌握常用词汇",
+    )
+    assert "notice" not in _held_text(other)

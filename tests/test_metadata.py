@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from ingest import metadata as md
 
 
@@ -63,3 +65,21 @@ def test_a_doc_number_in_a_question_loses_the_words_before_it():
     assert numbers("按成经信发〔2025〕9号，共建产业学院怎么补助？") == ["成经信发〔2025〕9号"]
     assert numbers("根据青人社发〔2023〕21号，技师补多少？") == ["青人社发〔2023〕21号"]
     assert numbers("川教函〔2023〕77号是哪天印发的") == ["川教函〔2023〕77号"]
+
+
+@pytest.mark.parametrize(
+    "source, title, name",
+    [
+        # the name people use where the title says something else
+        ("corpus/curriculum/2025英语考纲.pdf", "某省专升本考试《英语》考试说明", "2025英语考纲"),
+        # a generated id says nothing
+        ("corpus/standard/moe-2024-10-21-notice-2024-20.txt", "教育部办公厅关于某事的通知", ""),
+        # the title already says it; the bracketed date is no name
+        ("corpus/laws/某省人才条例(2020-03-26).md", "某省人才条例", ""),
+        ("x/某市问答手册（12.11）.docx", "某市问答手册（修订）", ""),
+    ],
+)
+def test_a_file_name_is_a_name_of_the_document_where_it_says_more(source, title, name):
+    from ingest.types import DocMeta
+
+    assert DocMeta(doc_id="d", source=source, title=title).file_name == name

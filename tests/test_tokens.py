@@ -113,3 +113,13 @@ def test_specificity_stays_in_its_bounds():
 )
 def test_a_count_in_numerals_is_held_where_a_passage_writes_it_in_digits(word, text, expected):
     assert held(word, text) is expected
+
+
+def test_which_one_asks_and_names_nothing():
+    """ "由哪一级政府": jieba cuts 哪 off, and the 一级 left is the asking, not a grade."""
+    from ingest.tokens import concept_spans
+
+    words = [w for w, _, _, _ in concept_spans("这个目录由哪一级政府确定？")]
+    assert "一级" not in words and "政府" in words
+    words = [w for w, _, _, _ in concept_spans("一级医院的报销比例是多少？")]
+    assert "一级" in words
