@@ -681,13 +681,40 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     before = [n for n in nouns if n[2] <= m.start()]
     after_m = _AFTER_ASKING.match(norm, m.start())
     after = [n for n in nouns if after_m and n[1] == after_m.end()]
-    chosen = ([before[-1]] if before else []) + after[:1]
+    named = _named_after(norm, m)
+    if named is not None:
+        # "…部分有哪些考点", "设立什么样的学校": the noun the question word stands before
+        # is what it asks; the one before is what it is about
+        chosen = [n for n in nouns if n[1] == named[1]][:1]
+    else:
+        chosen = ([before[-1]] if before else []) + after[:1]
     by_name = set(_cues("answered_by_name"))
     return tuple(
         Concept(w, tuple(t for t in parts(w) if t not in stop))
         for w, _, _ in chosen
         if w not in by_name and in_dictionary(w)
     )
+
+
+# What may stand between a question word and the noun it asks for: "什么样的学校", "哪些种".
+_BETWEEN = ("的", "样", "样的", "种", "类", "些")
+
+
+def _named_after(norm: str, m: re.Match) -> tuple[str, int, int] | None:
+    """The noun right after a question word of which ("什么", "哪些"), or None: "什么" before
+    "是" or at the end asks for a noun it does not name ("…的学费是什么")."""
+    if not m.group(0).endswith(("什么", "哪些", "哪")):
+        return None
+    for w, flag, a, b in tagged(norm[m.end() :]):
+        w = w.strip()
+        if w in _BETWEEN:
+            continue
+        if w in vocabulary.words("abstract.txt") or (
+            len(w) > 1 and flag.startswith(_NOUN_TAGS) and not flag.startswith("nr")
+        ):  # "有什么要求" asks for a clause: the kind of answer, named after 什么
+            return (w, m.end() + a, m.end() + b)
+        return None
+    return None
 
 
 def label_forms(label: str) -> tuple[str, ...]:

@@ -396,3 +396,15 @@ def test_a_clause_cited_in_digits_is_held_in_numerals():
 
 def test_a_verb_before_a_place_is_no_part_of_the_name():
     assert read_question("我想报沧州师范学院的英语专业").orgs == ("沧州师范学院",)
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("第三章那部分有哪些知识点？", ["知识点"]),  # the noun after 哪些, not the one before
+        ("对兼职教师有什么要求？", []),  # 要求 asks for a clause
+        ("这门课的学费是多少？", ["学费"]),  # nothing named after: the noun before
+    ],
+)
+def test_what_is_asked_is_the_noun_the_question_word_names(question, asked):
+    assert [a.word for a in read_question(question).asked] == asked
