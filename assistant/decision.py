@@ -267,7 +267,9 @@ def _file_name(chunk: Chunk) -> str:
 
 
 def _held_text(chunk: Chunk) -> str:
-    """What a passage is judged to hold: its text under its headings, and its file's name."""
+    """What a passage holds where the decision asks what it lacks: its text under its
+    headings, and its file's name (read everywhere the decision reads a passage, the name
+    cost 3 points answered, cross-validated)."""
     return compact(chunk.search_text + _file_name(chunk))
 
 

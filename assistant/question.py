@@ -473,7 +473,7 @@ def _parallel_numbers(full: str, spans: list) -> list[tuple[list[int], tuple[str
 
 def _grouped(spans: list, groups: list[tuple[list[int], tuple[str, ...]]]) -> list:
     """`spans` with each group made one word (`Either` of its options) at its first word's
-    place, the words inside its options as its parts."""
+    place; the group's other words are dropped."""
     dropped = {k for g, _ in groups for k in g[1:]}
     first = {g[0]: (g, options) for g, options in groups}
     out = []

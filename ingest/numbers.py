@@ -70,6 +70,15 @@ def quantities_in(text: str) -> list[str]:
     return out
 
 
+# A run of Chinese numerals that is a figure by itself ("四千二百八十", and the spoken
+# elision "三千五" = 3500, "两万四" = 24000): it starts with a digit numeral, holds a
+# positional one, and is no vague amount ("几十万", "五千多", "三百来个").
+_NUMERAL_WORD = re.compile(
+    "(?<![几好多数统唯单同第之专])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+(?![多余来几])"
+)
+_POSITIONAL_OR_BIG = re.compile("[十百千万亿]")
+
+
 def as_quantity(word: str) -> str | None:
     """The digits of `word` when it is wholly an amount in Chinese numerals ("百分之二十",
     "千分之五", "十万", "两百块", "一百一十人"), else None: a question's word then stands
@@ -94,18 +103,9 @@ def as_quantity(word: str) -> str | None:
     return None
 
 
-# A run of Chinese numerals that is a figure by itself ("四千二百八十", and the spoken
-# elision "三千五" = 3500, "两万四" = 24000): it starts with a digit numeral, holds a
-# positional one, and is no vague amount ("几十万", "五千多", "三百来个").
-_NUMERAL_WORD = re.compile(
-    "(?<![几好多数统唯单同第之专])[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]+(?![多余来几])"
-)
-_POSITIONAL_OR_BIG = re.compile("[十百千万亿]")
-
-
 def numeral_words(text: str) -> list[tuple[int, int, str]]:
     """Spans of `text` that are figures written in Chinese numerals, as (start, end, digits):
-    jieba cuts "四千二百八十" into 五千/三百/九十 and would read three numbers. Sums in 万
+    jieba cuts "四千二百八十" into 四千/二百/八十 and would read three numbers. Sums in 万
     are given as documents write them in digits ("三十万" → 30, as in "30万元"); an elided
     figure in full ("两万四" → 24000)."""
     out = []
