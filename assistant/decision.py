@@ -28,10 +28,19 @@ from pathlib import Path
 
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_amount, states_quantity
-from ingest.tokens import compact, held, is_number, specificity, tagged, without_year_ranges
+from ingest.tokens import (
+    abbreviated,
+    compact,
+    held,
+    is_number,
+    specificity,
+    tagged,
+    without_year_ranges,
+)
 from ingest.types import Chunk, Hit
 
-from .question import QuestionSpec, holds_label, holds_org, read_question
+from .question import QuestionSpec, holds_label, read_question
+from .retrieve import PART_CREDIT, names_orgs, own_text
 
 MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
 TOP = 5  # passages the decision reads
@@ -123,13 +132,41 @@ def load_model(path: Path = MODEL_PATH) -> DecisionModel:
     )
 
 
+# What a comparison's sides are judged by, side by side (see `features`): each must be held
+# by some passage, and what one passage holds of the question is averaged over the sides.
+_EACH_SIDE = ("asked_held", "labels_held", "numbers_held", "places_held", "orgs_held")
+_OVER_SIDES = ("coverage", "sentence_coverage", "missing_known", "missing_everyday")
+
+
 def features(
     spec: QuestionSpec, hits: list[Hit], retriever, candidates: bool = False
 ) -> tuple[dict[str, float], list[str]]:
     """The named features of `spec` against its hits, and the constraints nobody holds.
 
+    A comparison of two or more things of one kind ("甲校和乙校…", "青岛和上海的条例…",
+    QuestionSpec.sides) is answered by a passage for each: no one passage holds both, so
+    each side is judged as a question of its own, a constraint held when every side's is,
+    coverage and what is lacking averaged over the sides.
+
     The CANDIDATES are computed only when asked (`chanjiao eval --fit/--ablation`): the
     model does not weigh them, and answering a question should not pay for them."""
+    if spec.sides:
+        values, missing = _features(spec, hits, retriever, candidates)
+        per_side = [_features(read_question(side), hits, retriever) for side in spec.sides]
+        for name in _EACH_SIDE:
+            values[name] = min(v[name] for v, _ in per_side)
+        for name in _OVER_SIDES:
+            values[name] = sum(v[name] for v, _ in per_side) / len(per_side)
+        named = {*spec.orgs, *spec.places, *spec.labels, *spec.numbers}
+        lacking = [m for _, ms in per_side for m in ms]
+        missing = [m for m in missing if m not in named] + lacking
+        return values, list(dict.fromkeys(missing))
+    return _features(spec, hits, retriever, candidates)
+
+
+def _features(
+    spec: QuestionSpec, hits: list[Hit], retriever, candidates: bool = False
+) -> tuple[dict[str, float], list[str]]:
     from .extract import sentences_of
 
     top = [h.chunk for h in hits[:TOP]]
@@ -227,7 +264,9 @@ def decide(
     values, missing = features(spec, hits, retriever)
     if (
         not hits
-        or all(v == 0 for k, v in values.items() if k.startswith("coverage"))
+        # nothing of the question in any passage; a passage of another school or place
+        # that holds the rest is the model's to judge (coverage 0, sentence_coverage not)
+        or all(v == 0 for k, v in values.items() if k.startswith(("coverage", "sentence_")))
         or not _subject_held(spec, [h.chunk for h in hits[:TOP]], retriever)
     ):
         return Verdict(REFUSED, 0.0, values, tuple(missing))
@@ -379,13 +418,21 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             "missing_unknown": 0.0,
             "unknown_names": 0.0,
         }
-    texts = [_held_text(c) for c in chunks]
-    best = max(texts, key=lambda t: retriever.holds(items, t))
+    if orgs := retriever.named_orgs(spec):
+        # the passages of the organisation named, when any is: another school's row
+        # holding the question's other words lacks what matters
+        chunks = [c for c in chunks if names_orgs(orgs, c)] or chunks
+    texts = [(_held_text(c), c) for c in chunks]
+    pairs = [(t, own_text(c, t, spec.norm)) for t, c in texts]
+    best, own = max(pairs, key=lambda p: retriever.holds(items, p[1]))
     known = everyday = unknown = unknown_names = 0.0
     # a grade, place or organisation named is a constraint, never a way of saying something
     named = {*spec.labels, *spec.places, *spec.orgs}
     for word, parts, w in items:
-        lacked = w * (1.0 - retriever.credit(word, parts, best))
+        credit = retriever.own_credit(word, parts, best, own)
+        if credit < PART_CREDIT and abbreviated(word, own):
+            credit = PART_CREDIT  # "单列" where the passage says "单独列项"
+        lacked = w * (1.0 - credit)
         if not lacked:
             continue
         if retriever.knows(word):
@@ -433,9 +480,10 @@ def _named_held(spec: QuestionSpec, chunks: list[Chunk], missing: list[str]) -> 
     (its text or its document's title): the course of another school, the standard of
     another programme is a neighbour, not the answer."""
     texts = [compact(f"{c.search_text}\n{c.doc.title}") for c in chunks]
-    orgs_ok = all(any(holds_org(o, t) for t in texts) for o in spec.orgs)
+    named = [o for o in spec.orgs if any(names_orgs((o,), c) for c in chunks)]
+    orgs_ok = len(named) == len(spec.orgs)
     titles_ok = all(any(compact(x) in t for t in texts) for x in spec.titles)
-    missing.extend(o for o in spec.orgs if not any(holds_org(o, t) for t in texts))
+    missing.extend(o for o in spec.orgs if o not in named)
     missing.extend(x for x in spec.titles if not any(compact(x) in t for t in texts))
     return {"orgs_held": float(orgs_ok), "titles_held": float(titles_ok)}
 

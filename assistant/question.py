@@ -120,6 +120,12 @@ class QuestionSpec:
             if not _coordinated(text, forms):
                 continue  # "成都市青羊区": one place inside another, not two to compare
             return tuple(_without(text, [f for f in forms if f != keep]) for keep in forms)
+        if _has_cue(self.norm, "comparison") or _has_cue(self.norm, "sides"):
+            # two things named by common nouns, asked about alike ("管理人员和教辅人员分别…")
+            pair = _coordinated_nouns(self.norm)
+            if pair:
+                (a, b), (c, d) = pair  # each side without the other, where it stands
+                return (self.norm[:c] + self.norm[d:], self.norm[:a] + self.norm[b:])
         return ()
 
     @property
@@ -143,6 +149,35 @@ def _coordinated(text: str, names: list[str]) -> bool:
 
 
 _JOINS = "和与及跟同、或"
+
+
+def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """Where the first two runs of nouns joined by one conjunction stand ("专业基础课程和专业
+    核心课程"), each run read as far as its nouns stand together; None when the question has
+    none, or a side is a single character."""
+    pieces = tagged(norm)
+    for i in range(1, len(pieces) - 1):
+        if pieces[i][0] not in _JOINS or not (_nounish(pieces[i - 1]) and _nounish(pieces[i + 1])):
+            continue
+        a = i - 1
+        while a > 0 and _nounish(pieces[a - 1]):
+            a -= 1
+        b = i + 1
+        while b + 1 < len(pieces) and _nounish(pieces[b + 1]):
+            b += 1
+        first, second = (pieces[a][2], pieces[i][2]), (pieces[i][3], pieces[b][3])
+        if min(first[1] - first[0], second[1] - second[0]) < 2:
+            return None
+        return first, second
+    return None
+
+
+def _nounish(piece) -> bool:
+    """A noun, an abbreviation or a set phrase, or a word of our dictionary (tagged x)."""
+    word, tag = piece[0], piece[1]
+    if tag == "x":
+        return all("\u4e00" <= ch <= "\u9fff" for ch in word)
+    return tag.startswith(("n", "j", "l", "vn"))
 
 
 def _without(text: str, names: list[str]) -> str:
@@ -746,8 +781,14 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
     name no one."""
     found: list[str] = []
     known = vocabulary.synonym_table("orgs.txt")
+    # a known name stands as words of its own: the "成电" inside "集成电路" names no one
+    pieces = tagged(norm)
+    starts, ends = {a for _, _, a, _ in pieces}, {b for _, _, _, b in pieces}
     for name in sorted(known, key=len, reverse=True):
-        if len(name) >= 2 and name in norm and not any(name in f for f in found):
+        if len(name) < 2 or any(name in f for f in found):
+            continue
+        at = [m.start() for m in re.finditer(re.escape(name), norm)]
+        if any(a in starts and a + len(name) in ends for a in at):
             found.append(name)
     stops = set(_cues("org_stop"))
     generic = sorted(_cues("org_generic"), key=len, reverse=True)
@@ -761,11 +802,15 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
         # "职业技术学院", "青岛公办职业学校": a kind of body, no one body. A place and a kind
         # is one when nothing describes the kind ("绵阳职业技术学院", "河北大学"); "公办",
         # "重点" (org_descriptors) make it a kind of body there.
-        described = any(d in name for d in _cues("org_descriptors"))
+        descriptors = _cues("org_descriptors")
+        bare = rest
+        for d in descriptors:
+            bare = bare.replace(d, "")
         kind_in_place = (
-            described
-            and len(name) > len(rest) + len(m.group(0))
-            and (_is_place(rest) or all(t == "ns" for _, t, _, _ in tagged(rest)))
+            any(d in name for d in descriptors)
+            and len(name) > len(bare) + len(m.group(0))
+            and bool(bare)
+            and (_is_place(bare) or all(t == "ns" for _, t, _, _ in tagged(bare)))
         )
         if len(rest) < 2 or kind_in_place or any(name in f for f in found):
             continue
@@ -821,11 +866,13 @@ def _without_lead_in(name: str, suffix_len: int) -> str:
         cut = end
     # Within what is left, a particle, preposition, conjunction or localiser ends whatever
     # came before ("…招了应届大学", "实训基地或产业学院"); a verb does not, names hold them
-    # ("…航空装配有限公司").
-    for _, tag, _, end in pieces:
+    # ("…航空装配有限公司"), but a verb right before a place is the question's: the name
+    # begins with the place ("…考上河北某某学院").
+    for i, (_, tag, _, end) in enumerate(pieces):
         if end <= cut or end > len(name) - suffix_len:
             continue
-        if tag.startswith(_NAME_BREAKS):
+        verb_before_place = tag.startswith("v") and i + 1 < len(pieces) and pieces[i + 1][1] == "ns"
+        if tag.startswith(_NAME_BREAKS) or verb_before_place:
             cut = end
     return name[cut:]
 
@@ -868,6 +915,26 @@ def holds_org(org: str, text: str) -> bool:
     """`text` names the organisation in one of its forms."""
     text = compact(text)
     return any(compact(f) in text for f in org_forms(org))
+
+
+# The items of a cell that lists several ("法学/知识产权", "成飞、成航大").
+_CELL_ITEMS = re.compile(r"[/／、，,；;]")
+
+
+def cell_names_org(org: str, cell: str) -> bool:
+    """A table cell names the organisation when one of its items is the organisation, not a
+    longer name that goes on from it to an organisation word of its own: the row of
+    "某某大学华信学院" is another school's than "某某大学"'s, although it holds those words."""
+    suffixes = tuple(_cues("org_suffix"))
+    for item in _CELL_ITEMS.split(compact(cell)):
+        for form in map(compact, org_forms(org)):
+            at = item.find(form)
+            if at < 0:
+                continue
+            rest = item[at + len(form) :]
+            if not (rest and rest.endswith(suffixes)):
+                return True
+    return False
 
 
 def _sub_questions(text: str) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ from ingest.embed import Embedder
 from ingest.glossary import chinese_reading
 from ingest.lexical import KeywordIndex
 from ingest.metadata import is_stale, normalize_doc_number
+from ingest.records import rendered_fields
 from ingest.store import ChromaStore
 from ingest.synonyms import alternatives
 from ingest.tokens import (
@@ -49,7 +50,17 @@ from ingest.types import Chunk, Hit
 
 from .doc_facts import fact_passage
 from .duplicates import fold_duplicates
-from .question import DOC_NO, TITLE, QuestionSpec, holds_place, read_question, reading_spec
+from .question import (
+    DOC_NO,
+    TITLE,
+    QuestionSpec,
+    cell_names_org,
+    holds_org,
+    holds_place,
+    org_forms,
+    read_question,
+    reading_spec,
+)
 
 # Measured on evals/ (R@5 .892 at 60, .901 at 10): the top of each list matters most here.
 RRF_K = 10
@@ -181,6 +192,13 @@ class IndexView:
                 )
         return out
 
+    @functools.cached_property
+    def corpus_text(self) -> str:
+        """Every passage's normalised text and every title, one string: what the index names
+        anywhere."""
+        titles = {c.doc.doc_id: compact(c.doc.title) for c in self.chunks}
+        return "\n".join([*self.norm_search_texts, *titles.values()])
+
     def doc_text(self, doc_id: str) -> str:
         """A document's whole normalised text (its title included)."""
         if doc_id not in self._doc_texts:
@@ -206,6 +224,46 @@ def judged_text(chunk: Chunk) -> str:
     is 青人社发〔2023〕21号); titled "（2025—2026）", a list does not hold "2026" in every
     row (see tokens)."""
     return compact(f"{chunk.doc.doc_number} {without_year_ranges(chunk.context)}{chunk.text}")
+
+
+_LIST_ITEMS = re.compile(r"[/／、]")
+
+
+def _list_cells(chunk: Chunk, named: str) -> list[str]:
+    """A row's cells that list three things or more, normalised, but for those whose column
+    the question names (`named`, its normalised text)."""
+    if chunk.kind != "record":
+        return []
+    out = []
+    for column, value in rendered_fields(chunk.text):
+        if compact(column) in named:
+            continue
+        items = [x for x in _LIST_ITEMS.split(value) if x.strip()]
+        if len(items) >= 3:
+            out.append(compact(value))
+    return out
+
+
+def own_text(chunk: Chunk, text: str, named: str) -> str:
+    """`text` (a passage's normalised text) without the cells of a table row that list
+    several things ("联考专业：法学/知识产权/国际经贸规则"), but for a column the question
+    names (`named`, its normalised text): such a cell names each item only as one of a list,
+    not what the row is about — another programme's row lists the one asked."""
+    for cell in _list_cells(chunk, named):
+        text = text.replace(cell, "")
+    return text
+
+
+def names_orgs(orgs: tuple[str, ...], chunk: Chunk) -> bool:
+    """Whether a passage is the named organisations': a table row names one in a cell of
+    its own (`cell_names_org`: the row of "某某大学华信学院" is not "某某大学"'s), any other
+    passage anywhere in its text; either under its document's title and headings (a school's
+    own catalog)."""
+    heading = compact(f"{chunk.context}\n{chunk.doc.title}")
+    cells = [v for _, v in rendered_fields(chunk.text)] if chunk.kind == "record" else []
+    if not cells:
+        return all(holds_org(o, f"{heading}{chunk.text}") for o in orgs)
+    return all(holds_org(o, heading) or any(cell_names_org(o, v) for v in cells) for o in orgs)
 
 
 def query_terms(question: str, vocabulary=None) -> list[str]:
@@ -615,6 +673,13 @@ class Retriever:
         kw = self.view().keywords
         return kw.idf_at(max(1, min(UNSEEN_DF, kw.size // 100)))
 
+    def named_orgs(self, spec: QuestionSpec) -> tuple[str, ...]:
+        """The organisations of the question the index names somewhere, in any form. One it
+        never names is a school the documents do not cover (`orgs_held` says so) or a kind
+        of body read as a name ("一般学校"); neither says which passages are its own."""
+        text = self.view().corpus_text
+        return tuple(o for o in spec.orgs if any(compact(f) in text for f in org_forms(o)))
+
     def knows(self, word: str) -> bool:
         """Whether any passage of the index uses `word` (in any of its forms) as a token."""
         return self.passages_using(word) > 0
@@ -654,14 +719,17 @@ class Retriever:
             return ranked
         wants_quantity = spec.asks_quantity
         numbers = [w for w, _, _ in items if is_number(w)]
+        orgs = self.named_orgs(spec)
         today = date.today()
         out = []
         for pos, score in ranked:
             chunk = view.chunks[pos]
             text = view.norm_search_texts[pos]
-            bonus = COVERAGE_WEIGHT * self.holds(items, text)
+            bonus = COVERAGE_WEIGHT * self._holds_row(items, chunk, text, spec.norm)
             if numbers and not all(held(n, text) for n in numbers):
                 bonus -= NUMBER_PENALTY  # "2025届" is not answered by the row for 2024
+            if orgs and not names_orgs(orgs, chunk):
+                bonus -= NUMBER_PENALTY  # nor a school's row by another school's
             if wants_quantity and _QUANTITY.search(chunk.text):
                 bonus += QUANTITY_BONUS
             if is_stale(chunk.doc, today) and str(chunk.doc.year) not in numbers:
@@ -705,8 +773,33 @@ class Retriever:
             return 0.0  # "2026年？": a number alone asks about nothing
         if spec.places:
             chunks = [c for c in chunks if self.names_places(spec, c)]
+        if orgs := self.named_orgs(spec):
+            # as with places: another school's row holding the question's other words
+            # answers nothing about the school asked
+            chunks = [c for c in chunks if names_orgs(orgs, c)]
         texts = [judged_text(c) for c in chunks]
         numbers = [w for w, _, _ in items if is_number(w)]
         if numbers and not any(all(held(n, t) for n in numbers) for t in texts):
             return 0.0  # "2030年的目标", "2023年的营收": no passage speaks of that year
-        return max((self.holds(items, t) for t in texts), default=0.0)
+        named = spec.norm
+        return max(
+            (self._holds_row(items, c, t, named) for c, t in zip(chunks, texts, strict=True)),
+            default=0.0,
+        )
+
+    @classmethod
+    def _holds_row(cls, items, chunk: Chunk, text: str, named: str) -> float:
+        """`holds` for a passage, a table row judged by its own cells (`own_text`)."""
+        own = own_text(chunk, text, named)
+        if own == text:
+            return cls.holds(items, text)
+        total = sum(w for _, _, w in items) or 1.0
+        return sum(w * cls.own_credit(word, parts, text, own) for word, parts, w in items) / total
+
+    @classmethod
+    def own_credit(cls, word: str, parts, text: str, own: str) -> float:
+        """`credit` of a word in a passage whose `own` text leaves out the cells that list
+        other things: held only in such a list, it earns PART_CREDIT of its credit."""
+        if own == text:
+            return cls.credit(word, parts, text)
+        return max(cls.credit(word, parts, own), PART_CREDIT * cls.credit(word, parts, text))

@@ -33,6 +33,20 @@ def render_fields(pairs) -> str:
     return "；".join(f"{k}：{v}" for k, v in pairs)
 
 
+def rendered_fields(text: str) -> list[tuple[str, str]]:
+    """The (column, value) pairs of a row as `render_fields` wrote it: a PDF table's rows
+    keep no typed record, only this line. A piece without "列名：" continues the value
+    before it (a cell that held a "；" of its own)."""
+    pairs: list[list[str]] = []
+    for piece in text.split("；"):
+        key, sep, value = piece.partition("：")
+        if sep and 0 < len(key.strip()) <= 20:
+            pairs.append([key.strip(), value.strip()])
+        elif pairs:
+            pairs[-1][1] += "；" + piece
+    return [(k, v) for k, v in pairs]
+
+
 def restricts_contacts(doc_type: str) -> bool:
     return doc_type not in PUBLISHED_TYPES
 

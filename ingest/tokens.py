@@ -140,6 +140,29 @@ def held(word: str, text: str) -> bool:
     return digits is not None and re.search(r"(?<![\d.])" + re.escape(digits), text) is not None
 
 
+def abbreviated(word: str, text: str) -> bool:
+    """Whether `word` reads as the short form of a longer phrase `text` holds: its Han
+    characters in order, the first and the last each beginning or ending a stretch no longer
+    than twice the word ("单列" of "单独列项", "高职" of "高等职业"). Chinese shortens a
+    phrase by keeping a character of each part, so a question's short form and a
+    document's full phrase are one wording."""
+    if not 2 <= len(word) <= 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return False
+    limit = 2 * len(word)
+    start = text.find(word[0])
+    while start >= 0:
+        at, ok = start, True
+        for ch in word[1:]:
+            at = text.find(ch, at + 1, start + limit)
+            if at < 0:
+                ok = False
+                break
+        if ok:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
+
+
 _NUMBER = DIGITS
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
 # labels ("E类人才", "A级", "Ⅲ级" — "iii级" once normalised —, "3级").

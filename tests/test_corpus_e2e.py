@@ -255,6 +255,22 @@ def test_two_schools_compared_are_each_found(corpus_index):
     assert "学校名称：石家庄铁道大学四方学院" in ans.answer and len(ans.citations) >= 2
 
 
+def test_each_side_of_a_comparison_is_judged_on_its_own(corpus_index):
+    """Two places' regulations compared: no one passage names both, a passage for each
+    answers; a place no document speaks of leaves its side unanswered."""
+    r = corpus_index[0].retriever
+    spec = read_question("上海和青岛的职业教育条例分别怎样规定校企合作？")
+    assert len(spec.sides) == 2
+    hits = r.search(spec, k=6)
+    verdict = decide(spec, hits, r)
+    assert verdict.features["places_held"] == 1.0 and verdict.features["coverage"] > 0.8
+    assert verdict.status == "answered"
+    spec = read_question("上海和海南的职业教育条例分别怎样规定校企合作？")
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["places_held"] == 0.0 and "海南" in verdict.missing
+    assert verdict.status != "answered"
+
+
 def test_a_doc_number_named_selects_its_document_over_one_citing_it(corpus_index):
     """The 2025 notice names the 2023 one it repeals; a question about the 2023 notice's
     rules is answered from the 2023 notice."""

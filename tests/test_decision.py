@@ -214,3 +214,17 @@ def test_a_passage_holds_its_file_name():
         search_text="某通知\n（1）掌握常用词汇",
     )
     assert "notice" not in _held_text(other)
+
+
+def test_a_row_of_another_school_or_programme_answers_nothing_of_the_one_named():
+    """The decision reads a row by its own cells and its own school."""
+    from assistant.decision import _named_held
+    from ingest.types import Chunk, DocMeta
+
+    doc = DocMeta(doc_id="plan", source="docs/示例招生计划.xlsx", title="示例招生计划")
+    text = "学校名称：绵阳某某学院东篱学院；专业名称：会计学；计划数：20"
+    row = Chunk(chunk_id="r", doc=doc, text=text, search_text=text, kind="record")
+    missing: list[str] = []
+    spec = read_question("绵阳某某学院的会计学招多少人")
+    assert _named_held(spec, [row], missing)["orgs_held"] == 0.0
+    assert missing == ["绵阳某某学院"]

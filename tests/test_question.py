@@ -8,6 +8,7 @@ from assistant.question import (
     ISSUE_DATE,
     TITLE,
     VALIDITY,
+    cell_names_org,
     holds_label,
     holds_org,
     holds_place,
@@ -230,6 +231,22 @@ def test_organisations_a_question_names():
     assert read_question("想问下绵阳某某职业学院有几个专业").orgs == ("绵阳某某职业学院",)
     assert read_question("请问一下德阳某某技术学院在哪").orgs == ("德阳某某技术学院",)
     assert read_question("帮我查德阳某某精密机械有限公司").orgs == ("德阳某某精密机械有限公司",)
+    # a verb before a place is the question's, whatever stands before it
+    assert read_question("插班生考进德阳某某技术学院要多少分").orgs == ("德阳某某技术学院",)
+    # a level of schooling in a place is a kind of school; a short name inside a word no name
+    assert read_question("绵阳中职学校的老师待遇如何").orgs == ()
+    assert read_question("绵阳的集成电路企业有哪些").orgs == ()
+
+
+def test_a_table_cell_names_an_organisation_only_as_itself():
+    # the cell of a longer name that goes on to an organisation word of its own is another
+    # body's: an independent college of a university is not the university
+    assert cell_names_org("绵阳某某大学", "绵阳某某大学")
+    assert not cell_names_org("绵阳某某大学", "绵阳某某大学东篱学院")
+    # one item of a list of bodies names it; a campus after the name does not make another
+    assert cell_names_org("成飞", "成航大、成都飞机工业（集团）有限责任公司")
+    assert cell_names_org("绵阳某某大学", "绵阳某某大学南湖校区")
+    assert not cell_names_org("绵阳某某大学", "德阳某某大学")
 
 
 def test_names_in_book_title_marks_are_read_literally():
@@ -248,6 +265,18 @@ def test_a_question_asking_several_things_has_parts():
 def test_comparisons_of_versions_and_of_two_things():
     assert read_question("新标准比原来提高了多少").versions
     assert not read_question("甲区和乙区的补贴有什么不同").versions
+
+
+def test_two_things_named_by_common_nouns_are_sides():
+    # each side once, the other left out: a passage about one shares nothing with the other
+    sides = read_question("仓管人员和质检人员分别由谁考核？").sides
+    assert sides == ("仓管人员和分别由谁考核?", "和质检人员分别由谁考核?")
+    # a run of nouns is read whole on each side of the conjunction
+    first, second = read_question("实训基础课程与实训核心课程有什么不同？").sides
+    assert first == "实训基础课程与有什么不同?" and second == "与实训核心课程有什么不同?"
+    # only where the question asks about each alike, and two words make two sides
+    assert read_question("仓管人员和质检人员的培训要求").sides == ()
+    assert read_question("2024年和2025年分别是多少").sides == ()
 
 
 def test_levels_of_vocational_education_are_grades():

@@ -15,7 +15,14 @@ import pytest
 
 from ingest.aliases import forms, is_contact_column, read_synonyms
 from ingest.pipeline import prepare
-from ingest.records import parse_dates, parse_number, record_kind, typed_value
+from ingest.records import (
+    parse_dates,
+    parse_number,
+    record_kind,
+    render_fields,
+    rendered_fields,
+    typed_value,
+)
 
 from .conftest import CORPUS
 
@@ -157,3 +164,14 @@ def test_word_table_rows_carry_their_fields():
     for s in records:
         assert [k for k, _ in s.fields] == [h for h in header if h in dict(s.fields)]
         assert s.text == "；".join(f"{k}：{v}" for k, v in s.fields)
+
+
+def test_a_rendered_row_reads_back_into_its_fields():
+    pairs = [("课程名称", "液压与气动"), ("适用专业", "机电/数控/模具"), ("学时", "64")]
+    assert rendered_fields(render_fields(pairs)) == pairs
+    # a cell that held a "；" of its own continues the value before it
+    assert rendered_fields("备注：先报名；再审核；学时：32") == [
+        ("备注", "先报名；再审核"),
+        ("学时", "32"),
+    ]
+    assert rendered_fields("一段没有列名的正文") == []

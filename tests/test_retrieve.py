@@ -135,3 +135,35 @@ def test_a_passage_saved_twice_takes_one_place_in_the_top():
 def test_an_article_of_a_document_named_by_its_number_comes_first(real_index):
     hits = _top(real_index, "青人社发〔2024〕15号的（三）讲了什么", k=3)
     assert hits[0].chunk.text.startswith("（三）以工代训") and "exact" in hits[0].via
+
+
+def _row(text: str, cid: str = "r1"):
+    from ingest.types import Chunk, DocMeta
+
+    doc = DocMeta(doc_id="plan", source="docs/示例招生计划.xlsx", title="示例招生计划")
+    return Chunk(chunk_id=cid, doc=doc, text=text, search_text=text, kind="record")
+
+
+def test_a_row_is_judged_by_its_own_cells():
+    """A cell listing several things names each only as one of a list; a question naming
+    that column reads it whole."""
+    from assistant.retrieve import PART_CREDIT, Retriever, names_orgs, own_text
+    from ingest.tokens import compact
+
+    row = _row(
+        "学校名称：绵阳某某学院；专业名称：会计学；同组专业：审计学/财务管理/资产评估；计划数：30"
+    )
+    text = compact(row.text)
+    own = own_text(row, text, compact("会计学招多少人"))
+    assert "会计学" in own and "审计学" not in own
+    assert own_text(row, text, compact("同组专业有哪些")) == text
+    assert Retriever.own_credit("审计学", (), text, own) == PART_CREDIT
+    assert Retriever.own_credit("会计学", (), text, own) == 1.0
+    # prose and rows without lists are judged whole
+    prose = _row("专业名称：会计学；计划数：30")
+    assert own_text(prose, compact(prose.text), "") == compact(prose.text)
+    # the row is the named school's only when a cell of its own names it
+    spec = read_question("绵阳某某学院会计学招多少人")
+    assert names_orgs(spec.orgs, row)
+    other = _row("学校名称：绵阳某某学院东篱学院；专业名称：会计学；计划数：20", "r2")
+    assert not names_orgs(spec.orgs, other)

@@ -2,7 +2,14 @@
 
 import pytest
 
-from ingest.tokens import SPECIFICITY_FLOOR, held, query_tokens, specificity, tokenize
+from ingest.tokens import (
+    SPECIFICITY_FLOOR,
+    abbreviated,
+    held,
+    query_tokens,
+    specificity,
+    tokenize,
+)
 
 
 def test_search_tokens_keep_codes_and_compounds_whole():
@@ -123,3 +130,17 @@ def test_which_one_asks_and_names_nothing():
     assert "一级" not in words and "政府" in words
     words = [w for w, _, _, _ in concept_spans("一级医院的报销比例是多少？")]
     assert "一级" in words
+
+
+def test_a_short_form_is_read_in_the_full_phrase():
+    # a character of each part, in order, within twice the short form's length
+    assert abbreviated("单列", "经费在预算中单独列项")
+    assert abbreviated("高职", "面向高等职业教育")
+    assert abbreviated("校企", "学校与企业合作")
+    # out of order, too far apart, or not all there: another word
+    assert not abbreviated("列单", "经费在预算中单独列项")
+    assert not abbreviated("特级", "特殊工种的岗位一级")
+    assert not abbreviated("单列", "单位应当")
+    # only Han words of two to four characters
+    assert not abbreviated("单", "单独")
+    assert not abbreviated("a级", "a类一级")
