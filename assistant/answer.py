@@ -27,7 +27,7 @@ from .doc_facts import states_in
 from .extract import LIST_PASSAGES, pick_sentences
 from .prompts import NOT_DIRECT_LEAD, REFUSAL
 from .question import QuestionSpec, about_content, read_question, reading_spec
-from .retrieve import Filters, Retriever
+from .retrieve import Filters, Retriever, names_orgs
 
 ANSWER_PASSAGES = 6
 NEAREST_SHOWN = 3  # passages read when the question is not directly answered
@@ -87,6 +87,13 @@ def extractive_answer(
     part_holds = tuple(
         _holds_of(read_question(part), retriever) for part in (*judged.parts, *judged.sides)
     )
+    if orgs := retriever.named_orgs(judged):
+        # the rows of the schools or firms named, not those of others that share their words
+        def own(h: Hit) -> bool:
+            return any(names_orgs((o,), h.chunk) for o in orgs)
+
+        if any(own(h) for h in hits):
+            hits = [h for h in hits if h.chunk.kind != "record" or own(h)]
     picked = pick_sentences(judged, hits, holds, states if spec.facts else None, part_holds)
     if not picked:
         return refusal(spec.text, hits, notice)

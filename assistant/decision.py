@@ -39,7 +39,7 @@ from ingest.tokens import (
 )
 from ingest.types import Chunk, Hit
 
-from .question import QuestionSpec, holds_label, read_question
+from .question import QuestionSpec, asking_clauses, holds_label, read_question
 from .retrieve import PART_CREDIT, names_orgs, own_text
 
 MODEL_PATH = Path(__file__).resolve().parent / "decision_model.json"
@@ -71,6 +71,7 @@ FEATURES = (
     "missing_known",  # weight share of words the corpus uses that the best passage lacks
     "missing_unknown",  # weight share of words the corpus never uses, not names, it lacks
     "missing_everyday",  # missing_known, each word weighed by how everyday it is (老板, 家里)
+    "asking_coverage",  # coverage of the clauses that ask, without those setting the scene
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -135,7 +136,13 @@ def load_model(path: Path = MODEL_PATH) -> DecisionModel:
 # What a comparison's sides are judged by, side by side (see `features`): each must be held
 # by some passage, and what one passage holds of the question is averaged over the sides.
 _EACH_SIDE = ("asked_held", "labels_held", "numbers_held", "places_held", "orgs_held")
-_OVER_SIDES = ("coverage", "sentence_coverage", "missing_known", "missing_everyday")
+_OVER_SIDES = (
+    "coverage",
+    "sentence_coverage",
+    "asking_coverage",
+    "missing_known",
+    "missing_everyday",
+)
 
 
 def features(
@@ -233,6 +240,7 @@ def _features(
         "codes_held": float(not codes_lacking),
     }
     values.update(_named_held(spec, top, missing))
+    values["asking_coverage"] = _asking_coverage(judged, top, retriever, values["coverage"])
     values["exact"] = float(any("exact" in h.via for h in hits[:3]))
     missed = _missing(judged, top, retriever)
     values["names_known"] = 1.0 - missed.pop("unknown_names")
@@ -486,6 +494,13 @@ def _named_held(spec: QuestionSpec, chunks: list[Chunk], missing: list[str]) -> 
     missing.extend(o for o in spec.orgs if o not in named)
     missing.extend(x for x in spec.titles if not any(compact(x) in t for t in texts))
     return {"orgs_held": float(orgs_ok), "titles_held": float(titles_ok)}
+
+
+def _asking_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever, whole: float) -> float:
+    """The coverage of the clauses that ask (`asking_clauses`): the circumstances a user
+    describes before asking are not what a passage must hold."""
+    asking = asking_clauses(spec.norm)
+    return retriever.coverage(read_question(asking), chunks) if asking else whole
 
 
 def _parts_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:

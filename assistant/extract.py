@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from ingest import vocabulary
 from ingest.clean import heading_level
 from ingest.metadata import CN_DATE
-from ingest.tokens import normalize, numbers_in, without_year_ranges
+from ingest.records import render_fields, rendered_fields
+from ingest.tokens import compact, normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, read_question
+from .retrieve import LIST_ITEMS as _LIST_ITEMS
 
 MAX_SENTENCES = 4
 MAX_CHARS = 420
@@ -323,6 +325,29 @@ def row_excerpt(record: str, limit: int = ROW_EXCERPT) -> str:
     return record[: cut + 1] + "…" if cut > 0 else record
 
 
+def _shared_fields(rows: list[str]) -> set[tuple[str, str]]:
+    """The (column, value) pairs every row of a list has alike (the school's name and code in
+    a list of its programmes): said once, in the first item, they tell no item apart."""
+    fields = [set(rendered_fields(r)) for r in rows]
+    return set.intersection(*fields) if fields else set()
+
+
+def _width(fields: set[tuple[str, str]]) -> int:
+    return len(render_fields(sorted(fields)))
+
+
+def _distinct(row: str, shared: set[tuple[str, str]], named: str) -> str:
+    """A row as an item of a list: without the fields the other items share, and without the
+    cells listing several other things (see `retrieve.own_text`) unless the question names
+    their column — so the fields that set it apart fit in its excerpt."""
+    fields = [
+        (k, v)
+        for k, v in rendered_fields(row)
+        if (k, v) not in shared and (compact(k) in named or len(_LIST_ITEMS.split(v)) < 3)
+    ]
+    return render_fields(fields) if fields else row
+
+
 def pick_sentences(
     spec: QuestionSpec | str,
     hits: list[Hit],
@@ -415,8 +440,18 @@ def pick_sentences(
     if listing and len(rows) > WHOLE_ROWS:
         # A long list shows each row's first fields; a short one shows its rows whole, so
         # the fee or the date asked about is not cut off.
+        shared = _shared_fields([c.text for c in rows])
         chosen = [
-            Picked(row_excerpt(c.text), c.chunk, c.hit_rank, c.position, c.score)
+            Picked(
+                # the first item says once what all share, in the room the others save
+                row_excerpt(_distinct(c.text, set(), spec.norm), ROW_EXCERPT + _width(shared))
+                if c is rows[0]
+                else row_excerpt(_distinct(c.text, shared, spec.norm)),
+                c.chunk,
+                c.hit_rank,
+                c.position,
+                c.score,
+            )
             if c.chunk.kind == "record"
             else c
             for c in chosen

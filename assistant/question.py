@@ -299,6 +299,24 @@ _CLASS_LABEL = re.compile(
 _ASKING = re.compile(
     r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
 )
+_CLAUSE_END = re.compile(r"[，,；;。？?！!]")
+
+
+def asking_clauses(norm: str) -> str:
+    """The clauses of a question that ask (a question word, 吗, 能不能…), without those that
+    only set the scene ("我们上月买了台设备，当月就用上了，从哪个月起计提折旧"): a user's
+    circumstances are words no document uses. Empty when every clause asks, or none."""
+    ends = [m.group(0) for m in _CLAUSE_END.finditer(norm)]
+    pieces = _CLAUSE_END.split(norm)
+    clauses = [(c, e) for c, e in zip(pieces, [*ends, ""], strict=True) if c]
+    asking = [
+        c for c, e in clauses if e in "?？" and e or _ASKING.search(c) or _has_cue(c, "yes_no")
+    ]
+    if not asking or len(asking) == len(clauses):
+        return ""
+    return "，".join(asking)
+
+
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
 _NOUN_TAGS = ("n", "vn", "j", "l", "nz", "eng")
 _PLACE_SUFFIX = ("省", "市", "区", "县", "州")

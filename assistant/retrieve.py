@@ -226,7 +226,7 @@ def judged_text(chunk: Chunk) -> str:
     return compact(f"{chunk.doc.doc_number} {without_year_ranges(chunk.context)}{chunk.text}")
 
 
-_LIST_ITEMS = re.compile(r"[/／、]")
+LIST_ITEMS = re.compile(r"[/／、]")  # what separates the items of a cell listing several
 
 
 def _list_cells(chunk: Chunk, named: str) -> list[str]:
@@ -238,7 +238,7 @@ def _list_cells(chunk: Chunk, named: str) -> list[str]:
     for column, value in rendered_fields(chunk.text):
         if compact(column) in named:
             continue
-        items = [x for x in _LIST_ITEMS.split(value) if x.strip()]
+        items = [x for x in LIST_ITEMS.split(value) if x.strip()]
         if len(items) >= 3:
             out.append(compact(value))
     return out

@@ -195,8 +195,9 @@ def test_a_short_list_of_rows_shows_them_whole_and_a_long_one_by_first_fields():
 
     assert all(p.text.endswith("元/人") for p in pick(2))
     long = pick(5)
-    assert len(long) > 3 and all(len(p.text) <= ROW_EXCERPT + 1 for p in long)
-    assert any(p.text.endswith("…") for p in long)
+    assert len(long) > 3 and all(len(p.text) <= ROW_EXCERPT + 1 for p in long[1:])
+    # the field every row shares is said once, in the first item
+    assert "说明" in long[0].text and not any("说明" in p.text for p in long[1:])
 
 
 def test_items_of_one_enumerated_list_come_together():
@@ -287,3 +288,32 @@ def test_a_line_already_inside_another_chosen_line_is_not_shown_twice():
     )
     texts = [p.text for p in picked]
     assert sum("办公桌椅等家具，为5年" in t for t in texts) == 1
+
+
+def test_a_long_list_of_rows_shows_what_sets_each_row_apart():
+    """The fields every row shares are said once, in the first item; a cell listing other
+    things is left out of the items; each item keeps the fields that tell it apart."""
+    programmes = [
+        ("会计学", 30, "管理学", "审计/税务/金融/统计"),
+        ("机械电子工程", 25, "工学", "车辆/机械/能源/材料"),
+        ("汉语言文学", 40, "文学", "新闻/历史/哲学/秘书"),
+        ("护理学", 15, "医学", "药学/康复/助产/检验"),
+    ]
+    rows = [
+        f"序号：{i}；院校名称：绵阳某某学院；办学性质：公办院校；专业名称：{name}；"
+        f"门类：{kind}；同组专业：{group}；计划人数：{n}；学费：{4000 + 300 * i}"
+        for i, (name, n, kind, group) in enumerate(programmes, start=1)
+    ]
+    hits = [
+        Hit(Chunk(**{**_chunk(r, cid=f"r{i}").__dict__, "kind": "record"}), 1.0, i + 1)
+        for i, r in enumerate(rows)
+    ]
+    picked = pick_sentences(
+        "绵阳某某学院有哪些专业，各招多少人？", hits, _holds_words("绵阳某某学院", "专业")
+    )
+    texts = [p.text for p in picked]
+    assert len(texts) == 4
+    assert "院校名称：绵阳某某学院" in texts[0]
+    for text, n in zip(texts[1:], ("25", "40", "15"), strict=True):
+        assert "院校名称" not in text and "同组专业" not in text
+        assert f"计划人数：{n}" in text

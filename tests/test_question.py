@@ -437,3 +437,17 @@ def test_a_verb_before_a_place_is_no_part_of_the_name():
 )
 def test_what_is_asked_is_the_noun_the_question_word_names(question, asked):
     assert [a.word for a in read_question(question).asked] == asked
+
+
+def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():
+    from assistant.question import asking_clauses
+
+    def asking(q):
+        return asking_clauses(read_question(q).norm)
+
+    # a user's circumstances first, then the question: only the question is what is asked
+    assert asking("我们厂去年招了两个学徒，签了三年合同，每人每月能补多少？") == "每人每月能补多少"
+    assert asking("设备上个月运到了，下个月才装好，能不能算研发投入？") == "能不能算研发投入"
+    # a question without a scene, or all of whose clauses ask, is read whole
+    assert asking("学徒补贴每人多少？") == ""
+    assert asking("补贴多少，找谁申请？") == ""
