@@ -310,7 +310,7 @@ def asking_clauses(norm: str) -> str:
     pieces = _CLAUSE_END.split(norm)
     clauses = [(c, e) for c, e in zip(pieces, [*ends, ""], strict=True) if c]
     asking = [
-        c for c, e in clauses if e in "?？" and e or _ASKING.search(c) or _has_cue(c, "yes_no")
+        c for c, e in clauses if e in ("?", "？") or _ASKING.search(c) or _has_cue(c, "yes_no")
     ]
     if not asking or len(asking) == len(clauses):
         return ""
@@ -819,7 +819,7 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
             rest = rest.replace(g, "")
         # "职业技术学院", "青岛公办职业学校": a kind of body, no one body. A place and a kind
         # is one when nothing describes the kind ("绵阳职业技术学院", "河北大学"); "公办",
-        # "重点" (org_descriptors) make it a kind of body there.
+        # "重点", a level of schooling "中职" (org_descriptors) make it a kind of body there.
         descriptors = _cues("org_descriptors")
         bare = rest
         for d in descriptors:
