@@ -275,6 +275,8 @@ def decide(
         # nothing of the question in any passage; a passage of another school or place
         # that holds the rest is the model's to judge (coverage 0, sentence_coverage not)
         or all(v == 0 for k, v in values.items() if k.startswith(("coverage", "sentence_")))
+        # "2026年？": a number alone asks about nothing
+        or all(is_number(c.word) for c in spec.concepts)
         or not _subject_held(spec, [h.chunk for h in hits[:TOP]], retriever)
     ):
         return Verdict(REFUSED, 0.0, values, tuple(missing))
