@@ -67,7 +67,7 @@ def status_notes(
 def extractive_answer(
     spec: QuestionSpec, hits: list[Hit], retriever: Retriever, notice: str = ""
 ) -> Answer:
-    judged = reading_spec(spec, retriever.passages_using)
+    judged = reading_spec(spec, retriever.writes)
     items = retriever.weighted_concepts(about_content(judged))
 
     def holds(sentence: str) -> float:

@@ -72,6 +72,7 @@ FEATURES = (
     "missing_unknown",  # weight share of words the corpus never uses, not names, it lacks
     "missing_everyday",  # missing_known, each word weighed by how everyday it is (老板, 家里)
     "asking_coverage",  # coverage of the clauses that ask, without those setting the scene
+    "fields_agree",  # the rows read are about the programme, post or course the question names
 )
 # Computed too and tried in the fit (`chanjiao eval --ablation` shows what adding each does);
 # none improved the cross-validated decision as much, so the model does not weigh them.
@@ -135,7 +136,14 @@ def load_model(path: Path = MODEL_PATH) -> DecisionModel:
 
 # What a comparison's sides are judged by, side by side (see `features`): each must be held
 # by some passage, and what one passage holds of the question is averaged over the sides.
-_EACH_SIDE = ("asked_held", "labels_held", "numbers_held", "places_held", "orgs_held")
+_EACH_SIDE = (
+    "asked_held",
+    "labels_held",
+    "numbers_held",
+    "places_held",
+    "orgs_held",
+    "fields_agree",
+)
 _OVER_SIDES = (
     "coverage",
     "sentence_coverage",
@@ -242,6 +250,7 @@ def _features(
     values.update(_named_held(spec, top, missing))
     values["asking_coverage"] = _asking_coverage(judged, top, retriever, values["coverage"])
     values["exact"] = float(any("exact" in h.via for h in hits[:3]))
+    values["fields_agree"] = float(not retriever.row_conflicts(judged, top))
     missed = _missing(judged, top, retriever)
     values["names_known"] = 1.0 - missed.pop("unknown_names")
     values.update(missed)

@@ -20,7 +20,7 @@ from ingest.tokens import compact, normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, read_question
-from .retrieve import LIST_ITEMS as _LIST_ITEMS
+from .retrieve import lists_several
 
 MAX_SENTENCES = 4
 MAX_CHARS = 420
@@ -343,7 +343,7 @@ def _distinct(row: str, shared: set[tuple[str, str]], named: str) -> str:
     fields = [
         (k, v)
         for k, v in rendered_fields(row)
-        if (k, v) not in shared and (compact(k) in named or len(_LIST_ITEMS.split(v)) < 3)
+        if (k, v) not in shared and (compact(k) in named or not lists_several(v))
     ]
     return render_fields(fields) if fields else row
 

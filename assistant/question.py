@@ -149,27 +149,50 @@ def _coordinated(text: str, names: list[str]) -> bool:
 
 
 _JOINS = "和与及跟同、或"
+# The conjunctions that join two sides, the likeliest first: "与" and "及" stand inside
+# names too ("智能制造与高端装备产教联合体和某某产教联合体" compares the two 联合体).
+_SIDE_JOINS = ("和", "以及", "跟", "同", "与", "及", "、", "或")
+# The parts of speech a side is read over: nouns, and the verbs, adjectives and numerals
+# jieba tags inside a noun phrase ("最低收入家庭", "实训拓展课程", "1996年职业教育法").
+# A particle, preposition, localiser, adverb, pronoun or punctuation ends it ("…的",
+# "对…", "…里", "分别").
+_SIDE_TAGS = ("n", "j", "l", "v", "a", "b", "m", "q")
 
 
 def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """Where the first two runs of nouns joined by one conjunction stand ("专业基础课程和专业
-    核心课程"), each run read as far as its nouns stand together; None when the question has
-    none, or a side is a single character."""
+    """Where the two sides joined by one conjunction stand ("专业基础课程和专业核心课程"),
+    each read as far as its noun phrase goes; None when the question has none, or a side is
+    a single character."""
     pieces = tagged(norm)
-    for i in range(1, len(pieces) - 1):
-        if pieces[i][0] not in _JOINS or not (_nounish(pieces[i - 1]) and _nounish(pieces[i + 1])):
-            continue
-        a = i - 1
-        while a > 0 and _nounish(pieces[a - 1]):
-            a -= 1
-        b = i + 1
-        while b + 1 < len(pieces) and _nounish(pieces[b + 1]):
-            b += 1
-        first, second = (pieces[a][2], pieces[i][2]), (pieces[i][3], pieces[b][3])
-        if min(first[1] - first[0], second[1] - second[0]) < 2:
-            return None
-        return first, second
+    for join in _SIDE_JOINS:
+        for i in range(1, len(pieces) - 1):
+            if pieces[i][0] != join or not (
+                _nounish(pieces[i - 1]) and _in_side(pieces[i + 1], join)
+            ):
+                continue
+            a = i - 1
+            while a > 0 and _in_side(pieces[a - 1], join):
+                a -= 1
+            b = i + 1
+            while b + 1 < len(pieces) and _in_side(pieces[b + 1], join):
+                b += 1
+            while b > i and not _nounish(pieces[b]):  # a side ends with its noun ("…课程有什么")
+                b -= 1
+            if b == i:
+                continue
+            first, second = (pieces[a][2], pieces[i][2]), (pieces[i][3], pieces[b][3])
+            if min(first[1] - first[0], second[1] - second[0]) < 2:
+                return None
+            return first, second
     return None
+
+
+def _in_side(piece, join: str) -> bool:
+    """Whether a piece goes on a side joined by `join`: another conjunction may stand
+    inside a name ("智能制造与高端装备…")."""
+    return piece[0] != join and (
+        _nounish(piece) or piece[1].startswith(_SIDE_TAGS) or piece[0] in _JOINS
+    )
 
 
 def _nounish(piece) -> bool:
@@ -239,6 +262,16 @@ def _has_cue(norm: str, section: str) -> bool:
     )
 
 
+def cue_words(section: str) -> tuple[str, ...]:
+    """The cues of `section` of cues.txt."""
+    return _cues(section)
+
+
+def has_cue(norm: str, section: str) -> bool:
+    """Whether a cue of `section` of cues.txt is in the question (as `_has_cue`)."""
+    return _has_cue(norm, section)
+
+
 def _positions(text: str, word: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
 
@@ -249,15 +282,33 @@ _YIELDS_TO = {"count": ("list",), "number": ("list",)}
 _VAGUE_IN = {"count": ("vague",), "number": ("vague",)}
 
 
+# "X不X", "X没X": 会不会, 要不要, 占不占, 需不需(要) — a question of yes or no, whatever
+# the verb.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def asks_yes_no(norm: str) -> bool:
+    """Whether a question (or clause) asks yes or no: a cue (吗, 是否, 能否) or any verb
+    asked as "X不X"."""
+    return _has_cue(norm, "yes_no") or bool(_A_NOT_A.search(norm))
+
+
 def _asks_quantity(norm: str) -> bool:
     """Whether the answer is a number: a cue that asks one (多少, 几年), or a noun naming an
-    amount (标准, 比例) unless a localiser follows it — "评价标准里" names a document, it
-    does not ask for a figure."""
+    amount (标准, 比例) in a clause that asks, unless a localiser follows it — "评价标准里"
+    names a document, it does not ask for a figure — or the question asks which ones or
+    how ("按哪些指标划分", "收费标准怎么定"): then the noun names what is decided, not the
+    answer."""
     if _has_cue(norm, "number"):
         return True
+    if _has_cue(norm, "which_or_how"):
+        return False
+    # a noun in a clause that only sets the scene asks nothing ("实训室的建设标准，市里和
+    # 区里各管什么")
+    asking = asking_clauses(norm) or norm
     for noun in _cues("number_nouns"):
-        for i in _positions(norm, noun):
-            after = tagged(norm[i + len(noun) :])[:1]
+        for i in _positions(asking, noun):
+            after = tagged(asking[i + len(noun) :])[:1]
             if not (after and after[0][1] == "f"):
                 return True
     return False
@@ -299,22 +350,30 @@ _CLASS_LABEL = re.compile(
 _ASKING = re.compile(
     r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
 )
-_CLAUSE_END = re.compile(r"[，,；;。？?！!]")
+_ASK_END = re.compile(r"[，,；;。？?！!]")
+# An asking clause this short holds the question word and little else ("会有啥后果",
+# "行不行"): it asks about the clause before it.
+_BARE_ASK = 6
 
 
 def asking_clauses(norm: str) -> str:
     """The clauses of a question that ask (a question word, 吗, 能不能…), without those that
     only set the scene ("我们上月买了台设备，当月就用上了，从哪个月起计提折旧"): a user's
     circumstances are words no document uses. Empty when every clause asks, or none."""
-    ends = [m.group(0) for m in _CLAUSE_END.finditer(norm)]
-    pieces = _CLAUSE_END.split(norm)
+    ends = [m.group(0) for m in _ASK_END.finditer(norm)]
+    pieces = _ASK_END.split(norm)
     clauses = [(c, e) for c, e in zip(pieces, [*ends, ""], strict=True) if c]
-    asking = [
-        c for c, e in clauses if e in ("?", "？") or _ASKING.search(c) or _has_cue(c, "yes_no")
+    picked = [
+        i
+        for i, (c, e) in enumerate(clauses)
+        if e in ("?", "？") or _ASKING.search(c) or asks_yes_no(c)
     ]
-    if not asking or len(asking) == len(clauses):
+    # a bare asking clause takes in the clause before it
+    bare = [i - 1 for i in picked if i > 0 and len(clauses[i][0]) <= _BARE_ASK]
+    picked = sorted({*picked, *bare})
+    if not picked or len(picked) == len(clauses):
         return ""
-    return "，".join(asking)
+    return "，".join(clauses[i][0] for i in picked)
 
 
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
@@ -551,7 +610,13 @@ def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool,
     if facts:
         return "date"
     for intent in ("comparison", "count", "list", "yes_no", "number"):
-        if _asks_quantity(norm) if intent == "number" else _has_cue(norm, intent):
+        if intent == "number":
+            asks = _asks_quantity(norm)
+        elif intent == "yes_no":
+            asks = asks_yes_no(norm)
+        else:
+            asks = _has_cue(norm, intent)
+        if asks:
             return intent
         if intent == "list" and kind and _asks_for_records(norm, kind):
             return intent
@@ -718,7 +783,7 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     question's other words it shares. Yes/no questions and abstract words ("比例",
     "条件") ask for nothing a passage must name."""
     m = _ASKING.search(norm)
-    if m is None or any(c in norm for c in _cues("yes_no")):
+    if m is None or any(c in norm for c in _cues("yes_no")) or _A_NOT_A.search(norm):
         return ()
     stop = vocabulary.words("stopwords.txt")
     skip = vocabulary.words("abstract.txt") | vocabulary.words("fillers.txt")

@@ -153,6 +153,7 @@ class IndexView:
         self._norm_search: list[str] | None = None
         self._by_doc: dict[str, list[int]] | None = None
         self._doc_texts: dict[str, str] = {}
+        self._org_named: dict[str, bool] = {}
         self.vectors: dict[int, np.ndarray] = {}  # normalised, fetched when first compared
         self.set_pending(store.pending_ids())
         self.loaded_at = time.monotonic()
@@ -199,6 +200,36 @@ class IndexView:
         titles = {c.doc.doc_id: compact(c.doc.title) for c in self.chunks}
         return "\n".join([*self.norm_search_texts, *titles.values()])
 
+    @functools.cached_property
+    def field_values(self) -> dict[str, frozenset[str]]:
+        """The columns each single cell value of the index's table rows stands in, by the
+        value normalised ("土木工程" → {"招生专业名称"}): the names a row is about. Cells
+        that list several things, figures and values shorter than FIELD_VALUE_MIN are left
+        out — they name no one thing."""
+        out: dict[str, set[str]] = {}
+        for c in self.chunks:
+            if c.kind != "record":
+                continue
+            for column, value in rendered_fields(c.text):
+                v = compact(value)
+                if (
+                    FIELD_VALUE_MIN <= len(v) <= FIELD_VALUE_MAX
+                    and _CJK.search(v)
+                    and not lists_several(v)
+                ):
+                    out.setdefault(v, set()).add(compact(column))
+        return {v: frozenset(cols) for v, cols in out.items()}
+
+    def orgs_named(self, orgs: tuple[str, ...]) -> tuple[str, ...]:
+        """`orgs` that the index names somewhere, in any form (cached: a question asks it
+        of every passage set it judges)."""
+        missing = [o for o in orgs if o not in self._org_named]
+        if missing:
+            text = self.corpus_text
+            for o in missing:
+                self._org_named[o] = any(compact(f) in text for f in org_forms(o))
+        return tuple(o for o in orgs if self._org_named[o])
+
     def doc_text(self, doc_id: str) -> str:
         """A document's whole normalised text (its title included)."""
         if doc_id not in self._doc_texts:
@@ -229,6 +260,20 @@ def judged_text(chunk: Chunk) -> str:
 LIST_ITEMS = re.compile(r"[/／、]")  # what separates the items of a cell listing several
 
 
+def lists_several(value: str) -> bool:
+    """Whether a cell lists three things or more ("法学/知识产权/国际经贸规则"): it names
+    each only as one of a list, not what its row is about."""
+    return len([x for x in LIST_ITEMS.split(value) if x.strip()]) >= 3
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A cell value names one thing a row is about when it is this long: shorter ones ("英语",
+# "公办") are words any question may use of something else.
+FIELD_VALUE_MIN = 3
+WRITTEN_MIN = 3  # see Retriever.writes
+FIELD_VALUE_MAX = 20
+
+
 def _list_cells(chunk: Chunk, named: str) -> list[str]:
     """A row's cells that list three things or more, normalised, but for those whose column
     the question names (`named`, its normalised text)."""
@@ -238,8 +283,7 @@ def _list_cells(chunk: Chunk, named: str) -> list[str]:
     for column, value in rendered_fields(chunk.text):
         if compact(column) in named:
             continue
-        items = [x for x in LIST_ITEMS.split(value) if x.strip()]
-        if len(items) >= 3:
+        if lists_several(value):
             out.append(compact(value))
     return out
 
@@ -473,7 +517,7 @@ class Retriever:
             # …except through the Chinese forms of the domain terms it uses (see glossary)
             # and what it writes as the documents do: codes, years, names in Chinese…
             kw = self.keyword(" ".join(terms), CANDIDATES, filters)
-        if foreign and (general := chinese_reading(question, self.passages_using, every=True)):
+        if foreign and (general := chinese_reading(question, self.writes, every=True)):
             # …and, in a list of its own that weighs less, with the general dictionary's
             # words for the rest: they find the word no glossary lists ("furniture" 家具),
             # and a sense the documents do not mean ("paid" 有偿) as readily.
@@ -527,7 +571,7 @@ class Retriever:
         if mode == "hybrid":
             # An English question is reranked by its Chinese reading: its own words are in
             # no passage, so the coverage that lifts the passage holding them would be nil.
-            judged = reading_spec(spec, self.passages_using) if foreign else spec
+            judged = reading_spec(spec, self.writes) if foreign else spec
             ranked = self._rerank(judged, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
             for fact in spec.facts:
                 docs = self._focus_docs(spec, fact, ranked, view)
@@ -677,12 +721,57 @@ class Retriever:
         """The organisations of the question the index names somewhere, in any form. One it
         never names is a school the documents do not cover (`orgs_held` says so) or a kind
         of body read as a name ("一般学校"); neither says which passages are its own."""
+        return self.view().orgs_named(spec.orgs)
+
+    def row_conflicts(self, spec: QuestionSpec, chunks: list[Chunk]) -> list[str]:
+        """The values the question names that the table rows read are not about: a value
+        of a column (a programme, a post, a course — `IndexView.field_values`) where the
+        rows that have that column hold other values in it ("学前教育" asked, the school's
+        rows are "心理学" and "英语"; a row listing it among others in another column is
+        not its row). Longest values first, each part of the question read once. An
+        organisation the index never names conflicts with every row."""
+        rows = [(c, {compact(k): compact(v) for k, v in rendered_fields(c.text)}) for c in chunks]
+        rows = [(c, f) for c, f in rows if c.kind == "record" and f]
+        if not rows:
+            return []
+        values = self.view().field_values
+        text = spec.norm
+        named = []
+        for n in range(min(len(text), FIELD_VALUE_MAX), FIELD_VALUE_MIN - 1, -1):
+            for i in range(len(text) - n + 1):
+                v = text[i : i + n]
+                if "\0" not in v and v in values:
+                    named.append(v)
+                    text = text[:i] + "\0" * n + text[i + n :]
+        # a school or firm the index never names has no row here: any row read is another's
+        # (unless the reading took a word before the name into it: "报某某学院")
         text = self.view().corpus_text
-        return tuple(o for o in spec.orgs if any(compact(f) in text for f in org_forms(o)))
+        conflicts = [
+            o
+            for o in spec.orgs
+            if o not in self.named_orgs(spec)
+            and not any(compact(o)[i:] in text for i in range(1, len(compact(o)) - 3))
+        ]
+        for v in named:
+            cells = [f[col] for _, f in rows for col in values[v] if col in f]
+            cells = [cell for cell in cells if not lists_several(cell)]
+            if cells and not any(v in cell or cell in v for cell in cells):
+                conflicts.append(v)
+        return conflicts
 
     def knows(self, word: str) -> bool:
         """Whether any passage of the index uses `word` (in any of its forms) as a token."""
         return self.passages_using(word) > 0
+
+    def writes(self, word: str) -> int:
+        """`passages_using`, or 1 for a word of WRITTEN_MIN characters or more that the
+        documents write only inside longer tokens ("区块链" segmented 区块/链): an English
+        term's translation is the documents' even where jieba splits it. Shorter words found
+        only inside others are accidents of adjacency ("下手" in "以下手续")."""
+        used = self.passages_using(word)
+        if used or len(word) < WRITTEN_MIN:
+            return used
+        return int(word in self.view().corpus_text)
 
     def passages_using(self, word: str) -> int:
         """How many passages use `word` (in its most used form) as a token."""

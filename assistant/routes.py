@@ -19,8 +19,11 @@ Route = Callable[..., Answer | None]
 
 
 def _routes() -> list[tuple[tuple[str, ...], Route]]:
-    """(intents, answerer) pairs, in the order they are tried."""
-    out: list[tuple[tuple[str, ...], Route]] = []
+    """(intents, answerer) pairs, in the order they are tried; None takes any intent."""
+    out: list[tuple[tuple[str, ...] | None, Route]] = []
+    from .outline import answer_outline
+
+    out.append((None, answer_outline))  # any intent: "几部分" reads as a count or a list
     try:
         from .draft import answer_coverage
     except ImportError:  # the indicator matrix is not part of this build
@@ -45,7 +48,7 @@ def _routes() -> list[tuple[tuple[str, ...], Route]]:
 def route(spec: QuestionSpec, retriever, filters, routes=None) -> Answer | None:
     """The answer of the first route that takes `spec`, or None for passage search."""
     for intents, answerer in routes if routes is not None else _routes():
-        if spec.intent in intents:
+        if intents is None or spec.intent in intents:
             answer = answer_with(answerer, spec, retriever, filters)
             if answer is not None:
                 return answer

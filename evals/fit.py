@@ -27,7 +27,7 @@ EVAL_DIR = Path(__file__).resolve().parent
 # they are tuning sets now; the held-out set of the tenth round is not listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
-    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 13)),
+    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 14)),
 )
 # Answerable questions refused outright, out of fold. Each new writer's questions were
 # refused three to four times as often as the tuning folds (blind8: 13.6% against 3%), so

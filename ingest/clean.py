@@ -169,6 +169,22 @@ def _starts_block(line: str) -> bool:
     )
 
 
+def is_table_line(line: str) -> bool:
+    """Whether a line is a row of cells set apart by spaces ("4某某产教联合体 某某开发区
+    某某学院 某某有限公司"): three to TABLE_CELLS_MAX runs of two characters or more. A
+    wrapped sentence has no such gaps; text spaced out character by character has runs of
+    one."""
+    cells = line.split()
+    return (
+        3 <= len(cells) <= TABLE_CELLS_MAX
+        and all(len(c) >= 2 for c in cells)
+        and bool(re.search(r"[\u4e00-\u9fff]", line))
+    )
+
+
+TABLE_CELLS_MAX = 12
+
+
 def typical_width(lines: list[str]) -> int:
     """The length of a full line on this page: what a hard wrap looks like here."""
     lengths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 10)
@@ -182,7 +198,8 @@ def join_lines(lines: list[str]) -> list[str]:
 
     A line break is kept where the line ends a sentence, is clearly shorter than a full line
     (a title, the last line of a paragraph), the next line opens a heading, an article or a
-    list item, or the line is itself a heading; elsewhere the break was a wrap. Chinese joins
+    list item, the line is itself a heading, or both lines are table rows (`is_table_line`);
+    elsewhere the break was a wrap. Chinese joins
     without a space, Latin text with one.
     """
     width = typical_width(lines)
@@ -204,6 +221,8 @@ def join_lines(lines: list[str]) -> list[str]:
                 heading_level(current) is not None and not (width and len(last_line) >= 0.9 * width)
             )
             or _starts_block(line)
+            # one table row after another, however long: rows are not wrapped sentences
+            or (is_table_line(last_line) and is_table_line(line))
             or (width and len(last_line) < 0.8 * width)
             or not width
         ):

@@ -41,6 +41,21 @@ def test_short_title_lines_are_not_glued_to_the_body():
     assert out[-1].startswith("为深入学习") and out[-1].endswith("通知如下。")
 
 
+def test_table_rows_set_apart_by_spaces_are_not_joined():
+    """Rows of a list copied as text, each as long as a full line, stay one per line; a
+    wrapped sentence around them still joins."""
+    lines = [
+        "各地推荐的示例单位名单如下，请按照名单顺序组织开展本年度的培育与评估工作，",
+        "并及时报送进展。",
+        "1甲市智能制造示例联合体 甲市经济技术开发区 甲市职业技术学院 甲市示例装备有限公司",
+        "2乙市航空示例联合体 乙市高新技术产业开发区 乙市航空职业学院 乙市示例航空有限公司",
+        "3丙市汽车示例联合体 丙市汽车产业园区 丙市交通职业技术学院 丙市示例汽车有限公司",
+    ]
+    out = join_lines(lines)
+    assert out[0].endswith("并及时报送进展。")
+    assert [x[:1] for x in out[1:]] == ["1", "2", "3"]
+
+
 def test_page_numbers_are_recognised():
     for line in ("- 2 -", "— 12 —", "第3页 共10页", "3/10", "7"):
         assert is_page_number(line), line

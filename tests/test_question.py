@@ -117,6 +117,24 @@ def test_a_number_is_asked_only_where_a_cue_asks_one():
     # "标准里" names a document; "标准是什么" asks a figure
     assert not read_question("职称评审标准里，论文以什么为主？").asks_quantity
     assert read_question("职称评审的补助标准是什么？").asks_quantity
+    # under "哪些" or "怎么" the noun names what is decided, not a figure asked
+    assert not read_question("培训机构的收费标准怎么制定？").asks_quantity
+    assert not read_question("小微企业按哪些标准认定？").asks_quantity
+    # a noun in a clause that only sets the scene asks nothing
+    assert not read_question("实训室的建设标准，市里和区里各管什么？").asks_quantity
+    # "说几条", "举几项": some of a list, not how many
+    assert read_question("申报单位要满足什么条件？举几项").intent == "list"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["这笔奖励会不会算进绩效工资？", "实习要不要签三方协议？", "外省户口占不占名额？"],
+)
+def test_a_verb_asked_as_x_not_x_asks_yes_or_no(question):
+    """ "X不X" asks yes or no whatever the verb, and a noun naming an amount in it (名额,
+    工资) asks no figure."""
+    spec = read_question(question)
+    assert spec.intent == "yes_no" and not spec.asks_quantity
 
 
 def test_two_things_of_one_kind_side_by_side_are_sides_to_search_apart():
@@ -277,6 +295,18 @@ def test_two_things_named_by_common_nouns_are_sides():
     # only where the question asks about each alike, and two words make two sides
     assert read_question("仓管人员和质检人员的培训要求").sides == ()
     assert read_question("2024年和2025年分别是多少").sides == ()
+    # a side is its whole noun phrase, words jieba tags as verbs or adjectives in it too
+    first, second = read_question(
+        "公租房补贴，最低收入家庭和新就业职工等群体每月分别补贴多少？"
+    ).sides
+    assert "最低收入家庭" in first and "新就业职工" not in first
+    assert "新就业职工" in second and "最低收入家庭" not in second
+    # a conjunction inside a name does not split it; the likelier join does
+    first, second = read_question(
+        "名单里，甲市智能制造与高端装备联合体和乙市航空联合体，各自由哪所学校牵头？"
+    ).sides
+    assert "甲市智能制造与高端装备联合体" in first and "乙市航空联合体" not in first
+    assert "乙市航空联合体" in second and "高端装备" not in second
 
 
 def test_levels_of_vocational_education_are_grades():
@@ -451,3 +481,5 @@ def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():
     # a question without a scene, or all of whose clauses ask, is read whole
     assert asking("学徒补贴每人多少？") == ""
     assert asking("补贴多少，找谁申请？") == ""
+    # a bare asking clause asks about the clause before it, not about its own few words
+    assert asking("我在外地工作，单位派的体检我没去，有啥影响？") == "单位派的体检我没去，有啥影响"

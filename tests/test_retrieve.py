@@ -159,6 +159,10 @@ def test_a_row_is_judged_by_its_own_cells():
     assert own_text(row, text, compact("同组专业有哪些")) == text
     assert Retriever.own_credit("审计学", (), text, own) == PART_CREDIT
     assert Retriever.own_credit("会计学", (), text, own) == 1.0
+    from assistant.retrieve import lists_several
+
+    assert lists_several("审计学/财务管理/资产评估") and lists_several("甲、乙、丙")
+    assert not lists_several("审计学/财务管理") and not lists_several("审计学//财务管理")
     # prose and rows without lists are judged whole
     prose = _row("专业名称：会计学；计划数：30")
     assert own_text(prose, compact(prose.text), "") == compact(prose.text)
@@ -167,3 +171,33 @@ def test_a_row_is_judged_by_its_own_cells():
     assert names_orgs(spec.orgs, row)
     other = _row("学校名称：绵阳某某学院东篱学院；专业名称：会计学；计划数：20", "r2")
     assert not names_orgs(spec.orgs, other)
+
+
+def test_rows_about_another_thing_conflict_with_the_one_named(real_index):
+    """A value the question names from a column of the index's rows (a programme, a post)
+    conflicts with rows holding another value in that column; a row listing it among others
+    is not its row; rows that hold it, or no such column, do not conflict."""
+    retriever = real_index.retriever
+    values = retriever.view().field_values
+    value, columns = next((v, c) for v, c in sorted(values.items()) if len(c) == 1)
+    (column,) = columns
+    spec = read_question(f"某某学院{value}的费用是多少？")
+    other = _row(f"学校名称：某某学院；{column}：某某甲；费用：5000")
+    listing = _row(f"学校名称：某某学院；{column}：某某乙；同组：甲/{value}/乙", "r2")
+    own = _row(f"学校名称：某某学院；{column}：{value}；费用：6000", "r3")
+    assert retriever.row_conflicts(spec, [other]) == [value]
+    assert retriever.row_conflicts(spec, [listing]) == [value]
+    assert retriever.row_conflicts(spec, [other, own]) == []
+    assert retriever.row_conflicts(spec, [_row("学校名称：某某学院；费用：5000")]) == []
+
+
+def test_a_word_the_documents_write_inside_longer_tokens_is_theirs(real_index):
+    """An English term's translation counts as the documents' where they write it only
+    inside other tokens; a two-character run found so is an accident of adjacency."""
+    retriever = real_index.retriever
+    text = retriever.view().corpus_text
+    assert "育费附" in text and retriever.passages_using("育费附") == 0
+    assert retriever.writes("育费附") == 1
+    assert "费附" in text and retriever.writes("费附") == retriever.passages_using("费附") == 0
+    assert retriever.writes("附加") == retriever.passages_using("附加") > 0
+    assert retriever.writes("区块链账本") == 0  # not written at all

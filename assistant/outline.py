@@ -1,0 +1,139 @@
+"""A document's outline: its parts, chapters or categories, for questions that ask how a
+named document is laid out ("…办法一共几章", "…手册把问题分成哪几大类", "…通知正文分哪几
+部分") or which of its parts covers something ("…汇编第几部分讲担保贷款").
+
+No sentence of a document states its own outline: the answer stands in its headings, which
+ingest keeps as each passage's heading path. The outline is the top level of those paths in
+document order, one numbering style (a notice's "一、二、三、" without the "（六）" of a table
+caption that ingest took for a heading), each part cited by its first passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.tokens import compact, is_number
+from ingest.types import Answer, Chunk, citation_for
+
+from .decision import ANSWERED
+from .question import QuestionSpec, cue_words, has_cue
+
+# Share of the question's weighted concepts a document's title (with its 文号) must hold
+# for the question to name it: an outline is asked of one document, named.
+TITLE_HELD = 0.4
+SEARCHED = 10  # passages whose documents are candidates
+_STYLES = (
+    ("chapter", re.compile(r"^第[一二三四五六七八九十百零〇\d]+[章节编篇部]")),
+    ("cn", re.compile(r"^[一二三四五六七八九十百]+[、.．]")),
+    ("paren", re.compile(r"^[（(][一二三四五六七八九十百\d]+[)）]")),
+    ("arabic", re.compile(r"^\d+[、.．](?!\d)")),
+)
+
+
+def style(heading: str) -> str:
+    """The numbering style a heading starts with, "plain" for none."""
+    return next((name for name, pattern in _STYLES if pattern.match(heading)), "plain")
+
+
+def top_headings(chunks: list[Chunk], title: str) -> list[tuple[str, Chunk]]:
+    """The outline of a document from its passages in order: the first level of each heading
+    path (below the title when the path starts with it), cut at the first space — ingest
+    joins a heading with the line that follows it — each with its first passage; of one
+    numbering style, the highest level used twice or more, or all when none is numbered."""
+    first: dict[str, Chunk] = {}
+    for chunk in chunks:
+        path = [p.strip() for p in chunk.heading.split(" > ") if p.strip()]
+        if path and compact(path[0]) == compact(title):
+            path = path[1:]
+        if not path:
+            continue
+        words = path[0].split()
+        # "第一章 总则": a number alone is not the heading; its name follows it
+        head = " ".join(words[:2]) if len(words) > 1 and _bare_number(words[0]) else words[0]
+        first.setdefault(head, chunk)
+    styles = [style(h) for h in first]
+    # the highest level used at least twice: "一、" over the "（1）" beneath it
+    keep = next((name for name, _ in _STYLES if styles.count(name) >= 2), "plain")
+    return [(h, c) for (h, c), s in zip(first.items(), styles, strict=True) if s == keep]
+
+
+def _bare_number(word: str) -> bool:
+    return any((m := pattern.match(word)) and m.end() == len(word) for _, pattern in _STYLES)
+
+
+def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
+    """The outline of the document the question names, when it asks for one; None when it
+    does not, names no document, or the document has fewer than two parts."""
+    which = has_cue(spec.norm, "outline_which")
+    if not (which or has_cue(spec.norm, "outline")):
+        return None
+    hits = retriever.search(spec, k=SEARCHED, filters=filters)
+    if not hits:
+        return None
+    # the words that ask for the outline ("第几", "部分") or speak of the document itself
+    # ("正文", "标题") name nothing it must hold
+    cues = [c for c in (*cue_words("outline"), *cue_words("outline_which")) if c in spec.norm]
+    plain = set(cue_words("document_words"))
+    items = [
+        i
+        for i in retriever.weighted_concepts(spec)
+        if not any(i[0] in c for c in cues) and i[0] not in plain
+    ]
+    docs = {}
+    for h in hits:
+        docs.setdefault(h.chunk.doc.doc_id, h.chunk.doc)
+
+    view = retriever.view()
+
+    def named(doc) -> tuple[bool, float]:
+        """Whether the question names the document's 文号, and the share of its words the
+        title holds, of those it does not leave to the document's text (what a part covers
+        is in the text, not the title); a year alone names no document."""
+        number = compact(doc.doc_number or "")
+        if number and any(compact(d) == number for d in spec.doc_numbers):
+            return True, 1.0
+        title, text = compact(f"{doc.title}{doc.doc_number or ''}"), view.doc_text(doc.doc_id)
+        asked = [
+            (w, p, x)
+            for w, p, x in items
+            if retriever.credit(w, p, title) >= 1 or retriever.credit(w, p, text) < 1
+        ]
+        if all(is_number(w) for w, _, _ in asked):
+            return False, 0.0
+        return False, retriever.holds(asked, title)
+
+    doc = max(docs.values(), key=named)
+    if named(doc)[1] < TITLE_HELD:
+        return None
+    title = compact(f"{doc.title}{doc.doc_number or ''}")
+    rest = [(w, p) for w, p, _ in items if retriever.credit(w, p, title) < 1]
+    if which:
+        # which part covers something: the document must hold it ("…第几部分讲创业担保
+        # 贷款"); "某某公寓管理办法" is not another 办法 that lacks 公寓
+        text = view.doc_text(doc.doc_id)
+        if any(retriever.credit(w, p, text) < 1 for w, p in rest):
+            return None
+    elif rest:
+        # the parts of something in it ("语言知识包括哪几部分", "考核分哪几部分") are its
+        # content's, not the document's outline
+        return None
+    chunks = [view.chunks[p] for p in view.positions_of(doc.doc_id)]
+    outline = top_headings(chunks, doc.title)
+    if len(outline) < 2:
+        return None
+    citations, lines, numbers = [], [], {}
+    for i, (head, chunk) in enumerate(outline, 1):
+        n = numbers.get(chunk.chunk_id)
+        if n is None:
+            n = numbers[chunk.chunk_id] = len(numbers) + 1
+            citations.append(citation_for(n, chunk))
+        lines.append(f"{i}. {head}[{n}]")
+    lead = f"《{doc.title}》按标题分为{len(outline)}个部分："
+    return Answer(
+        spec.text,
+        "\n".join([lead, *lines]),
+        True,
+        "extractive",
+        tuple(citations),
+        status=ANSWERED,
+    )

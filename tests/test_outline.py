@@ -1,0 +1,54 @@
+"""A document's outline from its passages' heading paths."""
+
+from assistant.outline import style, top_headings
+from ingest.types import Chunk, DocMeta
+
+_DOC = DocMeta(doc_id="d", source="docs/示例办法.html", title="示例办法")
+
+
+def _chunk(n: int, heading: str) -> Chunk:
+    return Chunk(
+        chunk_id=f"d-{n}", doc=_DOC, text=f"正文{n}", search_text=f"正文{n}", heading=heading
+    )
+
+
+def test_the_outline_is_the_first_level_of_the_headings_in_order():
+    chunks = [
+        _chunk(0, "示例办法"),
+        _chunk(1, "示例办法 > 第一章 总则"),
+        _chunk(2, "示例办法 > 第二章 申请条件 > （一）个人"),
+        _chunk(3, "示例办法 > 第二章 申请条件 > （二）单位"),
+        _chunk(4, "示例办法 > 第三章 附则"),
+    ]
+    outline = top_headings(chunks, "示例办法")
+    # below the title, the chapter number with its name, each cited by its first passage
+    assert [h for h, _ in outline] == ["第一章 总则", "第二章 申请条件", "第三章 附则"]
+    assert [c.chunk_id for _, c in outline] == ["d-1", "d-2", "d-4"]
+
+
+def test_the_outline_keeps_the_highest_numbering_level():
+    chunks = [
+        _chunk(1, "一、总体目标"),
+        _chunk(2, "二、主要任务 > （一）合作办学"),
+        _chunk(3, "（六）主要指标汇总 表1"),  # a caption ingest took for a heading
+        _chunk(4, "三、保障措施 全年工作按月推进"),  # a heading joined with its next line
+    ]
+    assert [h for h, _ in top_headings(chunks, "示例计划")] == [
+        "一、总体目标",
+        "二、主要任务",
+        "三、保障措施",
+    ]
+    # unnumbered categories are the outline when nothing is numbered
+    plain = [
+        _chunk(1, "就业类 问：去哪里登记？"),
+        _chunk(2, "社保类"),
+        _chunk(3, "社保类 问：怎么缴？"),
+    ]
+    assert [h for h, _ in top_headings(plain, "示例手册")] == ["就业类", "社保类"]
+    assert [style(h) for h in ("第一章 总则", "一、目标", "（一）个人", "1.范围", "附则")] == [
+        "chapter",
+        "cn",
+        "paren",
+        "arabic",
+        "plain",
+    ]
