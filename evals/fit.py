@@ -23,8 +23,9 @@ EVAL_DIR = Path(__file__).resolve().parent
 # after its scoring in the third and again at the end of the fourth, blind7 after its scoring
 # in the fourth and once more with the fourth round's final model, blind8 after its scoring
 # in the fifth, blind9 after its scoring in the sixth, blind10 after its scoring in the
-# seventh, blind11 after its scoring in the eighth, blind12 after its scoring in the ninth), so
-# they are tuning sets now; the held-out set of the tenth round is not listed here.
+# seventh, blind11 after its scoring in the eighth, blind12 after its scoring in the ninth,
+# blind13 after its scoring in the tenth), so they are tuning sets now; the held-out set of
+# the eleventh round (blind14) is not listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
     *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 14)),
