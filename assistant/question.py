@@ -22,6 +22,7 @@ from ingest.metadata import DOC_NUMBER, normalize_doc_number
 from ingest.numbers import as_quantity, quantities_in
 from ingest.synonyms import alternatives
 from ingest.tokens import (
+    A_NOT_A,
     Either,
     codes_in,
     compact,
@@ -282,15 +283,10 @@ _YIELDS_TO = {"count": ("list",), "number": ("list",)}
 _VAGUE_IN = {"count": ("vague",), "number": ("vague",)}
 
 
-# "X不X", "X没X": 会不会, 要不要, 占不占, 需不需(要) — a question of yes or no, whatever
-# the verb.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
-
-
 def asks_yes_no(norm: str) -> bool:
     """Whether a question (or clause) asks yes or no: a cue (吗, 是否, 能否) or any verb
-    asked as "X不X"."""
-    return _has_cue(norm, "yes_no") or bool(_A_NOT_A.search(norm))
+    asked as "X不X" or "X没X" (会不会, 占不占: `ingest.tokens.A_NOT_A`)."""
+    return _has_cue(norm, "yes_no") or bool(A_NOT_A.search(norm))
 
 
 def _asks_quantity(norm: str) -> bool:
@@ -783,7 +779,7 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     question's other words it shares. Yes/no questions and abstract words ("比例",
     "条件") ask for nothing a passage must name."""
     m = _ASKING.search(norm)
-    if m is None or any(c in norm for c in _cues("yes_no")) or _A_NOT_A.search(norm):
+    if m is None or asks_yes_no(norm):
         return ()
     stop = vocabulary.words("stopwords.txt")
     skip = vocabulary.words("abstract.txt") | vocabulary.words("fillers.txt")

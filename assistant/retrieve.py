@@ -28,6 +28,7 @@ from datetime import date
 
 import numpy as np
 
+from ingest.clean import cjk_share
 from ingest.embed import Embedder
 from ingest.glossary import chinese_reading
 from ingest.lexical import KeywordIndex
@@ -214,7 +215,7 @@ class IndexView:
                 v = compact(value)
                 if (
                     FIELD_VALUE_MIN <= len(v) <= FIELD_VALUE_MAX
-                    and _CJK.search(v)
+                    and cjk_share(v) > 0
                     and not lists_several(v)
                 ):
                     out.setdefault(v, set()).add(compact(column))
@@ -266,7 +267,6 @@ def lists_several(value: str) -> bool:
     return len([x for x in LIST_ITEMS.split(value) if x.strip()]) >= 3
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 # A cell value names one thing a row is about when it is this long: shorter ones ("英语",
 # "公办") are words any question may use of something else.
 FIELD_VALUE_MIN = 3
@@ -746,10 +746,11 @@ class Retriever:
         # a school or firm the index never names has no row here: any row read is another's
         # (unless the reading took a word before the name into it: "报某某学院")
         text = self.view().corpus_text
+        known = self.named_orgs(spec)
         conflicts = [
             o
             for o in spec.orgs
-            if o not in self.named_orgs(spec)
+            if o not in known
             and not any(compact(o)[i:] in text for i in range(1, len(compact(o)) - 3))
         ]
         for v in named:

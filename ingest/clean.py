@@ -178,7 +178,7 @@ def is_table_line(line: str) -> bool:
     return (
         3 <= len(cells) <= TABLE_CELLS_MAX
         and all(len(c) >= 2 for c in cells)
-        and bool(re.search(r"[\u4e00-\u9fff]", line))
+        and bool(_CJK_RE.search(line))
     )
 
 

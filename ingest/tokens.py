@@ -244,13 +244,13 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
 
 # The affirmative-negative question ("能不能", "有没有", "包不包", "可不可以"): it asks yes or
 # no, and its negated half is no fact a passage must hold.
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 
 
 def _framing_spans(norm: str) -> list[tuple[int, int]]:
     """Where the question's framing stands in `norm`: the phrases of framing.txt, found in
     the text rather than among jieba's words (which cut them apart), and A-not-A forms."""
-    spans = [(m.start(), m.end()) for m in _A_NOT_A.finditer(norm)]
+    spans = [(m.start(), m.end()) for m in A_NOT_A.finditer(norm)]
     for phrase in _words("framing.txt"):
         if len(phrase) > 1:
             start = norm.find(phrase)
