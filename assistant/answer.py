@@ -67,7 +67,8 @@ def status_notes(
 def extractive_answer(
     spec: QuestionSpec, hits: list[Hit], retriever: Retriever, notice: str = ""
 ) -> Answer:
-    judged = reading_spec(spec, retriever.writes)
+    found = [compact(h.chunk.search_text) for h in hits]
+    judged = reading_spec(spec, retriever.writes, found)
     items = retriever.weighted_concepts(about_content(judged))
 
     def holds(sentence: str) -> float:

@@ -365,6 +365,10 @@ def _rarest_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
     return float(any(held(word, compact(c.search_text)) for c in chunks))
 
 
+# A sentence split here goes on in the next piece: "；" ends a clause, not the sentence.
+_CLAUSE_ENDS = (";", "；")
+
+
 def _answer_sentence(
     judged: QuestionSpec, spec: QuestionSpec, chunks: list[Chunk], retriever, sentences_of
 ) -> dict[str, float]:
@@ -381,11 +385,17 @@ def _answer_sentence(
     asks that a quantity or date question be answered by a sentence stating one."""
     items = retriever.weighted_concepts(judged)
     scored = []
+    whole: dict[str, str] = {}  # each sentence's text to the rest of its sentence, to its 。
     for chunk in chunks:
         context = compact(chunk.context)
-        for _, sentence in sentences_of(chunk):
-            text = context + compact(sentence)
+        sentences = [compact(s) for _, s in sentences_of(chunk)]
+        for i, sentence in enumerate(sentences):
+            text = context + sentence
             scored.append((retriever.holds(items, text) if items else 0.0, text))
+            j = i
+            while sentences[j][-1:] in _CLAUSE_ENDS and j + 1 < len(sentences):
+                j += 1
+            whole[text] = text + "".join(sentences[i + 1 : j + 1])
     best = max((share for share, _ in scored), default=0.0)
     answering = [t for share, t in scored if share >= best * ANSWER_SHARE] if scored else []
     asked = 1.0
@@ -405,7 +415,9 @@ def _answer_sentence(
         # 个, 0.764 with all).
         typed = float(any(states_amount(t, "元") or _field_number(spec, t) for t in answering))
     elif spec.asks_quantity:
-        typed = float(any(states_quantity(t) for t in answering))
+        # the figure may stand in a later clause of the answering sentence ("…责令退回；
+        # …可以处违法所得五倍以下罚款；" is one sentence, split at ； for reading)
+        typed = float(any(states_quantity(whole.get(t, t)) for t in answering))
     elif spec.intent == "date" and not spec.facts:
         typed = float(any(CN_DATE.search(t) or ISO_DATE.search(t) for t in answering))
     return {"sentence_coverage": best, "asked_in_answer": asked, "answer_typed": typed}

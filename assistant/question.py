@@ -12,7 +12,7 @@ module holds the reading. It does not search: it knows nothing of the index.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -218,15 +218,20 @@ def read_question(text: str | QuestionSpec) -> QuestionSpec:
     return _read(text.strip())
 
 
-def reading_spec(spec: QuestionSpec, known: Callable[[str], int] | None = None) -> QuestionSpec:
+def reading_spec(
+    spec: QuestionSpec,
+    known: Callable[[str], int] | None = None,
+    found_in: Sequence[str] = (),
+) -> QuestionSpec:
     """The spec passages and sentences are judged against: an English question's Chinese
     domain terms (the glossary), the dictionary's words for the rest among those the
-    documents use (`known`, the index's vocabulary; see ingest.glossary.chinese_reading) and
-    what it writes as the documents do (years, codes, Chinese names) stand for it, since its
-    own words are in no Chinese passage."""
+    documents use (`known`, the index's vocabulary; of a word's senses, the one the passages
+    `found_in` hold most: see ingest.glossary.chinese_reading) and what it writes as the
+    documents do (years, codes, Chinese names) stand for it, since its own words are in no
+    Chinese passage."""
     from ingest.glossary import chinese_reading
 
-    if spec.is_foreign and (terms := chinese_reading(spec.text, known)):
+    if spec.is_foreign and (terms := chinese_reading(spec.text, known, found_in=found_in)):
         return read_question("，".join(terms))  # each term apart: no name runs into the next
     return spec
 
@@ -310,6 +315,46 @@ def _asks_quantity(norm: str) -> bool:
     return False
 
 
+# Where an amount word (几, 多少) only tells of the scene: after a perfective 了 ("接了几个
+# 学生"), an existential 有, a localiser ("下面几家子公司"), or at the start of a clause.
+_SCENE_AMOUNT = re.compile(r"(?:(?<=[了有，,；;。？?！!])|(?<=下面|下属|里面)|^)(?:几|多少)")
+_ANY_AMOUNT = re.compile(r"几|多少")
+_OTHER_ASKING = re.compile(
+    r"是什么|什么|啥|哪|怎么|咋|如何|为什么|是否|能否|可否|吗|谁|[\u4e00-\u9fff]([不没])[\u4e00-\u9fff]"
+)
+
+
+def scene_amounts(norm: str) -> str:
+    """The question with the amount words that ask nothing made indefinite (某): "几家医院
+    合办培训班，要先报哪个部门", "公司下面几家分厂能不能一起申报", "厂里招了几个学徒，能
+    申请补贴吗" ask which office and yes or no — not how many.
+
+    An amount word tells of the scene where it stands after 了, 有 or a localiser, or opens
+    a clause that is no question of its own (ending in ？), and the question asks something
+    else after it: another question word, or an A-not-A, later in its clause or in a later
+    one. "招多少人，在哪个校区" asks both. An amount before a yes-or-no of its own clause
+    (A-not-A, `[yes_no_verbs]`: 是否, 能否) is what that asks about."""
+    out = list(norm)
+    for m in _ANY_AMOUNT.finditer(norm):
+        # "补贴标准多少能否上调": an amount before a yes-or-no in its clause is its subject
+        clause = _ASK_END.split(norm[m.end() :], maxsplit=1)[0]
+        if A_NOT_A.search(clause) or _has_cue(clause, "yes_no_verbs"):
+            for i in range(m.start(), m.end()):
+                out[i] = "某"
+    for m in _SCENE_AMOUNT.finditer(norm):
+        rest = norm[m.end() :]
+        end = _ASK_END.search(rest)
+        if end and end.group(0) in ("?", "？"):
+            continue  # its clause is a question of its own: "有几家分厂？分别在哪？"
+        asks_after = any(
+            not x.group(1) or A_NOT_A.match(rest, x.start()) for x in _OTHER_ASKING.finditer(rest)
+        )
+        if asks_after:
+            for i in range(m.start(), m.end()):
+                out[i] = "某"
+    return "".join(out)
+
+
 # "多少钱", "几块", "多少万": money, whatever unit the answer writes it in.
 _MONEY_WORDS = ("钱", "块", "元", "万元", "万块", "万")
 _HOW_MANY = re.compile(r"(?:多少|几)(个)?")
@@ -358,11 +403,14 @@ def asking_clauses(norm: str) -> str:
     circumstances are words no document uses. Empty when every clause asks, or none."""
     ends = [m.group(0) for m in _ASK_END.finditer(norm)]
     pieces = _ASK_END.split(norm)
-    clauses = [(c, e) for c, e in zip(pieces, [*ends, ""], strict=True) if c]
+    # an amount word of the scene ("接了几个学生来实习") asks nothing: judged on the text with
+    # it made indefinite, which keeps every clause's place
+    asking = _ASK_END.split(scene_amounts(norm))
+    clauses = [(c, e, a) for c, e, a in zip(pieces, [*ends, ""], asking, strict=True) if c]
     picked = [
         i
-        for i, (c, e) in enumerate(clauses)
-        if e in ("?", "？") or _ASKING.search(c) or asks_yes_no(c)
+        for i, (_, e, a) in enumerate(clauses)
+        if e in ("?", "？") or _ASKING.search(a) or asks_yes_no(a)
     ]
     # a bare asking clause takes in the clause before it
     bare = [i - 1 for i in picked if i > 0 and len(clauses[i][0]) <= _BARE_ASK]
@@ -435,11 +483,12 @@ def _read(text: str) -> QuestionSpec:
     since, until = _period(norm, years, bounds)
     numbers = _numbers(text, bounds, [c.word for c in concepts if isinstance(c.word, Either)])
     kind = _record_kind(norm, words)
-    intent = _intent(norm, facts, words, bool(codes), kind)
+    asking = scene_amounts(norm)
+    intent = _intent(asking, facts, words, bool(codes), kind)
     # "有没有金额上限", "是多还是少": a yes-or-no or a choice asks a number only when it
     # says 多少/几, not because it names an amount (比例, 标准)
-    asks_quantity = _asks_quantity(norm) and (
-        (intent != "yes_no" and not choices) or _has_cue(norm, "number")
+    asks_quantity = _asks_quantity(asking) and (
+        (intent != "yes_no" and not choices) or _has_cue(asking, "number")
     )
     return QuestionSpec(
         text=text,
@@ -451,7 +500,7 @@ def _read(text: str) -> QuestionSpec:
         # "全称", "落款日期" are the fact's names, not attributes a passage must hold
         asked=() if facts else tuple(a for a in _asked_all(text) if a.word not in kinds),
         asks_quantity=asks_quantity,
-        asked_unit=_asked_unit(norm) if asks_quantity else "",
+        asked_unit=_asked_unit(asking) if asks_quantity else "",
         facts=facts,
         subject=subject,
         places=named_places,

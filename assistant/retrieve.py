@@ -571,7 +571,9 @@ class Retriever:
         if mode == "hybrid":
             # An English question is reranked by its Chinese reading: its own words are in
             # no passage, so the coverage that lifts the passage holding them would be nil.
-            judged = reading_spec(spec, self.writes) if foreign else spec
+            # Of each word's senses, the reading takes the one the candidates hold most.
+            found = [view.norm_search_texts[pos] for pos, _ in ranked[:RERANK_DEPTH]]
+            judged = reading_spec(spec, self.writes, found) if foreign else spec
             ranked = self._rerank(judged, ranked[:RERANK_DEPTH], view) + ranked[RERANK_DEPTH:]
             for fact in spec.facts:
                 docs = self._focus_docs(spec, fact, ranked, view)
@@ -728,8 +730,9 @@ class Retriever:
         of a column (a programme, a post, a course — `IndexView.field_values`) where the
         rows that have that column hold other values in it ("学前教育" asked, the school's
         rows are "心理学" and "英语"; a row listing it among others in another column is
-        not its row). Longest values first, each part of the question read once. An
-        organisation the index never names conflicts with every row."""
+        not its row); where the question names a school, only that school's rows are read.
+        Longest values first, each part of the question read once. An organisation the
+        index never names conflicts with every row."""
         rows = [(c, {compact(k): compact(v) for k, v in rendered_fields(c.text)}) for c in chunks]
         rows = [(c, f) for c, f in rows if c.kind == "record" and f]
         if not rows:
@@ -753,6 +756,9 @@ class Retriever:
             if o not in known
             and not any(compact(o)[i:] in text for i in range(1, len(compact(o)) - 3))
         ]
+        # the rows of the school named, where any is read: another school's row with the
+        # programme asked is no row of the one asked about
+        rows = [(c, f) for c, f in rows if names_orgs(known, c)] or rows if known else rows
         for v in named:
             cells = [f[col] for _, f in rows for col in values[v] if col in f]
             cells = [cell for cell in cells if not lists_several(cell)]

@@ -15,7 +15,7 @@ What an English question writes the same way in every language — a year, a dot
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from . import bilingual, vocabulary
@@ -45,21 +45,27 @@ def chinese_terms(text: str) -> list[str]:
     return found
 
 
-def dictionary_terms(text: str, known: Callable[[str], int], every: bool = False) -> list[str]:
+def dictionary_terms(
+    text: str, known: Callable[[str], int], every: bool = False, found_in: Sequence[str] = ()
+) -> list[str]:
     """The Chinese the general dictionary gives for the words of `text` the glossary does
     not read, among the words `known` accepts (it counts the passages using a word): for a
-    reading, the dictionary's first of each phrase; with `every`, for a search, the
-    PER_PHRASE the documents use most ("law": 法律 before 法则 — the sense the documents
-    mean is the one they use most). The glossary's terms are cut out first, so that
-    "education surcharge" stays 教育费附加 rather than 教育 + 附加费."""
+    reading, one of each phrase; with `every`, for a search, the PER_PHRASE the documents
+    use most ("law": 法律 before 法则 — the sense the documents mean is the one they use
+    most). The glossary's terms are cut out first, so that "education surcharge" stays
+    教育费附加 rather than 教育 + 附加费.
+
+    A reading takes, of each phrase's words, the one most of the passages `found_in` hold
+    (the passages a search with every sense found): "handled" is 办理 where the passages
+    speak of 办理, not the dictionary's first 拉手; the dictionary's order breaks ties and
+    decides without passages."""
     found = []
     for rest in _pattern().split(text.lower()):
         for _, chinese in bilingual.phrases(rest, known):
-            found += (
-                sorted(chinese, key=lambda z: -known(z))[: bilingual.PER_PHRASE]
-                if every
-                else chinese[:1]
-            )
+            if every:
+                found += sorted(chinese, key=lambda z: -known(z))[: bilingual.PER_PHRASE]
+            else:
+                found.append(max(chinese, key=lambda z: sum(z in t for t in found_in)))
     return list(dict.fromkeys(found))
 
 
@@ -76,12 +82,16 @@ def neutral_terms(text: str) -> list[str]:
 
 
 def chinese_reading(
-    text: str, known: Callable[[str], int] | None = None, every: bool = False
+    text: str,
+    known: Callable[[str], int] | None = None,
+    every: bool = False,
+    found_in: Sequence[str] = (),
 ) -> list[str]:
     """The Chinese an English question can be judged by: its glossary terms, the
     dictionary's words for the rest when `known` says which words the documents use (see
-    `dictionary_terms`), and its neutral terms (empty when it has none of them)."""
-    general = dictionary_terms(text, known, every) if known else []
+    `dictionary_terms`: `found_in`, the passages found, chooses among them), and its neutral
+    terms (empty when it has none of them)."""
+    general = dictionary_terms(text, known, every, found_in) if known else []
     return list(dict.fromkeys([*chinese_terms(text), *general, *neutral_terms(text)]))
 
 

@@ -41,3 +41,16 @@ def test_the_glossary_reads_its_terms_before_the_dictionary():
 def test_question_words_are_not_translated():
     uses = _uses({"进行": 100, "提供": 80, "根据": 70})
     assert bilingual.phrases("What does it say according to this?", uses) == []
+
+
+def test_the_reading_takes_the_sense_the_passages_found_hold():
+    """A word of many senses ("handled": 拉手, 处理, 办理…) is read as the one the passages
+    found with every sense hold most; without passages, the dictionary's order decides."""
+    uses = _uses({"拉手": 2, "处理": 40, "办理": 30})
+    found = ["依照国家有关规定办理。", "按照有关规定办理手续。", "对违规行为依法处理。"]
+    assert dictionary_terms("how is it handled", uses, found_in=found) == ["办理"]
+    assert dictionary_terms("how is it handled", uses) == [
+        bilingual.phrases("handled", uses)[0][1][0]
+    ]
+    reading = chinese_reading("How is the certificate handled?", uses, found_in=found)
+    assert "办理" in reading and "拉手" not in reading

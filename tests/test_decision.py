@@ -228,3 +228,27 @@ def test_a_row_of_another_school_or_programme_answers_nothing_of_the_one_named()
     spec = read_question("绵阳某某学院的会计学招多少人")
     assert _named_held(spec, [row], missing)["orgs_held"] == 0.0
     assert missing == ["绵阳某某学院"]
+
+
+def test_a_figure_in_a_later_clause_of_the_answering_sentence_types_the_answer(real_index):
+    """A sentence split at ； for reading is still one sentence: the amount a penalty asks
+    for may stand in its second clause, after the clause that shares the question's words."""
+    from assistant.decision import _answer_sentence
+    from assistant.extract import sentences_of
+    from ingest.types import Chunk, DocMeta
+
+    doc = DocMeta(doc_id="rule", source="docs/示例办法.md", title="示例培训机构管理办法")
+
+    def chunk(text):
+        return Chunk(chunk_id="c", doc=doc, text=text, search_text=f"示例培训机构管理办法\n{text}")
+
+    spec = read_question("培训机构违规收取学员押金，主管部门怎么处理？能罚多少？")
+    assert spec.asks_quantity
+    r = real_index.retriever
+    split = chunk(
+        "培训机构违规收取学员押金的，由主管部门责令退还押金；并处所收押金三倍以下的罚款。"
+    )
+    assert _answer_sentence(spec, spec, [split], r, sentences_of)["answer_typed"] == 1.0
+    # the next sentence, after a 。, is another sentence: its figure answers nothing here
+    apart = chunk("培训机构违规收取学员押金的，由主管部门责令退还押金。第五条 本办法自三月起施行。")
+    assert _answer_sentence(spec, spec, [apart], r, sentences_of)["answer_typed"] == 0.0

@@ -481,5 +481,24 @@ def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():
     # a question without a scene, or all of whose clauses ask, is read whole
     assert asking("学徒补贴每人多少？") == ""
     assert asking("补贴多少，找谁申请？") == ""
+    # an amount in the scene asks nothing: only the clause that asks something else does
+    assert asking("我们是一家工厂，招了几个学徒，要给他们办哪些手续？") == "要给他们办哪些手续"
     # a bare asking clause asks about the clause before it, not about its own few words
     assert asking("我在外地工作，单位派的体检我没去，有啥影响？") == "单位派的体检我没去，有啥影响"
+
+
+@pytest.mark.parametrize(
+    "question, intent, quantity",
+    [
+        ("几家医院联合办了个护理培训班，要先报哪个部门批准？", "fact", False),  # scene: a few
+        ("公司下面几家分厂能不能一起申报？", "yes_no", False),  # the subject of 能不能
+        ("厂里招了几个学徒，能申请补贴吗？", "yes_no", False),  # 了: a few
+        ("补贴标准多少能否上调？", "yes_no", False),  # what 能否 asks about
+        ("今年招了几个学徒？", "count", True),  # nothing else asked: how many
+        ("招多少人，在哪个校区上课？", "number", True),  # both asked
+        ("工厂有几家分厂？分别在哪？", "count", True),  # another amount-free clause, after a ？
+    ],
+)
+def test_an_amount_that_tells_of_the_scene_asks_no_number(question, intent, quantity):
+    spec = read_question(question)
+    assert (spec.intent, spec.asks_quantity) == (intent, quantity)

@@ -201,3 +201,22 @@ def test_a_word_the_documents_write_inside_longer_tokens_is_theirs(real_index):
     assert "费附" in text and retriever.writes("费附") == retriever.passages_using("费附") == 0
     assert retriever.writes("附加") == retriever.passages_using("附加") > 0
     assert retriever.writes("区块链账本") == 0  # not written at all
+
+
+def test_the_rows_of_the_school_named_decide_a_conflict(real_index):
+    """Where the question names a school the index knows, its own rows say whether the
+    programme asked is there: another school's row holding it is no row of this one."""
+    retriever = real_index.retriever
+    values = retriever.view().field_values
+    course = "飞机钣金工艺"
+    assert course in values
+    (column,) = values[course]
+    spec = read_question(f"锦江航天职业学院的{course}多少学时？")
+    assert retriever.named_orgs(spec) == ("锦江航天职业学院",)
+    another = _row(f"{column}：{course}；开课学校：蓉城航空职业技术学院；学时：64")
+    own = _row(f"{column}：无人机组装与调试；开课学校：锦江航天职业学院；学时：48", "r2")
+    assert retriever.row_conflicts(spec, [another, own]) == [course]
+    own_course = _row(f"{column}：{course}；开课学校：锦江航天职业学院；学时：60", "r3")
+    assert retriever.row_conflicts(spec, [another, own, own_course]) == []
+    # with no row of the school read, the rows read are another school's
+    assert retriever.row_conflicts(spec, [another]) == ["锦江航天职业学院"]
