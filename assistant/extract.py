@@ -70,11 +70,13 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
         s = m.group(0).strip()
         prev = pieces[-1][1] if pieces else ""
         if (
-            s[:1] in _CONTINUES
+            pieces
+            and s[:1] in _CONTINUES
             and prev[-1:] not in _SENTENCE_ENDS
             and heading_level(prev.lstrip("#").strip()) is None
         ):
             # a line a PDF broke mid-sentence: "…按照“招生即招工…岗位成才”\n的方式，共同…"
+            # (a passage that opens mid-sentence has no line above to join)
             pieces[-1] = (pieces[-1][0], pieces[-1][1] + s)
             continue
         pieces.append((m.start(), s))

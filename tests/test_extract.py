@@ -87,6 +87,9 @@ def test_a_sentence_a_pdf_line_break_cut_is_read_whole():
     got = [t for _, t in sentences_of(_chunk(text))]
     assert "订单班是指学校与企业按照“共同招生、共同培养、定向就业”的方式联合办学的培养形式。" in got
     assert "（一）招生和企业签订协议。" not in got  # an item heading ends its line: no join
+    # a passage cut mid-sentence opens with the rest of it: nothing above to join, read as is
+    opening = "的方式联合办学的培养形式。\n（一）招生\n和企业签订协议。"
+    assert [t for _, t in sentences_of(_chunk(opening))][0] == "的方式联合办学的培养形式。"
 
 
 def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():
