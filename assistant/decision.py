@@ -415,8 +415,8 @@ def _answer_sentence(
         # 个, 0.764 with all).
         typed = float(any(states_amount(t, "元") or _field_number(spec, t) for t in answering))
     elif spec.asks_quantity:
-        # the figure may stand in a later clause of the answering sentence ("…责令退回；
-        # …可以处违法所得五倍以下罚款；" is one sentence, split at ； for reading)
+        # the figure may stand in a later clause of the answering sentence ("…责令退还押金；
+        # 并处所收押金三倍以下的罚款。" is one sentence, split at ； for reading)
         typed = float(any(states_quantity(whole.get(t, t)) for t in answering))
     elif spec.intent == "date" and not spec.facts:
         typed = float(any(CN_DATE.search(t) or ISO_DATE.search(t) for t in answering))

@@ -319,9 +319,7 @@ def _asks_quantity(norm: str) -> bool:
 # 学生"), an existential 有, a localiser ("下面几家子公司"), or at the start of a clause.
 _SCENE_AMOUNT = re.compile(r"(?:(?<=[了有，,；;。？?！!])|(?<=下面|下属|里面)|^)(?:几|多少)")
 _ANY_AMOUNT = re.compile(r"几|多少")
-_OTHER_ASKING = re.compile(
-    r"是什么|什么|啥|哪|怎么|咋|如何|为什么|是否|能否|可否|吗|谁|[\u4e00-\u9fff]([不没])[\u4e00-\u9fff]"
-)
+_OTHER_ASKING = re.compile(r"什么|啥|哪|怎么|咋|如何|为什么|是否|能否|可否|吗|谁")
 
 
 def scene_amounts(norm: str) -> str:
@@ -346,10 +344,7 @@ def scene_amounts(norm: str) -> str:
         end = _ASK_END.search(rest)
         if end and end.group(0) in ("?", "？"):
             continue  # its clause is a question of its own: "有几家分厂？分别在哪？"
-        asks_after = any(
-            not x.group(1) or A_NOT_A.match(rest, x.start()) for x in _OTHER_ASKING.finditer(rest)
-        )
-        if asks_after:
+        if _OTHER_ASKING.search(rest) or A_NOT_A.search(rest):
             for i in range(m.start(), m.end()):
                 out[i] = "某"
     return "".join(out)

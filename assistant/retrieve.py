@@ -758,7 +758,8 @@ class Retriever:
         ]
         # the rows of the school named, where any is read: another school's row with the
         # programme asked is no row of the one asked about
-        rows = [(c, f) for c, f in rows if names_orgs(known, c)] or rows if known else rows
+        if known:
+            rows = [(c, f) for c, f in rows if names_orgs(known, c)] or rows
         for v in named:
             cells = [f[col] for _, f in rows for col in values[v] if col in f]
             cells = [cell for cell in cells if not lists_several(cell)]
