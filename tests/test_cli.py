@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from assistant.cli import main
-from assistant.prompts import REFUSAL
+from assistant.prompts import NOT_DIRECT_LEAD, REFUSAL
 
 from .conftest import DATA
 
@@ -67,7 +67,13 @@ def test_ask_stdin_gives_one_json_object_per_line(real_index_embedded, capsys, m
     lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
     assert [ln["found"] for ln in lines] == [True, False, False]
     assert lines[1]["error"] == "empty" and "error" not in lines[2]
-    assert lines[2]["answer"] == REFUSAL
+    # no document gives a phone: refused, or the nearest passages under a line saying the
+    # phone is not there (which of the two is the fitted decision's call)
+    expected = {
+        "refused": REFUSAL,
+        "not_direct": NOT_DIRECT_LEAD + "资料中未提及“手机号码”。最接近的内容：",
+    }
+    assert lines[2]["answer"].startswith(expected[lines[2]["status"]])
 
 
 def test_ingest_exit_codes_and_report(tmp_path, capsys):
