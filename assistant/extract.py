@@ -66,14 +66,17 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
     if chunk.kind == "record":
         return [(0, chunk.text.strip())]
     pieces: list[tuple[int, str]] = []
+    paged = chunk.doc.source.lower().endswith(".pdf")
     for m in _SENTENCE.finditer(chunk.text):
         s = m.group(0).strip()
         prev = pieces[-1][1] if pieces else ""
         if (
             pieces
-            and s[:1] in _CONTINUES
             and prev[-1:] not in _SENTENCE_ENDS
-            and heading_level(prev.lstrip("#").strip()) is None
+            and (
+                (paged and _wrapped(chunk.text, m.start(), s))
+                or (s[:1] in _CONTINUES and heading_level(prev.lstrip("#").strip()) is None)
+            )
         ):
             # a line a PDF broke mid-sentence: "…按照“招生即招工…岗位成才”\n的方式，共同…"
             # (a passage that opens mid-sentence has no line above to join)
@@ -81,12 +84,72 @@ def sentences_of(chunk: Chunk) -> list[tuple[int, str]]:
             continue
         pieces.append((m.start(), s))
     out = []
-    for start, s in pieces:
+    for start, s in _with_answers(pieces):
         s = s.lstrip("#").strip()
         # Headings lead a chunk so its text is whole, but a heading answers nothing.
         if len(s) >= 4 and heading_level(s) is None and not _LABELS_ONLY.fullmatch(s):
             out.append((start, s))
     return sorted(out)
+
+
+_ASKED_LINE = re.compile(r"^问[：:]")
+_ANSWER_LINE = re.compile(r"^答[：:]")
+VERDICT_LEN = 8  # "答：可以。", "答：不可以。": a verdict whose reason follows
+
+
+def _with_answers(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A question-and-answer document's "问：" line joined with the first sentence of the
+    "答：" below it (and the reason after a bare "答：可以。"): a question restated answers
+    nothing, and it is the line that shares the most words with a user's question."""
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(pieces):
+        start, s = pieces[i]
+        i += 1
+        if not _ASKED_LINE.match(s):
+            out.append((start, s))
+            continue
+        # the question's own wrapped lines
+        while (
+            i < len(pieces)
+            and not s.endswith(("？", "?"))
+            and not _ANSWER_LINE.match(pieces[i][1])
+            and not _ASKED_LINE.match(pieces[i][1])
+        ):
+            s += pieces[i][1]
+            i += 1
+        if i < len(pieces) and _ANSWER_LINE.match(pieces[i][1]):
+            answer = pieces[i][1]
+            s += answer
+            i += 1
+            if (
+                len(answer) <= VERDICT_LEN
+                and i < len(pieces)
+                and not _ASKED_LINE.match(pieces[i][1])
+            ):
+                s += pieces[i][1]
+                i += 1
+        out.append((start, s))
+    return out
+
+
+# A PDF line this long that stops mid-word was wrapped by the page, not ended ("…处理器管理、存"
+# / "储器管理、设备管理…"): a heading or a table cell is shorter.
+WRAPPED_LINE = 20
+
+
+def _wrapped(text: str, start: int, line: str) -> bool:
+    """Whether the line starting at `start` goes on from a full line above it that ends with
+    a Chinese character, and is no heading or numbered item of its own (the line above may
+    open with a number: "（4）掌握…" is an item, long, and wrapped all the same)."""
+    if start == 0 or text[start - 1] != "\n" or not _is_han(line[:1]):
+        return False
+    above = text[: start - 1].rsplit("\n", 1)[-1].strip()
+    return len(above) >= WRAPPED_LINE and _is_han(above[-1:]) and heading_level(line) is None
+
+
+def _is_han(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
 # A line beginning with one of these goes on from the line above it (a particle, a comma,

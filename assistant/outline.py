@@ -11,7 +11,9 @@ caption that ingest took for a heading), each part cited by its first passage.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
+from ingest.numbers import clause_forms, clause_refs
 from ingest.tokens import compact, is_number
 from ingest.types import Answer, Chunk, citation_for
 
@@ -57,6 +59,42 @@ def top_headings(chunks: list[Chunk], title: str) -> list[tuple[str, Chunk]]:
     return [(h, c) for (h, c), s in zip(first.items(), styles, strict=True) if s == keep]
 
 
+_PART_KINDS = ("章", "节")
+
+
+def asked_parts(norm: str) -> list[str]:
+    """The parts of a document a question names by their place ("第五章", "最后一章"), when
+    it names no article or clause: "第五章叫什么" asks a heading, "第三章第二十条" asks an
+    article's text. "last" stands for the last part."""
+    refs = [ref for _, _, ref in clause_refs(norm)]
+    if any(not ref.endswith(_PART_KINDS) for ref in refs):
+        return []
+    return [*refs, *(["last"] if has_cue(norm, "outline_last") else [])]
+
+
+def of_parts(outline: list[tuple[str, Chunk]], parts: list[str]) -> list[tuple[str, Chunk]] | None:
+    """The outline's entries for the parts asked, in the order asked; None when one of them
+    is not among its headings."""
+    out = []
+    for part in parts:
+        if part == "last":
+            found = outline[-1]
+        else:
+            forms = clause_forms(part)
+            found = next((e for e in outline if compact(e[0]).startswith(forms)), None)
+        if found is None:
+            return None
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def _covered(norm: str, title: str) -> float:
+    """The share of `title` that stands in the question as one run of characters."""
+    match = SequenceMatcher(None, norm, title, autojunk=False).find_longest_match()
+    return match.size / max(1, len(title))
+
+
 def _bare_number(word: str) -> bool:
     return any((m := pattern.match(word)) and m.end() == len(word) for _, pattern in _STYLES)
 
@@ -65,14 +103,20 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
     """The outline of the document the question names, when it asks for one; None when it
     does not, names no document, or the document has fewer than two parts."""
     which = has_cue(spec.norm, "outline_which")
-    if not (which or has_cue(spec.norm, "outline")):
+    parts = [] if which else asked_parts(spec.norm)
+    if not (which or parts or has_cue(spec.norm, "outline")):
         return None
     hits = retriever.search(spec, k=SEARCHED, filters=filters)
     if not hits:
         return None
     # the words that ask for the outline ("第几", "部分") or speak of the document itself
     # ("正文", "标题") name nothing it must hold
-    cues = [c for c in (*cue_words("outline"), *cue_words("outline_which")) if c in spec.norm]
+    cues = [
+        c
+        for c in (*cue_words("outline"), *cue_words("outline_which"), *cue_words("outline_last"))
+        if c in spec.norm
+    ]
+    cues += [ref for _, _, ref in clause_refs(spec.norm)] if parts else []
     plain = set(cue_words("document_words"))
     items = [
         i
@@ -102,7 +146,9 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
             return False, 0.0
         return False, retriever.holds(asked, title)
 
-    doc = max(docs.values(), key=named)
+    # of titles that hold the name alike, the one the question's words cover most ("教育法"
+    # names 《教育法》, not 《高等教育法》; "…实施条例" the 条例, not the law)
+    doc = max(docs.values(), key=lambda d: (named(d), _covered(spec.norm, compact(d.title))))
     if named(doc)[1] < TITLE_HELD:
         return None
     title = compact(f"{doc.title}{doc.doc_number or ''}")
@@ -121,14 +167,17 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
     outline = top_headings(chunks, doc.title)
     if len(outline) < 2:
         return None
+    shown = of_parts(outline, parts) if parts else outline
+    if shown is None:
+        return None
     citations, lines, numbers = [], [], {}
-    for i, (head, chunk) in enumerate(outline, 1):
+    for i, (head, chunk) in enumerate(shown, 1):
         n = numbers.get(chunk.chunk_id)
         if n is None:
             n = numbers[chunk.chunk_id] = len(numbers) + 1
             citations.append(citation_for(n, chunk))
-        lines.append(f"{i}. {head}[{n}]")
-    lead = f"《{doc.title}》按标题分为{len(outline)}个部分："
+        lines.append(f"{i}. {head}[{n}]" if not parts else f"{head}[{n}]")
+    lead = f"《{doc.title}》按标题分为{len(outline)}个部分" + ("，问到的是：" if parts else "：")
     return Answer(
         spec.text,
         "\n".join([lead, *lines]),

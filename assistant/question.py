@@ -19,7 +19,7 @@ from functools import lru_cache
 from ingest import vocabulary
 from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
-from ingest.numbers import as_quantity, quantities_in
+from ingest.numbers import as_quantity, quantities_in, spoken_codes
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     A_NOT_A,
@@ -126,6 +126,11 @@ class QuestionSpec:
             pair = _coordinated_nouns(self.norm)
             if pair:
                 (a, b), (c, d) = pair  # each side without the other, where it stands
+                # "1996年版和2022年版职业教育法…": the second side's head is the first's
+                # too; the first side loses only the part of the second that answers to it
+                shared = _parallel(self.norm[a:b], self.norm[c:d])
+                if shared:
+                    d = c + shared
                 return (self.norm[:c] + self.norm[d:], self.norm[:a] + self.norm[b:])
         return ()
 
@@ -188,6 +193,22 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
     return None
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _parallel(first: str, second: str) -> int:
+    """The length of the start of `second` written as `first` is but for its figures
+    ("2022年版" in "2022年版职业教育法" after "1996年版"), when it is shorter than `second`
+    and `first` holds a figure; else 0."""
+    if not _DIGIT_RUN.search(first):
+        return 0
+    shape = _DIGIT_RUN.sub("0", first)
+    for end in range(len(second) - 1, 0, -1):
+        if _DIGIT_RUN.sub("0", second[:end]) == shape and not second[end].isdigit():
+            return end
+    return 0
+
+
 def _in_side(piece, join: str) -> bool:
     """Whether a piece goes on a side joined by `join`: another conjunction may stand
     inside a name ("智能制造与高端装备…")."""
@@ -215,7 +236,7 @@ def read_question(text: str | QuestionSpec) -> QuestionSpec:
     passes through unchanged, so callers may hand either down."""
     if isinstance(text, QuestionSpec):
         return text
-    return _read(text.strip())
+    return _read(spoken_codes(text.strip()))
 
 
 def reading_spec(

@@ -33,10 +33,12 @@ from ingest.embed import Embedder
 from ingest.glossary import chinese_reading
 from ingest.lexical import KeywordIndex
 from ingest.metadata import is_stale, normalize_doc_number
+from ingest.numbers import group_count
 from ingest.records import rendered_fields
 from ingest.store import ChromaStore
 from ingest.synonyms import alternatives
 from ingest.tokens import (
+    SPECIFICITY_FLOOR,
     compact,
     held,
     is_number,
@@ -710,7 +712,9 @@ class Retriever:
                 # The corpus says how rare a word is here, not whether it names a thing:
                 # "方面", "关注" are rare in regulations and say nothing of a subject.
                 kept = 0.0 if w >= cap else CORPUS_WEIGHT_KEPT if everyday_known else 1.0
-                w = min(w, cap) * (kept + (1 - kept) * specificity(word))
+                # a count of the group asked ("四项", "两份") weighs as a turn of phrase
+                named = SPECIFICITY_FLOOR if group_count(word) else specificity(word)
+                w = min(w, cap) * (kept + (1 - kept) * named)
             out.append((word, parts, w))
         return out
 

@@ -26,7 +26,7 @@ _QUANTITY = re.compile(
     rf"[百千万]分之({_RUN})|({_RUN})(?=万?元|%|块)"
     "|([零〇一二两三四五六七八九十百千点]+万)(?![元块零〇一二两三四五六七八九十百千])"
 )
-_WHOLE = re.compile(rf"(?:[百千万]分之{_RUN}|{_RUN}[元块%]?)")
+_WHOLE = re.compile(rf"(?:[百千万]分之{_RUN}|{_RUN}(?:[元块]钱?|%)?)")  # "十块钱"
 # A count in words with a positional numeral ("一百一十人", "三十个"): a figure, not an idiom
 # ("一年多", "两人" are left alone).
 _POSITIONAL = re.compile("[十百千万]")
@@ -110,17 +110,47 @@ def numeral_words(text: str) -> list[tuple[int, int, str]]:
     figure in full ("两万四" → 24000)."""
     out = []
     for m in _NUMERAL_WORD.finditer(text):
-        run = m.group(0)
+        run, end = m.group(0), m.end()
         if not _POSITIONAL_OR_BIG.search(run) or run in ("千万", "万万"):
             continue
-        if run.endswith("万"):
-            value = as_quantity(run)
-        else:
-            number = to_number(run)
-            value = plain(number) if number is not None else None
+        value = _figure(run)
+        if value is None and len(run) > 2 and run[-1] in "一两":
+            # an elided figure before a count of one ("四千六一年" is 4600 a year): the
+            # run took the count's numeral
+            run, end = run[:-1], end - 1
+            value = _figure(run)
         if value is not None:
-            out.append((m.start(), m.end(), value))
+            out.append((m.start(), end, value))
     return out
+
+
+def _figure(run: str) -> str | None:
+    if run.endswith("万"):
+        return as_quantity(run)
+    number = to_number(run)
+    return plain(number) if number is not None else None
+
+
+_DIGIT_NUMERAL = "[一二三四五六七八九十]{1,3}"
+# A numbered code read aloud ("八点四点四" for 8.4.4): three levels, so no decimal.
+_SPOKEN_CODE = re.compile(
+    rf"(?<![零〇一二两三四五六七八九十百])(?<![零〇一二两三四五六七八九十百]点)"
+    rf"({_DIGIT_NUMERAL})点({_DIGIT_NUMERAL})点({_DIGIT_NUMERAL})"
+    rf"(?!点?[零〇一二两三四五六七八九十百])"
+)
+
+
+def spoken_codes(text: str) -> str:
+    """`text` with codes written in Chinese numerals put in digits, as documents number
+    their items ("观测点八点四点四" → "观测点8.4.4")."""
+
+    def digits(m: re.Match) -> str:
+        values = [to_number(g) for g in m.groups()]
+        if any(v is None for v in values):
+            return m.group(0)
+        return ".".join(plain(v) for v in values)
+
+    return _SPOKEN_CODE.sub(digits, text)
 
 
 _CLAUSE_REF = re.compile(r"第(\d{1,3}|[零〇一二两三四五六七八九十百]{1,6})([条章款节项])")
@@ -158,6 +188,21 @@ def in_digits(word: str) -> str | None:
     run = _NUMERAL_RUN.match(word).group(0)
     value = to_number(run)
     return plain(value) + word[len(run) :] if value is not None else None
+
+
+def group_count(word: str) -> bool:
+    """Whether `word` counts the members of a group, ten at most ("四项", "两份", "三大"):
+    a question's count of what it asks for, which the answering passage lists rather than
+    counts (measure words in `vocab/group_measures.txt`)."""
+    run = _NUMERAL_RUN.match(word)
+    if run is None or run.end() == len(word):
+        return False
+    value = to_number(run.group(0))
+    return (
+        value is not None
+        and value <= 10
+        and word[run.end() :] in vocabulary.words("group_measures.txt")
+    )
 
 
 @lru_cache(maxsize=8192)

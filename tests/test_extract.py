@@ -25,6 +25,13 @@ def _chunk(text: str, heading: str = "", cid: str = "c1") -> Chunk:
     return Chunk(chunk_id=cid, doc=doc, text=text, search_text=f"{prefix}\n{text}", heading=heading)
 
 
+def _sentences(text: str, source: str = "p.pdf") -> list[str]:
+    from assistant.extract import sentences_of
+
+    doc = DocMeta(doc_id="d", source=source, title="示例")
+    return [t for _, t in sentences_of(Chunk(chunk_id="c", doc=doc, text=text, search_text=text))]
+
+
 def _holds_words(*words):
     return lambda s: sum(w in s for w in words) / len(words)
 
@@ -90,6 +97,33 @@ def test_a_sentence_a_pdf_line_break_cut_is_read_whole():
     # a passage cut mid-sentence opens with the rest of it: nothing above to join, read as is
     opening = "的方式联合办学的培养形式。\n（一）招生\n和企业签订协议。"
     assert [t for _, t in sentences_of(_chunk(opening))][0] == "的方式联合办学的培养形式。"
+
+
+def test_a_full_pdf_line_that_stops_mid_word_goes_on_below():
+    text = (
+        "（3）了解示例系统的数据采集、数据清洗、数据存\n储、数据分析和结果展示的基本流程。\n"
+        "（4）掌握常用工具。\n课程目标\n学生能够完成项目。"
+    )
+    got = _sentences(text)
+    assert "（3）了解示例系统的数据采集、数据清洗、数据存储、数据分析和结果展示的基本流程。" in got
+    # a numbered item and a short line (a heading, a cell) begin their own
+    assert "（4）掌握常用工具。" in got and "学生能够完成项目。" in got
+    # a Word document's lines are its paragraphs: no join
+    assert "储、数据分析和结果展示的基本流程。" in _sentences(text, "w.docx")
+
+
+def test_a_question_line_of_a_faq_is_read_with_its_answer():
+    text = (
+        "问：示例单位职工异地就医，可以直接结算\n吗？\n答：可以。备案后在定点医院直接结算。\n"
+        "问：备案要多久？\n答：一般3个工作日内办结。逾期的可电话咨询。"
+    )
+    got = _sentences(text)
+    assert (
+        got[0] == "问：示例单位职工异地就医，可以直接结算吗？答：可以。备案后在定点医院直接结算。"
+    )
+    # an answer of its own sentence is joined; what follows it stands alone
+    assert got[1] == "问：备案要多久？答：一般3个工作日内办结。"
+    assert got[2] == "逾期的可电话咨询。"
 
 
 def test_a_short_clause_with_a_new_number_is_an_answer_not_an_echo():

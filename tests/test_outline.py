@@ -1,6 +1,6 @@
 """A document's outline from its passages' heading paths."""
 
-from assistant.outline import style, top_headings
+from assistant.outline import asked_parts, of_parts, style, top_headings
 from ingest.types import Chunk, DocMeta
 
 _DOC = DocMeta(doc_id="d", source="docs/示例办法.html", title="示例办法")
@@ -52,3 +52,21 @@ def test_the_outline_keeps_the_highest_numbering_level():
         "arabic",
         "plain",
     ]
+
+
+def test_a_part_asked_by_its_place_is_its_heading():
+    assert asked_parts("示例办法第二章叫什么") == ["第二章"]
+    assert asked_parts("示例办法第2章和最后一章是什么") == ["第2章", "last"]
+    # an article of a chapter asks the article's text, not a heading
+    assert asked_parts("示例办法第二章第五条怎么规定") == []
+    assert asked_parts("示例办法有哪些规定") == []
+    chunks = [
+        _chunk(1, "示例办法 > 第一章 总则"),
+        _chunk(2, "示例办法 > 第二章 申请条件"),
+        _chunk(3, "示例办法 > 第三章 附则"),
+    ]
+    outline = top_headings(chunks, "示例办法")
+    # digits meet numerals; the last part is the last heading; a part it lacks is no answer
+    picked = of_parts(outline, ["第2章", "last"])
+    assert [h for h, _ in picked] == ["第二章 申请条件", "第三章 附则"]
+    assert of_parts(outline, ["第九章"]) is None

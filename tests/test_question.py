@@ -295,6 +295,10 @@ def test_two_things_named_by_common_nouns_are_sides():
     # only where the question asks about each alike, and two words make two sides
     assert read_question("仓管人员和质检人员的培训要求").sides == ()
     assert read_question("2024年和2025年分别是多少").sides == ()
+    # two versions of one document: the head both share stays on the first side too
+    first, second = read_question("2019年版和2023年版示例管理办法分别规定补贴多少？").sides
+    assert "示例管理办法" in first and "2023" not in first
+    assert "示例管理办法" in second and "2019" not in second
     # a side is its whole noun phrase, words jieba tags as verbs or adjectives in it too
     first, second = read_question(
         "公租房补贴，最低收入家庭和新就业职工等群体每月分别补贴多少？"
@@ -435,6 +439,8 @@ def test_a_number_is_asked_only_where_the_question_asks_one(question, quantity):
         ("补贴是不是三千五一个月？", "3500"),  # the spoken elision
         ("学费是不是四千二百八十块？", "4280"),
         ("一年两万四够不够？", "24000"),
+        ("学费是不是五千三一年？", "5300"),  # the elision before a count of one
+        ("工本费是不是二十块钱？", "20"),  # 块钱, the spoken 元
     ],
 )
 def test_a_figure_in_numerals_is_read_whole(question, number):

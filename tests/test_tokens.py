@@ -77,6 +77,23 @@ def test_a_word_that_is_wholly_an_amount():
     assert as_quantity("三年") is None and as_quantity("补贴") is None
     assert as_quantity("千分之五") == "5" and as_quantity("一百一十人") == "110"
     assert as_quantity("一百一十") == "110" and as_quantity("两人") is None
+    assert as_quantity("五块钱") == "5" and as_quantity("三百元钱") == "300"
+
+
+def test_an_elided_figure_does_not_take_the_count_after_it():
+    from ingest.numbers import numeral_words
+
+    assert numeral_words("五千三一年") == [(0, 3, "5300")]
+    assert numeral_words("两万四一个月") == [(0, 3, "24000")]
+    assert numeral_words("一千二百一十一") == [(0, 7, "1211")]  # a whole figure stays whole
+
+
+def test_a_count_of_the_group_asked_is_told_from_a_figure():
+    from ingest.numbers import group_count
+
+    assert all(group_count(w) for w in ("四项", "两份", "三大", "五个"))
+    # durations, people and counts above ten are figures a passage states
+    assert not any(group_count(w) for w in ("三年", "两人", "十二项", "补贴"))
 
 
 def test_a_number_is_held_where_a_passage_writes_it_in_words():
@@ -144,3 +161,13 @@ def test_a_short_form_is_read_in_the_full_phrase():
     # only Han words of two to four characters
     assert not abbreviated("单", "单独")
     assert not abbreviated("a级", "a类一级")
+
+
+def test_a_code_read_aloud_is_the_code_in_digits():
+    from assistant.question import read_question
+    from ingest.numbers import spoken_codes
+
+    assert read_question("观测点九点二点一指什么？").codes == ("9.2.1",)
+    assert spoken_codes("第十一点三点二项") == "第11.3.2项"
+    # two levels may be a decimal and four a run of figures: left as written
+    assert spoken_codes("利率三点五，编号一点二点三点四") == "利率三点五，编号一点二点三点四"
