@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from itertools import takewhile
 
 from ingest.numbers import clause_forms, clause_refs
 from ingest.tokens import compact, is_number
@@ -50,8 +51,12 @@ def top_headings(chunks: list[Chunk], title: str) -> list[tuple[str, Chunk]]:
         if not path:
             continue
         words = path[0].split()
-        # "第一章 总则": a number alone is not the heading; its name follows it
-        head = " ".join(words[:2]) if len(words) > 1 and _bare_number(words[0]) else words[0]
+        # "第一章 总则": a number alone is not the heading; its name follows it, whole when
+        # its characters are spaced out ("第八章 附 则")
+        head = words[0]
+        if len(words) > 1 and _bare_number(words[0]):
+            spaced = list(takewhile(lambda w: len(w) == 1, words[1:]))
+            head += " " + ("".join(spaced) if len(spaced) > 1 else words[1])
         first.setdefault(head, chunk)
     styles = [style(h) for h in first]
     # the highest level used at least twice: "一、" over the "（1）" beneath it
@@ -89,10 +94,11 @@ def of_parts(outline: list[tuple[str, Chunk]], parts: list[str]) -> list[tuple[s
     return out
 
 
-def _covered(norm: str, title: str) -> float:
-    """The share of `title` that stands in the question as one run of characters."""
+def _covered(norm: str, title: str) -> tuple[int, int]:
+    """How much of `title` stands in the question as one run of characters, and (negated)
+    how much of it does not."""
     match = SequenceMatcher(None, norm, title, autojunk=False).find_longest_match()
-    return match.size / max(1, len(title))
+    return match.size, match.size - len(title)
 
 
 def _bare_number(word: str) -> bool:
@@ -146,9 +152,10 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
             return False, 0.0
         return False, retriever.holds(asked, title)
 
-    # of titles that hold the name alike, the one the question's words cover most ("教育法"
-    # names 《教育法》, not 《高等教育法》; "…实施条例" the 条例, not the law)
-    doc = max(docs.values(), key=lambda d: (named(d), _covered(spec.norm, compact(d.title))))
+    # of titles that hold the name alike, the one holding the longest run of the question,
+    # then the shortest ("教育法" names 《教育法》, not 《高等教育法》; "…实施条例" the 条例,
+    # not the law; "职业教育法" the law, not a city's 职业教育条例)
+    doc = max(docs.values(), key=lambda d: (named(d), *_covered(spec.norm, compact(d.title))))
     if named(doc)[1] < TITLE_HELD:
         return None
     title = compact(f"{doc.title}{doc.doc_number or ''}")

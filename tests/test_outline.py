@@ -18,10 +18,11 @@ def test_the_outline_is_the_first_level_of_the_headings_in_order():
         _chunk(1, "示例办法 > 第一章 总则"),
         _chunk(2, "示例办法 > 第二章 申请条件 > （一）个人"),
         _chunk(3, "示例办法 > 第二章 申请条件 > （二）单位"),
-        _chunk(4, "示例办法 > 第三章 附则"),
+        _chunk(4, "示例办法 > 第三章 附 则 第二十条 本办法自发布之日起施行。"),
     ]
     outline = top_headings(chunks, "示例办法")
-    # below the title, the chapter number with its name, each cited by its first passage
+    # below the title, the chapter number with its name (its spaced-out characters joined),
+    # each cited by its first passage
     assert [h for h, _ in outline] == ["第一章 总则", "第二章 申请条件", "第三章 附则"]
     assert [c.chunk_id for _, c in outline] == ["d-1", "d-2", "d-4"]
 
