@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ingest import vocabulary
 from ingest.clean import heading_level
 from ingest.metadata import CN_DATE
+from ingest.numbers import states_in_unit
 from ingest.records import render_fields, rendered_fields
 from ingest.tokens import compact, normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
@@ -33,6 +34,7 @@ ROW_EXCERPT = 90
 LIST_ROW_SHARE = 0.8  # a row listed must hold about as much of the question as the best one
 LIST_CHARS = 320
 WIDER_EXTRA = 40  # how much longer a line may be to replace one it contains
+QUANTITY_BONUS = 0.25  # a sentence stating a figure, when one is asked; as much again in its unit
 FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
 _LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
@@ -451,8 +453,10 @@ def pick_sentences(
             # 给予…安家补贴50万元" speaks of the B类人才 its article opened with.
             lead = _paragraph_lead(hit.chunk.text, pos)
             score = holds(f"{context}\n{lead}\n{sentence}")
-            if wants_quantity and QUANTITY.search(sentence):
-                score += 0.25
+            if wants_quantity:
+                # "几份": "（1式3份）" over "2张照片" and over a sentence stating no figure
+                in_unit = bool(spec.asked_unit) and states_in_unit(sentence, spec.asked_unit)
+                score += QUANTITY_BONUS * ((in_unit or bool(QUANTITY.search(sentence))) + in_unit)
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
             elif not _adds_something(

@@ -23,6 +23,8 @@ from ingest.numbers import as_quantity, quantities_in, spoken_codes
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     A_NOT_A,
+    About,
+    Case,
     Either,
     codes_in,
     compact,
@@ -131,7 +133,8 @@ class QuestionSpec:
                 shared = _parallel(self.norm[a:b], self.norm[c:d])
                 if shared:
                     d = c + shared
-                return (self.norm[:c] + self.norm[d:], self.norm[:a] + self.norm[b:])
+                # each side without the other and the conjunction between them
+                return (self.norm[:b] + self.norm[d:], self.norm[:a] + self.norm[c:])
         return ()
 
     @property
@@ -186,11 +189,36 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
                 b -= 1
             if b == i:
                 continue
+            a, b = _with_modifiers(pieces, a, b)
             first, second = (pieces[a][2], pieces[i][2]), (pieces[i][3], pieces[b][3])
             if min(first[1] - first[0], second[1] - second[0]) < 2:
                 return None
             return first, second
     return None
+
+
+def _with_modifiers(pieces: list, a: int, b: int) -> tuple[int, int]:
+    """The sides `a`…`b` widened to two whole modified phrases when the first stands after a
+    "的" and the second before one ("甲厂招的设计师和乙厂招的测量员"): the conjunction joins
+    "甲厂招的设计师" and "乙厂招的测量员", not "设计师" and "乙厂招"."""
+    after = b + 1
+    if not (a >= 2 and pieces[a - 1][0] == "的" and after + 1 < len(pieces)):
+        return a, b
+    if pieces[after][0] != "的":
+        return a, b
+    head = after
+    while head + 1 < len(pieces) and _in_side(pieces[head + 1], "的"):
+        head += 1
+    while head > after and not _nounish(pieces[head]):  # the head ends with its noun
+        head -= 1
+    if head == after:
+        return a, b
+    start = a - 1
+    while start > 0 and _in_side(pieces[start - 1], "的") and pieces[start - 1][0] != "的":
+        start -= 1
+    if start == a - 1:
+        return a, b  # nothing modifies the first: "…的A和B的C" is A and B of C
+    return start, head
 
 
 _DIGIT_RUN = re.compile(r"\d+")
@@ -406,6 +434,7 @@ _CLASS_LABEL = re.compile(
 # Where a question asks: the word before it (or right after "多少名") is what it asks for.
 _ASKING = re.compile(
     r"是多少|多少|是什么|什么|是哪|有哪些|哪些|是几|几|怎么|如何|为什么|是否|能否|吗|是谁|谁"
+    r"|哪一?[个款种家类位所项门条份]"
 )
 _ASK_END = re.compile(r"[，,；;。？?！!]")
 # An asking clause this short holds the question word and little else ("会有啥后果",
@@ -488,8 +517,10 @@ def _read(text: str) -> QuestionSpec:
     full = normalize(text)
     choice_groups, choices = _choices(full, spans)
     groups = choice_groups + _parallel_numbers(full, spans)
+    approximate = _approximate(full, spans)
     concepts = tuple(
-        Concept(w, () if is_number(w) else tuple(p)) for w, p, _, _ in _grouped(spans, groups)
+        Concept(About(w) if w in approximate else w, () if is_number(w) else tuple(p))
+        for w, p, _, _ in _grouped(spans, groups)
     )
     words = [c.word for c in concepts]
     labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
@@ -498,9 +529,13 @@ def _read(text: str) -> QuestionSpec:
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
     since, until = _period(norm, years, bounds)
     numbers = _numbers(text, bounds, [c.word for c in concepts if isinstance(c.word, Either)])
+    numbers = tuple(About(n) if n in approximate else n for n in numbers)
     kind = _record_kind(norm, words)
     asking = scene_amounts(norm)
     intent = _intent(asking, facts, words, bool(codes), kind)
+    if intent == "yes_no" and (cases := _cases(full, spans, approximate)):
+        concepts = tuple(Concept(cases.get(c.word, c.word), c.parts) for c in concepts)
+        numbers = tuple(cases.get(n, n) for n in numbers)
     # "有没有金额上限", "是多还是少": a yes-or-no or a choice asks a number only when it
     # says 多少/几, not because it names an amount (比例, 标准)
     asks_quantity = _asks_quantity(asking) and (
@@ -627,6 +662,44 @@ _PARALLEL = re.compile(
 )
 
 
+def _cases(full: str, spans: list, approximate: frozenset[str]) -> dict[str, Case]:
+    """The figures of a yes-or-no question with their units ("五十二岁" → 52 in 岁), read as
+    `Case`: whether a 52-year-old counts is answered by the rule's bound ("年满50周岁"), which
+    never states 52. Years, approximate figures and figures asked in parallel stay as they
+    are."""
+    units = sorted(vocabulary.words("units.txt"), key=len, reverse=True)
+    found: dict[str, Case] = {}
+    for w, _, a, b in spans:
+        if not is_number(w) or isinstance(w, Either) or w in approximate:
+            continue
+        raw = full[a:b]
+        rest = raw[len(_FIGURE.match(raw).group(0)) :] if _FIGURE.match(raw) else raw
+        rest = (rest + full[b:]).lstrip()
+        unit = next((u for u in units if rest.startswith(u)), "")
+        if unit and not (unit == "年" and len(w) == 4):
+            found[w] = Case(w, unit)
+    return found
+
+
+_FIGURE = re.compile(r"[\d.零〇一二两三四五六七八九十百千万亿]+")
+
+
+def _approximate(full: str, spans: list) -> frozenset[str]:
+    """The figures a question gives as approximate: after a word of approximation ("将近",
+    "约"; `approximate` in cues.txt) or before one, past a unit of up to two characters
+    ("两千元左右"). Read as `About`: the document states the exact figure."""
+    hedges = tuple(_cues("approximate"))
+    found = set()
+    for w, _, a, b in spans:
+        if not is_number(w) or isinstance(w, Either):
+            continue
+        before = full[:a].rstrip()
+        after = full[b:].lstrip()
+        if before.endswith(hedges) or any(after[k:].startswith(hedges) for k in range(3)):
+            found.add(w)
+    return frozenset(found)
+
+
 def _parallel_numbers(full: str, spans: list) -> list[tuple[list[int], tuple[str, ...]]]:
     """Numbers named side by side, as groups of indices into `spans`: "2022年和2023年的
     人数各是多少" asks two rows, each of which holds one year — a passage need not hold both."""
@@ -675,6 +748,10 @@ def _intent(norm: str, facts: tuple[str, ...], words: list[str], has_code: bool,
             asks = _asks_quantity(norm)
         elif intent == "yes_no":
             asks = asks_yes_no(norm)
+        elif intent == "list":
+            asks = _has_cue(norm, "list") or (
+                _has_cue(norm, "list_nouns") and not _asks_quantity(norm) and not asks_yes_no(norm)
+            )
         else:
             asks = _has_cue(norm, intent)
         if asks:
@@ -847,7 +924,12 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     if m is None or asks_yes_no(norm):
         return ()
     stop = vocabulary.words("stopwords.txt")
-    skip = vocabulary.words("abstract.txt") | vocabulary.words("fillers.txt")
+    # words of a document itself ("哪个文件", "什么通知") ask for its title, not a word
+    skip = (
+        vocabulary.words("abstract.txt")
+        | vocabulary.words("fillers.txt")
+        | set(_cues("document_words"))
+    )
     nouns = [
         (w.strip(), a, b)
         for w, flag, a, b in tagged(norm)
@@ -880,9 +962,9 @@ _BETWEEN = ("的", "样", "样的", "种", "类", "些")
 
 
 def _named_after(norm: str, m: re.Match) -> tuple[str, int, int] | None:
-    """The noun right after a question word of which ("什么", "哪些"), or None: "什么" before
-    "是" or at the end asks for a noun it does not name ("…的学费是什么")."""
-    if not m.group(0).endswith(("什么", "哪些", "哪")):
+    """The noun right after a question word of which ("什么", "哪些", "哪个品牌"), or None:
+    "什么" before "是" or at the end asks for a noun it does not name ("…的学费是什么")."""
+    if not (m.group(0).endswith(("什么", "哪些", "哪")) or m.group(0).startswith("哪")):
         return None
     for w, flag, a, b in tagged(norm[m.end() :]):
         w = w.strip()
@@ -936,6 +1018,7 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
             found.append(name)
     stops = set(_cues("org_stop"))
     generic = sorted(_cues("org_generic"), key=len, reverse=True)
+    place_parts = set(_cues("org_place_parts"))
     suffixes = "|".join(re.escape(x) for x in sorted(_cues("org_suffix"), key=len, reverse=True))
     for m in re.finditer(suffixes, norm):
         start = _name_start(norm, m.start(), stops)
@@ -956,7 +1039,9 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
             and bool(bare)
             and (_is_place(bare) or all(t == "ns" for _, t, _, _ in tagged(bare)))
         )
-        if len(rest) < 2 or kind_in_place or any(name in f for f in found):
+        # "绵阳中心城区": a place and 中心 alone is the middle of the place
+        part_of_place = m.group(0) in place_parts and _is_place(name[: -len(m.group(0))])
+        if len(rest) < 2 or kind_in_place or part_of_place or any(name in f for f in found):
             continue
         # a longer reading takes in a shorter one found at an inner suffix ("…铁道大学" in
         # "…铁道大学四方学院"), unless that is a known name (orgs.txt)
@@ -970,14 +1055,18 @@ def _orgs(text: str, norm: str) -> tuple[str, ...]:
 def _name_start(norm: str, end: int, stops: set[str]) -> int:
     """Where a name ending at `end` begins, read back word by word (at most 20 characters)
     to a stop (org_stop: "的", "和", "我们"…) or a character that is not Han. A stop
-    character inside a name's word does not end it: the "家" of "石家庄"."""
+    character inside a name's word does not end it: the "家" of "石家庄". A verb taking the
+    body as its object ends it too (org_pivot: "…要求学校开设", "鼓励企业参与")."""
+    pivots = set(_cues("org_pivot"))
     window_start = max(0, end - 20)
     start = end
     for word, tag, a, _ in reversed(tagged(norm[window_start:end])):
         if any(not ("\u4e00" <= ch <= "\u9fff" or ch in "()（）") for ch in word):
             break
-        if (len(word) == 1 and word in stops) or (
-            word[-1] in stops and not tag.startswith(("n", "j"))
+        if (
+            (len(word) == 1 and word in stops)
+            or (word[-1] in stops and not tag.startswith(("n", "j")))
+            or word in pivots
         ):
             break
         start = window_start + a

@@ -81,6 +81,7 @@ _QUANTITY = re.compile(
 CANDIDATES = 50
 DENSE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+EXACT_DENSE = 50_000  # chunks up to which dense search is exact (see Retriever._exact_dense)
 SIDE_PASSAGES = 3  # searched for each side of a question naming two things of one kind
 GLOSSARY_WEIGHT = 0.5  # a few translated terms say less than the whole English question
 DICTIONARY_WEIGHT = 0.25  # a general dictionary's words say less still (see `search`)
@@ -158,8 +159,33 @@ class IndexView:
         self._doc_texts: dict[str, str] = {}
         self._org_named: dict[str, bool] = {}
         self.vectors: dict[int, np.ndarray] = {}  # normalised, fetched when first compared
+        self._matrix: tuple[frozenset[int], np.ndarray, np.ndarray] | None = None
         self.set_pending(store.pending_ids())
         self.loaded_at = time.monotonic()
+
+    def dense_matrix(self, store: ChromaStore) -> tuple[np.ndarray, np.ndarray]:
+        """The normalised vectors of every chunk that has one, stacked, and their positions;
+        fetched from the store once, and again for the chunks whose vectors came since."""
+        if self._matrix is None or self._matrix[0] != self.pending:
+            need = [
+                p
+                for p in range(len(self.chunks))
+                if p not in self.vectors and p not in self.pending
+            ]
+            if need:
+                got = store.vectors_of([self.chunks[p].chunk_id for p in need])
+                for p in need:
+                    v = got.get(self.chunks[p].chunk_id)
+                    if v is not None:
+                        self.vectors[p] = v / (np.linalg.norm(v) or 1.0)
+            positions = np.array(sorted(self.vectors), dtype=np.int64)
+            matrix = (
+                np.stack([self.vectors[p] for p in positions]).astype(np.float32)
+                if len(positions)
+                else np.zeros((0, 0), dtype=np.float32)
+            )
+            self._matrix = (self.pending, matrix, positions)
+        return self._matrix[1], self._matrix[2]
 
     def set_pending(self, ids: set[str]) -> None:
         """Note which chunks still wait for their vector: `pending` (positions of live
@@ -367,6 +393,8 @@ class Retriever:
             return [], None
         view = self.view()
         vector = self.embedder.embed_query(question)
+        if len(view.chunks) <= EXACT_DENSE:
+            return self._exact_dense(vector, k, filters, view), vector
         extra = 0 if filters.issuer == "" and filters.source == "" else 3
         n = min(k * (1 + extra), len(view.chunks))
         found = self.store.query_dense(vector, n, filters.chroma_where(), complete=view.complete)
@@ -377,6 +405,35 @@ class Retriever:
                 continue  # a chunk of a version replaced since the view was built
             out.append((pos, sim))
         return out[:k], vector
+
+    def _exact_dense(
+        self, vector: np.ndarray, k: int, filters: Filters, view: IndexView
+    ) -> list[tuple[int, float]]:
+        """The dense top-k by exact cosine similarity over every chunk with a vector.
+
+        Chroma's HNSW graph is rebuilt by each process that opens an embedded index, and
+        over a corpus with hundreds of near-identical rows (a plan's 400 programme rows) a
+        rebuild can trap the greedy search among them: one such build returned 专升本 rows
+        for a question on 本地就业率 until n_results reached 400, while the exact nearest
+        passage scored 0.884. Up to EXACT_DENSE chunks the vectors are held in the view and
+        scored exactly (3,214 × 384: well under a millisecond a question), so what dense
+        search finds does not depend on how the graph was built."""
+        matrix, positions = view.dense_matrix(self.store)
+        if not len(positions):
+            return []
+        q = np.asarray(vector, dtype=np.float32)
+        sims = matrix @ (q / (np.linalg.norm(q) or 1.0))
+        mask = view.mask(filters)
+        order = np.argsort(-sims, kind="stable")
+        out = []
+        for i in order:
+            pos = int(positions[i])
+            if mask is not None and not mask[pos]:
+                continue
+            out.append((pos, float(sims[i])))
+            if len(out) >= k:
+                break
+        return out
 
     def similarities(
         self, vector: np.ndarray, positions: list[int], view: IndexView | None = None

@@ -240,6 +240,33 @@ def states_amount(text: str, unit: str) -> bool:
     return re.search(pattern, text) is not None
 
 
+def unit_forms(unit: str) -> tuple[str, ...]:
+    """`unit` and the units stating the same measure (unit_forms in cues.txt): a question
+    asking "几天" is answered in 工作日 or 日."""
+    for line in vocabulary.sections("cues.txt").get("unit_forms", ()):
+        group = tuple(line.split())
+        if unit in group:
+            return group
+    return (unit,)
+
+
+def states_in_unit(text: str, unit: str) -> bool:
+    """`states_amount` in `unit` or one of its `unit_forms`."""
+    return any(states_amount(text, u) for u in unit_forms(unit))
+
+
+def states_bound(text: str, unit: str) -> bool:
+    """Whether `text` states a bound in `unit` or one of its `unit_forms` ("年满45周岁",
+    "3年以上", "不超过50人"; bounds_before / bounds_after in cues.txt): the rule a user's
+    own figure ("我46岁") is measured against."""
+    sections = vocabulary.sections("cues.txt")
+    before = "|".join(map(re.escape, sections.get("bounds_before", ())))
+    after = "|".join(map(re.escape, sections.get("bounds_after", ())))
+    units = "|".join(re.escape(u) for u in unit_forms(unit))
+    amount = _AMOUNT + "个?(?:" + units + ")"
+    return re.search(f"(?:{before}){amount}|{amount}(?:{after})", text) is not None
+
+
 def states_quantity(text: str) -> bool:
     """Whether `text` states a quantity: digits, a percentage in words, or a run of Chinese
     numerals before a unit or measure word of `vocab/units.txt` ("任期五年", "两个工作日").

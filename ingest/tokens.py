@@ -17,7 +17,15 @@ from functools import lru_cache
 import jieba
 
 from . import vocabulary
-from .numbers import DIGITS, clause_forms, clause_refs, in_digits, numeral_words, stated_numbers
+from .numbers import (
+    DIGITS,
+    clause_forms,
+    clause_refs,
+    in_digits,
+    numeral_words,
+    stated_numbers,
+    states_bound,
+)
 from .synonyms import alternatives, forms
 
 jieba.setLogLevel(logging.WARNING)
@@ -123,13 +131,59 @@ class Either(str):
         return (Either, (self.options,))
 
 
+# How far a document's figure may stand from one a user gives as approximate ("将近三百人"
+# meets "396", "两千元左右" meets "1900元"), as a share of it.
+APPROXIMATE = 0.1
+
+
+class About(str):
+    """A figure given as approximate ("将近三百", "约300", "两千左右"): it reads as its
+    figure wherever a word is weighed or shown; `held` accepts any figure a text states
+    within APPROXIMATE of it. The user guesses; the document states it exactly."""
+
+    def __reduce__(self):
+        return (About, (str(self),))
+
+
+class Case(str):
+    """A figure of the user's own case in a question asking whether it qualifies ("一个
+    五十二岁的工人算不算…"): it reads as its figure; `held` accepts, besides the figure,
+    a bound the text states in its unit ("年满45周岁") — the rule it is measured against."""
+
+    unit: str
+
+    def __new__(cls, figure: str, unit: str) -> Case:
+        word = super().__new__(cls, figure)
+        word.unit = unit
+        return word
+
+    def __reduce__(self):
+        return (Case, (str(self), self.unit))
+
+
+def _near(word: About, text: str) -> bool:
+    value = float(word)
+    for n in stated_numbers(text):
+        try:
+            if abs(float(n) - value) <= APPROXIMATE * abs(value):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def held(word: str, text: str) -> bool:
     """Whether `text` holds `word` in any of its forms; a number also where the text writes
     it in Chinese numerals ("40" in "四十平方米"), a count in numerals where it writes it in
     digits ("一年" in "满1年"), a clause in the other numbering ("第12条" in "第十二条"), a
-    choice in any of its options."""
+    choice in any of its options, an approximate figure near it (`About`), a user's own
+    figure where the text states a bound in its unit (`Case`)."""
     if isinstance(word, Either):
         return any(held(o, text) for o in word.options)
+    if isinstance(word, About) and _near(word, text):
+        return True
+    if isinstance(word, Case) and states_bound(text, word.unit):
+        return True
     if any(f in text for f in forms(word)):
         return True
     if word.startswith("第") and any(f in text for f in clause_forms(word)):

@@ -252,3 +252,17 @@ def test_a_figure_in_a_later_clause_of_the_answering_sentence_types_the_answer(r
     # the next sentence, after a 。, is another sentence: its figure answers nothing here
     apart = chunk("培训机构违规收取学员押金的，由主管部门责令退还押金。第五条 本办法自三月起施行。")
     assert _answer_sentence(spec, spec, [apart], r, sentences_of)["answer_typed"] == 0.0
+
+
+def test_a_figure_asked_in_a_unit_must_be_stated_in_it():
+    from assistant.decision import _unit_typed
+
+    spec = read_question("实训设备几年一换？")
+    assert _unit_typed(spec, ["学生用计算机：≥1台（套）"]) == 0.0  # a count of sets
+    assert _unit_typed(spec, ["实训设备每5年更新一次"]) == 1.0
+    # a unit's other forms state it too: 天 = 日 = 工作日
+    days = read_question("登记要等几天？")
+    assert _unit_typed(days, ["自受理之日起3个工作日内办结"]) == 1.0
+    # money and bare counts are judged by answer_typed; nothing asked, nothing to state
+    assert _unit_typed(read_question("补贴多少钱？"), ["见附件"]) == 1.0
+    assert _unit_typed(read_question("补贴标准是什么？"), ["见附件"]) == 1.0

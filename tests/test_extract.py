@@ -354,3 +354,15 @@ def test_a_long_list_of_rows_shows_what_sets_each_row_apart():
     for text, n in zip(texts[1:], ("25", "40", "15"), strict=True):
         assert "院校名称" not in text and "同组专业" not in text
         assert f"计划人数：{n}" in text
+
+
+def test_a_figure_asked_in_a_unit_is_answered_by_the_sentence_stating_it_in_that_unit():
+    text = (
+        "申请人应提交下列材料：\n（一）本人身份证原件；\n（二）近期免冠照片2张；\n"
+        "（三）申请表（一式两份）。\n办理时工作人员不得替申请人填写申请表。"
+    )
+    hit = Hit(_chunk(text, "申请材料"), 1.0, 1)
+    picked = pick_sentences("办理时申请表要交几份？", [hit], _holds_words("申请表", "办理"))
+    # the rule that repeats the question's words states no figure; the line that does
+    # holds fewer of them
+    assert "（三）申请表（一式两份）。" in [p.text for p in picked]

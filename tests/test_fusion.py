@@ -127,7 +127,7 @@ def test_codes_respect_filters(pending_index):
     assert all("航模" not in h.chunk.doc.source for h in r.search("QK7Z2031", k=3, filters=hidden))
 
 
-def test_once_embedded_the_view_has_nothing_pending(tmp_path):
+def test_once_embedded_the_view_has_nothing_pending(tmp_path, monkeypatch):
     index = _build(tmp_path)
     r = index.retriever
     assert r.view().pending
@@ -140,8 +140,11 @@ def test_once_embedded_the_view_has_nothing_pending(tmp_path):
     assert hits[0].chunk.doc.source == "航模奖学金办法（示例）.md"
     assert {"keyword", "dense"} <= set(hits[0].via)
     # Approximate search may miss a passage (Chroma's HNSW did, for a new upload's code in
-    # the whole corpus): simulated by hiding it from the store's answer. Its exact
-    # similarity puts it back into the dense list, where it belongs.
+    # the whole corpus): simulated by hiding it from the store's answer, over a collection
+    # too large for exact search. Its exact similarity puts it back into the dense list.
+    import assistant.retrieve as retrieve
+
+    monkeypatch.setattr(retrieve, "EXACT_DENSE", 0)
     cid = r.view().chunks[_new_chunk(index)].chunk_id
     exact = dict(r.dense(question, 50))[_new_chunk(index)]
     real_query = index.store.query_dense
@@ -153,3 +156,31 @@ def test_once_embedded_the_view_has_nothing_pending(tmp_path):
         assert hits[0].dense_score == pytest.approx(exact, abs=1e-4)
     finally:
         index.store.query_dense = real_query
+
+
+def test_dense_search_over_a_small_index_is_exact_and_needs_no_graph(tmp_path):
+    """Up to EXACT_DENSE chunks dense search scores every vector: it ranks as brute force
+    does, and a degraded HNSW graph (simulated: the store's approximate query fails) changes
+    nothing."""
+    import numpy as np
+
+    index = _build(tmp_path)
+    index.ingestor.embed_pending()
+    r = index.retriever
+    question = "航模竞赛奖学金每人每年发放多少？"
+    view = r.view()
+    vectors = index.store.vectors_of([c.chunk_id for c in view.chunks])
+    q = r.embedder.embed_query(question)
+    q = q / np.linalg.norm(q)
+    brute = sorted(
+        ((view.position[i], float(v @ q / np.linalg.norm(v))) for i, v in vectors.items()),
+        key=lambda x: -x[1],
+    )[:5]
+
+    def no_graph(*a, **kw):
+        raise AssertionError("the approximate index was asked")
+
+    index.store.query_dense = no_graph
+    got = r.dense(question, 5)
+    assert [p for p, _ in got] == [p for p, _ in brute]
+    assert [s for _, s in got] == pytest.approx([s for _, s in brute], abs=1e-5)

@@ -288,10 +288,14 @@ def test_comparisons_of_versions_and_of_two_things():
 def test_two_things_named_by_common_nouns_are_sides():
     # each side once, the other left out: a passage about one shares nothing with the other
     sides = read_question("仓管人员和质检人员分别由谁考核？").sides
-    assert sides == ("仓管人员和分别由谁考核?", "和质检人员分别由谁考核?")
+    assert sides == ("仓管人员分别由谁考核?", "质检人员分别由谁考核?")
     # a run of nouns is read whole on each side of the conjunction
     first, second = read_question("实训基础课程与实训核心课程有什么不同？").sides
-    assert first == "实训基础课程与有什么不同?" and second == "与实训核心课程有什么不同?"
+    assert first == "实训基础课程有什么不同?" and second == "实训核心课程有什么不同?"
+    # two modified phrases are the sides, each with its own modifier
+    first, second = read_question("甲厂招的质检员和乙厂招的钳工，学历要求分别是什么？").sides
+    assert first == "甲厂招的质检员,学历要求分别是什么?"
+    assert second == "乙厂招的钳工,学历要求分别是什么?"
     # only where the question asks about each alike, and two words make two sides
     assert read_question("仓管人员和质检人员的培训要求").sides == ()
     assert read_question("2024年和2025年分别是多少").sides == ()
@@ -508,3 +512,65 @@ def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():
 def test_an_amount_that_tells_of_the_scene_asks_no_number(question, intent, quantity):
     spec = read_question(question)
     assert (spec.intent, spec.asks_quantity) == (intent, quantity)
+
+
+def test_a_verb_taking_a_body_as_object_ends_the_name_read_back():
+    # "…要求学校开设": the school is the verb's object, the words before are the subject
+    assert read_question("这份规定要求学校开设哪些课程？").orgs == ()
+    assert read_question("政策支持学院建设哪些平台？").orgs == ()
+    # a name holding a verb of its own is still one ("装配")
+    assert read_question("德阳某某航空装配有限公司招几个人").orgs == ("德阳某某航空装配有限公司",)
+
+
+def test_a_place_and_its_centre_name_no_body():
+    # "X中心城区": the middle of the place; a centre with a name of its own is a body
+    assert read_question("绵阳中心城区的公租房有哪些？").orgs == ()
+    assert read_question("德阳市职业技能鉴定指导中心在哪办公？").orgs == (
+        "德阳市职业技能鉴定指导中心",
+    )
+
+
+def test_a_figure_given_as_approximate_meets_the_exact_one():
+    from ingest.tokens import About, held
+
+    spec = read_question("那个专业是不是招将近三百人？")
+    (n,) = spec.numbers
+    assert isinstance(n, About) and n == "300"
+    assert held(n, "招生计划数：296") and not held(n, "招生计划数：250")
+    assert isinstance(read_question("补贴两千元左右吗").numbers[0], About)
+    assert isinstance(read_question("约50人参加吗").numbers[0], About)
+    # an exact figure stays exact, and "近三年" is a span of time, not an approximation
+    exact = read_question("是不是招三百人？").numbers[0]
+    assert not isinstance(exact, About) and not held(exact, "招生计划数：296")
+    recent = read_question("近三年的就业率是多少")
+    assert not any(
+        isinstance(w, About) for w in (*recent.numbers, *(c.word for c in recent.concepts))
+    )
+
+
+def test_words_asking_a_time_or_a_place_name_nothing_a_passage_holds():
+    words = [c.word for c in read_question("灵活就业人员从什么时候开始向税务部门缴费？").concepts]
+    assert "时候" not in words and "税务" in words
+    assert "地方" not in [c.word for c in read_question("在什么地方办理退休手续？").concepts]
+    # a level of a standard's indicators is no grade a passage must name
+    assert read_question("5.2这个二级指标下有哪些观测点？").labels == ()
+
+
+def test_a_figure_of_the_users_own_case_is_measured_against_the_rules_bound():
+    from ingest.tokens import Case, held
+
+    (age,) = read_question("我五十二岁了，还算不算就业困难人员？").numbers
+    assert isinstance(age, Case) and age == "52" and age.unit == "岁"
+    assert held(age, "申请认定时男性年满50周岁及以上的人员")
+    assert not held(age, "每年组织一次健康体检")  # no bound in its unit
+    assert not held(age, "连续工作满1年的")  # a bound in another unit
+    # only where it asks whether: a figure asked about stays exact
+    assert not isinstance(read_question("每人52元的补贴有哪些人能领？").numbers[0], Case)
+
+
+def test_which_one_of_a_kind_asks_for_the_noun_after_it():
+    # "哪个品牌的X": the brand is asked; a passage naming X but no brand does not answer
+    asked = [a.word for a in read_question("实训室要用哪个品牌的数控机床？").asked]
+    assert asked == ["品牌"]
+    # a document word asks for a title, not a word a passage must hold
+    assert read_question("哪个文件规定了见习补贴？").asked == ()
