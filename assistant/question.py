@@ -672,9 +672,8 @@ def _cases(full: str, spans: list, approximate: frozenset[str]) -> dict[str, Cas
     for w, _, a, b in spans:
         if not is_number(w) or isinstance(w, Either) or w in approximate:
             continue
-        raw = full[a:b]
-        rest = raw[len(_FIGURE.match(raw).group(0)) :] if _FIGURE.match(raw) else raw
-        rest = (rest + full[b:]).lstrip()
+        figure = _FIGURE.match(full, a, b)  # the unit may stand inside the span ("四十岁")
+        rest = full[figure.end() if figure else a :].lstrip()
         unit = next((u for u in units if rest.startswith(u)), "")
         if unit and not (unit == "年" and len(w) == 4):
             found[w] = Case(w, unit)
