@@ -418,6 +418,10 @@ class Retriever:
         passage scored 0.884. Up to EXACT_DENSE chunks the vectors are held in the view and
         scored exactly (3,214 × 384: well under a millisecond a question), so what dense
         search finds does not depend on how the graph was built."""
+        if getattr(self.store, "remote", False):
+            # vectors held here must not hide a lost server: one round trip says it is
+            # there (StoreUnavailableError otherwise), as the graph's own query did
+            self.store.count()
         matrix, positions = view.dense_matrix(self.store)
         if not len(positions):
             return []

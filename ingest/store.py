@@ -293,6 +293,7 @@ class ChromaStore:
             chunks, docs = _Guarded(client, chunks, where), _Guarded(client, docs, where)
         self.chunks = chunks
         self.docs = docs
+        self.remote = bool(where)  # a Chroma server, which can go away mid-session
         # (checked at, chunk count, unreachable ids, computed at): see `_unreachable`.
         self._gaps: tuple[float, int, list[str], float] | None = None
 
