@@ -167,17 +167,7 @@ class IndexView:
         """The normalised vectors of every chunk that has one, stacked, and their positions;
         fetched from the store once, and again for the chunks whose vectors came since."""
         if self._matrix is None or self._matrix[0] != self.pending:
-            need = [
-                p
-                for p in range(len(self.chunks))
-                if p not in self.vectors and p not in self.pending
-            ]
-            if need:
-                got = store.vectors_of([self.chunks[p].chunk_id for p in need])
-                for p in need:
-                    v = got.get(self.chunks[p].chunk_id)
-                    if v is not None:
-                        self.vectors[p] = v / (np.linalg.norm(v) or 1.0)
+            self.load_vectors(store, range(len(self.chunks)))
             positions = np.array(sorted(self.vectors), dtype=np.int64)
             matrix = (
                 np.stack([self.vectors[p] for p in positions]).astype(np.float32)
@@ -186,6 +176,16 @@ class IndexView:
             )
             self._matrix = (self.pending, matrix, positions)
         return self._matrix[1], self._matrix[2]
+
+    def load_vectors(self, store: ChromaStore, positions) -> None:
+        """Fetch, normalised, the vectors of these positions not yet held (and not pending)."""
+        need = [p for p in positions if p not in self.vectors and p not in self.pending]
+        if need:
+            got = store.vectors_of([self.chunks[p].chunk_id for p in need])
+            for p in need:
+                v = got.get(self.chunks[p].chunk_id)
+                if v is not None:
+                    self.vectors[p] = v / (np.linalg.norm(v) or 1.0)
 
     def set_pending(self, ids: set[str]) -> None:
         """Note which chunks still wait for their vector: `pending` (positions of live
@@ -445,13 +445,7 @@ class Retriever:
         """Exact cosine similarity of the question's vector to these chunks' vectors (those
         that have one), fetched from the store once per view."""
         view = view or self.view()
-        need = [p for p in positions if p not in view.vectors and p not in view.pending]
-        if need:
-            got = self.store.vectors_of([view.chunks[p].chunk_id for p in need])
-            for p in need:
-                v = got.get(view.chunks[p].chunk_id)
-                if v is not None:
-                    view.vectors[p] = v / (np.linalg.norm(v) or 1.0)
+        view.load_vectors(self.store, positions)
         q = np.asarray(vector, dtype=np.float32)
         q = q / (np.linalg.norm(q) or 1.0)
         return {p: float(view.vectors[p] @ q) for p in positions if p in view.vectors}
