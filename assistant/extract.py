@@ -225,10 +225,23 @@ def _opens_list(text: str) -> bool:
     return text.rstrip()[-1:] in "：:"
 
 
+# A sentence that announces the items after it without a colon ("社员可享受以下服务。"), and
+# an answer that opens with its first item ("答：（一）被约谈；", "答：一是…").
+_ANNOUNCES = re.compile(r"(?:以下|如下|下列)[^，,。；;：:]{0,10}[。：:]$")
+_ANSWER_ITEM = re.compile(
+    r"答[：:]\s*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、是])"
+)
+
+
 def _leads_in(sentence: str, chunk: Chunk) -> bool:
-    """A lead-in ("下列固定资产不得计算折旧扣除：") of a passage's prose: it may repeat the
-    question word for word, its items (taken along by `_with_list`) are the answer."""
-    return _opens_list(sentence) and chunk.kind != "record"
+    """A lead-in ("下列固定资产不得计算折旧扣除：", "可享受以下服务。", a Q&A answer that
+    opens with its first item) of a passage's prose: it may repeat the question word for
+    word, its items (taken along by `_with_list`) are the answer."""
+    if chunk.kind == "record":
+        return False
+    return _opens_list(sentence) or bool(
+        _ANNOUNCES.search(sentence) or _ANSWER_ITEM.search(sentence)
+    )
 
 
 def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
@@ -244,6 +257,8 @@ def _with_list(sentence: Picked, sentences: list[tuple[int, str]]) -> Picked:
         if sum(len(p) for p in parts) + len(text) > LIST_CHARS:
             break
         item = _item_style(text)
+        if _ASKED_LINE.match(text):
+            break  # a question-and-answer document's next question
         if len(parts) > 1 and (_opens_list(text) or (style and item and item != style)):
             break  # the next lead-in, or a list of another kind: not this one's items
         style = style or item
@@ -265,9 +280,11 @@ def _with_signer(p: Picked) -> Picked:
     return Picked(f"{above} {p.text}", p.chunk, p.hit_rank, p.position, p.score)
 
 
-# An enumerated item and the style of its marker: "（二）" paren, "二、" comma, "2." digit.
+# An enumerated item and the style of its marker: "（二）" paren, "二、" comma, "2." digit,
+# "二是" ordinal.
 _ITEM = re.compile(
-    r"^\s*(?:(?P<paren>[（(][一二三四五六七八九十\d]+[）)])|(?P<comma>[一二三四五六七八九十]+、)|(?P<digit>\d+[.、．](?!\d)))"
+    r"^\s*(?:(?P<paren>[（(][一二三四五六七八九十\d]+[）)])|(?P<comma>[一二三四五六七八九十]+、)"
+    r"|(?P<digit>\d+[.、．](?!\d))|(?P<ordinal>[一二三四五六七八九十]是))"
 )
 
 

@@ -331,8 +331,9 @@ def _positions(text: str, word: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
-# The sections whose cues take in or overlap a cue of this one ("哪几" in "哪几类").
-_YIELDS_TO = {"count": ("list",), "number": ("list",)}
+# The sections whose cues take in or overlap a cue of this one ("哪几" in "哪几类"; "第几"
+# in "第几条": a position asked, not how many).
+_YIELDS_TO = {"count": ("list", "ordinal"), "number": ("list", "ordinal")}
 # Vague amounts ("好几项", "几十万") say how many, they do not ask it.
 _VAGUE_IN = {"count": ("vague",), "number": ("vague",)}
 

@@ -366,3 +366,32 @@ def test_a_figure_asked_in_a_unit_is_answered_by_the_sentence_stating_it_in_that
     # the rule that repeats the question's words states no figure; the line that does
     # holds fewer of them
     assert "（三）申请表（一式两份）。" in [p.text for p in picked]
+
+
+def test_a_sentence_announcing_the_items_after_it_brings_them():
+    """ "可享受以下服务。" ends without a colon and its items are marked 一是, 二是."""
+    text = (
+        "问：入驻孵化园后能享受哪些扶持？\n答：入驻企业可享受以下扶持。一是场地租金减免。"
+        "前两年免收租金。二是创业导师辅导。每家企业配一名导师。\n"
+        "问：怎样申请入驻孵化园？\n答：向园区管委会提交申请书。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences(
+        "入驻孵化园以后有哪些扶持？", [hit], _holds_words("入驻", "孵化园", "扶持")
+    )
+    (listed,) = [p.text for p in picked if "场地租金减免" in p.text]
+    assert "创业导师辅导" in listed
+    assert "管委会" not in listed  # the next question and its answer are not this one's items
+
+
+def test_an_answer_opening_with_its_first_item_brings_the_others():
+    text = (
+        "问：逾期不报送年报的企业会怎样？\n答：（一）被列入经营异常名录；（二）处以罚款；"
+        "（三）不得参加评优。\n问：年报什么时候报？\n答：每年1月1日至6月30日。"
+    )
+    hit = Hit(_chunk(text), 1.0, 1)
+    picked = pick_sentences(
+        "企业逾期不报送年报有什么后果？", [hit], _holds_words("逾期", "报送", "年报", "企业")
+    )
+    joined = "".join(p.text for p in picked)
+    assert "处以罚款" in joined and "不得参加评优" in joined

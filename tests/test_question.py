@@ -574,3 +574,21 @@ def test_which_one_of_a_kind_asks_for_the_noun_after_it():
     assert asked == ["品牌"]
     # a document word asks for a title, not a word a passage must hold
     assert read_question("哪个文件规定了见习补贴？").asked == ()
+
+
+def test_a_position_asked_is_no_count():
+    # "第几条" asks which article: its 几 asks no quantity, and no passage holds "第几条"
+    spec = read_question("劳动合同期限的规定在劳动法第几条？")
+    assert spec.intent == "fact" and not spec.asks_quantity
+    assert not any(str(c.word).startswith("第几") for c in spec.concepts)
+    assert read_question("年检报告要提交几份？").asks_quantity
+    assert read_question("这个办法一共有几条？").intent == "count"
+
+
+def test_words_of_asking_name_nothing_a_passage_holds():
+    words = [c.word for c in read_question("学分银行是个什么东西？").concepts]
+    assert words == ["学分", "银行"]
+    assert read_question("实训室面积要达到什么程度？").asked == ()
+    # who decides an amount is asked, not the amount
+    assert not read_question("收费标准由谁来定？").asks_quantity
+    assert read_question("收费标准是多少？").asks_quantity
