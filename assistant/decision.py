@@ -214,9 +214,11 @@ def _features(
         if not numbers_ok:
             missing.extend(n for n in spec.numbers if not any(held(n, t) for t in texts))
         # numbers asked in parallel ("2022年和2023年的…") stand in a passage each, and
-        # each must stand in one: a year no passage speaks of is a year not answered
+        # each must stand in one: a year no passage speaks of is a year not answered. A
+        # document's date and 文号 say its year ("2023年的老通知": 〔2023〕21号).
+        dated = [compact(f"{c.search_text}\n{c.doc.date}\n{c.doc.doc_number}") for c in top]
         for n in spec.numbers:
-            lacking = [o for o in getattr(n, "options", ()) if not any(held(o, t) for t in texts)]
+            lacking = [o for o in getattr(n, "options", ()) if not any(held(o, t) for t in dated)]
             if lacking:
                 numbers_ok = 0.0
                 missing.extend(lacking)

@@ -164,8 +164,8 @@ _SIDE_JOINS = ("和", "以及", "跟", "同", "与", "及", "、", "或")
 # The parts of speech a side is read over: nouns, and the verbs, adjectives and numerals
 # jieba tags inside a noun phrase ("最低收入家庭", "实训拓展课程", "1996年职业教育法").
 # A particle, preposition, localiser, adverb, pronoun or punctuation ends it ("…的",
-# "对…", "…里", "分别").
-_SIDE_TAGS = ("n", "j", "l", "v", "a", "b", "m", "q")
+# "对…", "…里", "分别"). Latin letters stand in names and grades ("CNC", "Ⅱ级" read as ii级).
+_SIDE_TAGS = ("n", "j", "l", "v", "a", "b", "m", "q", "eng")
 
 
 def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -176,7 +176,7 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
     for join in _SIDE_JOINS:
         for i in range(1, len(pieces) - 1):
             if pieces[i][0] != join or not (
-                _nounish(pieces[i - 1]) and _in_side(pieces[i + 1], join)
+                _ends_side(pieces, i - 1) and _in_side(pieces[i + 1], join)
             ):
                 continue
             a = i - 1
@@ -185,7 +185,7 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
             b = i + 1
             while b + 1 < len(pieces) and _in_side(pieces[b + 1], join):
                 b += 1
-            while b > i and not _nounish(pieces[b]):  # a side ends with its noun ("…课程有什么")
+            while b > i and not _ends_side(pieces, b):  # a side ends with its noun ("…课程有什么")
                 b -= 1
             if b == i:
                 continue
@@ -242,6 +242,17 @@ def _in_side(piece, join: str) -> bool:
     inside a name ("智能制造与高端装备…")."""
     return piece[0] != join and (
         _nounish(piece) or piece[1].startswith(_SIDE_TAGS) or piece[0] in _JOINS
+    )
+
+
+def _ends_side(pieces, k: int) -> bool:
+    """Whether a side may end at piece `k`: on a noun, or on a grade or class label
+    ("超声检测Ⅱ级和射线检测Ⅱ级", "电工三级和焊工三级")."""
+    if _nounish(pieces[k]):
+        return True
+    word = pieces[k][0]
+    return bool(_CLASS_LABEL.fullmatch(word)) or (
+        k > 0 and bool(_CLASS_LABEL.fullmatch(pieces[k - 1][0] + word))
     )
 
 
@@ -407,7 +418,8 @@ _HOW_MANY = re.compile(r"(?:多少|几)(个)?")
 
 def _asked_unit(norm: str) -> str:
     """The unit a question asks its number in, read after 多少/几 ("几个月" → 月, "多少学时"
-    → 学时, "多少钱" → 元; a bare "几个" → 个), or "" when it names none ("多少", "多久")."""
+    → 学时, "多少钱" → 元; a bare "几个" → 个; "多久" → 多久, any unit of time), or "" when
+    it names none ("多少")."""
     units = sorted(vocabulary.words("units.txt"), key=len, reverse=True)
     for m in _HOW_MANY.finditer(norm):
         rest = norm[m.end() :]
@@ -416,7 +428,8 @@ def _asked_unit(norm: str) -> str:
         unit = next((u for u in units if rest.startswith(u)), "")
         if unit or m.group(1):
             return unit or "个"
-    return ""
+    # "多久", "多长时间": a time, in whatever unit (unit_forms of 多久 in cues.txt)
+    return next((cue for cue in _cues("duration") if cue in norm), "")
 
 
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
@@ -661,6 +674,12 @@ def _option(text: str) -> str:
 _PARALLEL = re.compile(
     r"(?:年度|年|届|月|元|人|个)?\s*(?:和|与|及|以及|跟|同|、|或|还是|对比|比)\s*"
 )
+# Two years each naming a version ("2023年的老通知和2025年的新通知", "2022年版与2024年版"):
+# a few words of the first may stand before the conjunction.
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
+_PARALLEL_YEARS = re.compile(
+    r"年(?:度|版)?[^，,。？?；;！!\d]{0,8}?(?:和|与|跟|同|、|还是|对比|比)\s*"
+)
 
 
 def _cases(full: str, spans: list, approximate: frozenset[str]) -> dict[str, Case]:
@@ -702,13 +721,20 @@ def _approximate(full: str, spans: list) -> frozenset[str]:
 
 def _parallel_numbers(full: str, spans: list) -> list[tuple[list[int], tuple[str, ...]]]:
     """Numbers named side by side, as groups of indices into `spans`: "2022年和2023年的
-    人数各是多少" asks two rows, each of which holds one year — a passage need not hold both."""
+    人数各是多少" asks two rows, each of which holds one year — a passage need not hold both;
+    so do two years each naming a version ("2023年的老通知和2025年的新通知")."""
     groups: list[list[int]] = []
     previous = None
     for k, (w, _, a, _) in enumerate(spans):
         if not is_number(w):
             continue
-        if previous is not None and _PARALLEL.fullmatch(full[spans[previous][3] : a]):
+        between = full[spans[previous][3] : a] if previous is not None else ""
+        years = previous is not None and bool(
+            _YEAR_WORD.fullmatch(w) and _YEAR_WORD.fullmatch(spans[previous][0])
+        )
+        if previous is not None and (
+            _PARALLEL.fullmatch(between) or (years and _PARALLEL_YEARS.fullmatch(between))
+        ):
             if groups and groups[-1][-1] == previous:
                 groups[-1].append(k)
             else:

@@ -279,11 +279,14 @@ class IndexView:
 
 
 def judged_text(chunk: Chunk) -> str:
-    """What a passage is judged to hold: its text under its document's 文号, title and
+    """What a passage is judged to hold: its text under its document's 文号, year, title and
     headings, normalised. The 文号 says which year's notice it is ("2023年的学徒制补贴细则"
-    is 青人社发〔2023〕21号); titled "（2025—2026）", a list does not hold "2026" in every
-    row (see tokens)."""
-    return compact(f"{chunk.doc.doc_number} {without_year_ranges(chunk.context)}{chunk.text}")
+    is 青人社发〔2023〕21号), and a law's date which version ("2022年版职业教育法第一条");
+    titled "（2025—2026）", a list does not hold "2026" in every row (see tokens)."""
+    year = f"{chunk.doc.date[:4]}年" if chunk.doc.date[:4].isdigit() else ""
+    return compact(
+        f"{chunk.doc.doc_number} {year} {without_year_ranges(chunk.context)}{chunk.text}"
+    )
 
 
 LIST_ITEMS = re.compile(r"[/／、]")  # what separates the items of a cell listing several

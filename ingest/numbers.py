@@ -251,8 +251,14 @@ def unit_forms(unit: str) -> tuple[str, ...]:
 
 
 def states_in_unit(text: str, unit: str) -> bool:
-    """`states_amount` in `unit` or one of its `unit_forms`."""
-    return any(states_amount(text, u) for u in unit_forms(unit))
+    """`states_amount` in `unit` or one of its `unit_forms`; a question asking how long
+    (`[duration]` in cues.txt: "多久") is answered by a frequency too ("每季度", "按月")."""
+    if any(states_amount(text, u) for u in unit_forms(unit)):
+        return True
+    sections = vocabulary.sections("cues.txt")
+    return unit in sections.get("duration", ()) and any(
+        w in text for w in sections.get("frequency", ())
+    )
 
 
 def states_bound(text: str, unit: str) -> bool:

@@ -352,7 +352,7 @@ def test_a_sentence_states_a_quantity_in_digits_or_in_words(text, states):
         ("一年至少要学多少学时？", "学时"),
         ("失业金能领几个月？", "月"),
         ("开办资金最低是多少？", ""),  # no unit named
-        ("多久评审一次？", ""),
+        ("多久评审一次？", "多久"),  # a time, in any unit of time
     ],
 )
 def test_the_unit_a_number_is_asked_in(question, unit):
@@ -592,3 +592,36 @@ def test_words_of_asking_name_nothing_a_passage_holds():
     # who decides an amount is asked, not the amount
     assert not read_question("收费标准由谁来定？").asks_quantity
     assert read_question("收费标准是多少？").asks_quantity
+
+
+def test_two_years_each_naming_a_version_are_asked_side_by_side():
+    # each year names one document: a passage holds one of them, not both
+    (years,) = read_question("区里2022年的旧文件和2024年的新文件对补贴标准有什么不同？").numbers
+    assert years.options == ("2022", "2024")
+    # two figures of one thing stay two figures
+    assert len(read_question("2024年目标和完成数各是多少，2025年呢？").numbers) == 2
+
+
+def test_a_place_named_by_what_happens_there_is_one_side():
+    # "生源地": 地 is no particle here, the side is the whole noun phrase
+    sides = read_question("生源地助学贷款和校园地助学贷款有什么不同？").sides
+    assert sides == ("生源地助学贷款有什么不同?", "校园地助学贷款有什么不同?")
+
+
+def test_how_long_is_asked_in_any_unit_of_time():
+    from ingest.numbers import states_in_unit
+
+    unit = read_question("孵化园的场地多久检查一次？").asked_unit
+    assert unit and read_question("要交几个月社保？").asked_unit == "月"
+    assert states_in_unit("入驻满6个月后检查", unit)
+    assert states_in_unit("园区每季度组织一次检查", unit)  # a frequency answers it
+    assert not states_in_unit("园区组织安全检查并做好记录", unit)
+
+
+def test_sides_that_end_on_a_grade_are_compared_whole():
+    sides = read_question("磁粉检测Ⅱ级和渗透检测Ⅱ级的培训费分别是多少？").sides
+    assert sides == ("磁粉检测ii级的培训费分别是多少?", "渗透检测ii级的培训费分别是多少?")
+    assert read_question("电工三级和焊工三级的补贴分别是多少？").sides == (
+        "电工三级的补贴分别是多少?",
+        "焊工三级的补贴分别是多少?",
+    )

@@ -220,3 +220,19 @@ def test_the_rows_of_the_school_named_decide_a_conflict(real_index):
     assert retriever.row_conflicts(spec, [another, own, own_course]) == []
     # with no row of the school read, the rows read are another school's
     assert retriever.row_conflicts(spec, [another]) == ["锦江航天职业学院"]
+
+
+def test_a_passage_is_judged_under_its_documents_year():
+    """A law's version is told by its date, a notice's by its 文号: "2022年版…法第一条"
+    is held by the article of the law dated 2022, which never writes its own year."""
+    from assistant.retrieve import judged_text
+    from ingest.types import Chunk, DocMeta
+
+    def chunk(date: str, number: str = "") -> Chunk:
+        doc = DocMeta(doc_id="d", source="law.md", title="某某法", date=date, doc_number=number)
+        text = "第一条 为了规范管理，根据宪法，制定本法。"
+        return Chunk(chunk_id="c", doc=doc, text=text, search_text=text)
+
+    assert "2022年" in judged_text(chunk("2022-04-20"))
+    assert "1996" not in judged_text(chunk("2022-04-20"))
+    assert "2023" in judged_text(chunk("", "青人社发〔2023〕21号"))
