@@ -368,6 +368,8 @@ def _rarest_held(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
     return float(any(held(word, compact(c.search_text)) for c in chunks))
 
 
+# A list of this many items answers how many there are ("有几项") as a figure would.
+COUNTED_ITEMS = 3
 # A sentence split here goes on in the next piece: "；" ends a clause, not the sentence.
 _CLAUSE_ENDS = (";", "；")
 
@@ -421,8 +423,15 @@ def _answer_sentence(
         typed = float(any(states_amount(t, "元") or _field_number(spec, t) for t in answering))
     elif spec.asks_quantity:
         # the figure may stand in a later clause of the answering sentence ("…责令退还押金；
-        # 并处所收押金三倍以下的罚款。" is one sentence, split at ； for reading)
-        typed = float(any(states_quantity(whole.get(t, t)) for t in answering))
+        # 并处所收押金三倍以下的罚款。" is one sentence, split at ； for reading); how many
+        # things there are is told as well by listing them ("…免学费、…助学金、…奖学金")
+        typed = float(
+            any(
+                states_quantity(whole.get(t, t))
+                or (spec.intent == "count" and whole.get(t, t).count("、") >= COUNTED_ITEMS - 1)
+                for t in answering
+            )
+        )
     elif spec.intent == "date" and not spec.facts:
         typed = float(any(CN_DATE.search(t) or ISO_DATE.search(t) for t in answering))
     return {

@@ -266,3 +266,24 @@ def test_a_figure_asked_in_a_unit_must_be_stated_in_it():
     # money and bare counts are judged by answer_typed; nothing asked, nothing to state
     assert _unit_typed(read_question("补贴多少钱？"), ["见附件"]) == 1.0
     assert _unit_typed(read_question("补贴标准是什么？"), ["见附件"]) == 1.0
+
+
+def test_how_many_is_answered_by_a_list_that_can_be_counted(real_index):
+    from assistant.decision import _answer_sentence
+    from assistant.extract import sentences_of
+    from ingest.types import Chunk, DocMeta
+
+    doc = DocMeta(doc_id="aid", source="docs/示例资助.md", title="示例学生资助政策")
+
+    def chunk(text):
+        return Chunk(chunk_id="c", doc=doc, text=text, search_text=f"示例学生资助政策\n{text}")
+
+    spec = read_question("示例学生资助政策里，技工院校的资助有几项？")
+    assert spec.intent == "count"
+    r = real_index.retriever
+    listed = chunk("技工院校的资助有：技工院校免学费、技工院校助学金、技工院校奖学金。")
+    assert _answer_sentence(spec, spec, [listed], r, sentences_of)["answer_typed"] == 1.0
+    named = chunk("技工院校的资助由各校学生资助中心负责办理。")
+    assert _answer_sentence(spec, spec, [named], r, sentences_of)["answer_typed"] == 0.0
+    # "这几项…分别叫什么": these few, pointed at; no count is asked
+    assert read_question("这几项资助分别叫什么？").intent != "count"
