@@ -231,6 +231,7 @@ def run(synthetic: int = 20000, ocr: bool = True) -> dict:
         out["search_ms_corpus_p50"], out["search_ms_corpus_p95"] = round(p50, 2), round(p95, 2)
         p50, p95 = _find_latencies(retriever)
         out["find_ms_corpus_p50"], out["find_ms_corpus_p95"] = round(p50, 2), round(p95, 2)
+        out.update(_exact_dense_figures(retriever, queries))
         out.update(_draft_all(retriever, tmp))
 
         # 3. OCR.
@@ -244,6 +245,26 @@ def run(synthetic: int = 20000, ocr: bool = True) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     out["peak_rss_mb"] = round(_peak_mb(), 1)
     return out
+
+
+def _exact_dense_figures(retriever, queries: list[str]) -> dict:
+    """Exact dense search (`Retriever._exact_dense`): the one fetch of every vector into a
+    fresh view, and the scoring of one question over all of them, its embedding apart."""
+    from assistant.retrieve import Filters, IndexView
+
+    view = IndexView(retriever.store)
+    t = time.perf_counter()
+    view.dense_matrix(retriever.store)
+    load = time.perf_counter() - t
+    vectors = [retriever.embedder.embed_query(q) for q in queries]
+    t = time.perf_counter()
+    for v in vectors:
+        retriever._exact_dense(v, 10, Filters(), view)
+    each = (time.perf_counter() - t) / max(1, len(vectors))
+    return {
+        "dense_exact_load_s": round(load, 2),
+        "dense_exact_ms_per_question": round(1000 * each, 2),
+    }
 
 
 def _draft_all(retriever, tmp: Path) -> dict:
