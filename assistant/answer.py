@@ -26,7 +26,7 @@ from .decision import ANSWERED, NOT_DIRECT, REFUSED, Verdict, decide
 from .doc_facts import states_in
 from .extract import LIST_PASSAGES, pick_sentences
 from .prompts import NOT_DIRECT_LEAD, REFUSAL
-from .question import QuestionSpec, about_content, read_question, reading_spec
+from .question import QuestionSpec, about_content, has_cue, read_question, reading_spec
 from .retrieve import Filters, Retriever, names_orgs
 
 ANSWER_PASSAGES = 6
@@ -109,6 +109,11 @@ def extractive_answer(
         parts.append(f"{p.text}[{n}]")
     if spec.intent == "list" and len(parts) > 1:
         parts = [f"{i}. {text}" for i, text in enumerate(parts, 1)]  # a list reads as one
+    if has_cue(spec.norm, "which_document"):
+        # "出自哪部法律": the document is the answer, its words the proof
+        doc = picked[0].chunk.doc
+        number = f"（{doc.doc_number}）" if doc.doc_number else ""
+        parts.insert(0, f"出自《{doc.title}》{number}：")
     if spec.is_foreign:
         from .english import english_lead
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_amount, states_in_unit, states_quantity
 from ingest.tokens import (
+    IDENTIFIER,
     abbreviated,
     compact,
     held,
@@ -515,7 +516,10 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
 def _is_name(word: str) -> bool:
     """A noun jieba reads as one thing ("助产学", "优胜奖"), not a verb or a colloquial turn
     ("打铆钉", "咋算"): a thing the documents never name is a thing they do not cover, a
-    way of saying it they do not use is only a paraphrase."""
+    way of saying it they do not use is only a paraphrase. A record's identifier
+    ("cg-zl-013") names one thing too."""
+    if IDENTIFIER.fullmatch(word):
+        return True
     tags = tagged(word)
     return len(tags) == 1 and tags[0][1].startswith(("n", "j")) and not tags[0][1].startswith("nr")
 

@@ -34,7 +34,7 @@ ROW_EXCERPT = 90
 LIST_ROW_SHARE = 0.8  # a row listed must hold about as much of the question as the best one
 LIST_CHARS = 320
 WIDER_EXTRA = 40  # how much longer a line may be to replace one it contains
-QUANTITY_BONUS = 0.25  # a sentence stating a figure, when one is asked; as much again in its unit
+QUANTITY_BONUS = 0.25  # a sentence stating a figure asked (as much again in its unit), or an option
 FACT_BONUS = 1.0  # above anything `holds` gives: the line that states the date is the answer
 # A row of short labels ("序号 一级指标 二级指标 三级指标 观测点"): a table header, no answer.
 _LABELS_ONLY = re.compile(r"(?:\S{1,6}\s+){3,}\S{1,6}")
@@ -474,6 +474,9 @@ def pick_sentences(
                 # "几份": "（1式3份）" over "2张照片" and over a sentence stating no figure
                 in_unit = bool(spec.asked_unit) and states_in_unit(sentence, spec.asked_unit)
                 score += QUANTITY_BONUS * ((in_unit or bool(QUANTITY.search(sentence))) + in_unit)
+            if spec.choices and any(compact(o) in compact(sentence) for o in spec.choices):
+                # "是打到个人卡上还是打给企业": the sentence naming an option answers
+                score += QUANTITY_BONUS
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
             elif not _adds_something(

@@ -14,7 +14,7 @@ import re
 from difflib import SequenceMatcher
 from itertools import takewhile
 
-from ingest.numbers import clause_forms, clause_refs
+from ingest.numbers import clause_forms, clause_refs, in_numerals
 from ingest.tokens import compact, is_number
 from ingest.types import Answer, Chunk, citation_for
 
@@ -94,6 +94,50 @@ def of_parts(outline: list[tuple[str, Chunk]], parts: list[str]) -> list[tuple[s
     return out
 
 
+_NUMBERED_PART = re.compile(r"第([一二三四五六七八九十百零〇]+|\d+)([章节编篇])")
+
+
+def _count_of(outline: list[tuple[str, Chunk]]) -> str:
+    """How many parts, said as the document numbers them: "共九章" for chapters numbered
+    第一章…第九章, else "按标题分为N个部分"."""
+    found = [_NUMBERED_PART.match(head) for head, _ in outline]
+    kinds = {m.group(2) for m in found if m}
+    if all(found) and len(kinds) == 1:
+        n = len(outline)
+        numerals = not found[0].group(1).isdigit()
+        return f"共{in_numerals(n) if numerals else n}{kinds.pop()}"
+    return f"按标题分为{len(outline)}个部分"
+
+
+def _covering(
+    outline: list[tuple[str, Chunk]], chunks: list[Chunk], rest: list, retriever
+) -> list[tuple[str, Chunk]]:
+    """The parts of the outline whose passages hold every word the question asks a part to
+    cover ("…第几部分讲创业担保贷款": the two parts on 担保贷款), each part running from its
+    first passage to the next part's; none when no part holds them all."""
+    at = {c.chunk_id: i for i, c in enumerate(chunks)}
+    starts = [at[c.chunk_id] for _, c in outline] + [len(chunks)]
+    out = []
+    for (head, chunk), start, end in zip(outline, starts, starts[1:]):
+        text = compact(f"{head}" + "".join(c.text for c in chunks[start:end]))
+        if all(retriever.credit(w, p, text) >= 1 for w, p in rest):
+            out.append((head, chunk))
+    return out
+
+
+def _line_holding(
+    chunks: list[Chunk], first: Chunk, rest: list, retriever
+) -> tuple[str, Chunk] | None:
+    """The first line, from the part that starts at `first`, holding every word asked (an
+    article, "第二十三条 …"), with its passage."""
+    start = next(i for i, c in enumerate(chunks) if c.chunk_id == first.chunk_id)
+    for chunk in chunks[start:]:
+        for line in chunk.text.splitlines():
+            if line.strip() and all(retriever.credit(w, p, compact(line)) >= 1 for w, p in rest):
+                return line.strip(), chunk
+    return None
+
+
 def _covered(norm: str, title: str) -> tuple[int, int]:
     """How much of `title` stands in the question as one run of characters, and (negated)
     how much of it does not."""
@@ -158,7 +202,8 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
     doc = max(docs.values(), key=lambda d: (named(d), *_covered(spec.norm, compact(d.title))))
     if named(doc)[1] < TITLE_HELD:
         return None
-    title = compact(f"{doc.title}{doc.doc_number or ''}")
+    # the year of its date names the document too ("2022年职业教育法")
+    title = compact(f"{doc.title}{doc.doc_number or ''}{doc.date[:4]}")
     rest = [(w, p) for w, p, _ in items if retriever.credit(w, p, title) < 1]
     if which:
         # which part covers something: the document must hold it ("…第几部分讲创业担保
@@ -177,14 +222,28 @@ def answer_outline(spec: QuestionSpec, retriever, filters) -> Answer | None:
     shown = of_parts(outline, parts) if parts else outline
     if shown is None:
         return None
+    covering = _covering(outline, chunks, rest, retriever) if which and rest else []
+    # "…是第几条？在哪一章？": the line that holds it is quoted under its part
+    quoted = {}
+    if covering and has_cue(spec.norm, "ordinal"):
+        quoted = {head: _line_holding(chunks, chunk, rest, retriever) for head, chunk in covering}
     citations, lines, numbers = [], [], {}
-    for i, (head, chunk) in enumerate(shown, 1):
+    for i, (head, chunk) in enumerate(covering or shown, 1):
         n = numbers.get(chunk.chunk_id)
         if n is None:
             n = numbers[chunk.chunk_id] = len(numbers) + 1
             citations.append(citation_for(n, chunk))
-        lines.append(f"{i}. {head}[{n}]" if not parts else f"{head}[{n}]")
-    lead = f"《{doc.title}》按标题分为{len(outline)}个部分" + ("，问到的是：" if parts else "：")
+        lines.append(f"{i}. {head}[{n}]" if not (parts or covering) else f"{head}[{n}]")
+        if found := quoted.get(head):
+            line, holder = found
+            m = numbers.get(holder.chunk_id)
+            if m is None:
+                m = numbers[holder.chunk_id] = len(numbers) + 1
+                citations.append(citation_for(m, holder))
+            lines.append(f"{line}[{m}]")
+    lead = f"《{doc.title}》{_count_of(outline)}" + (
+        "，问到的是：" if parts else "，讲到所问内容的是：" if covering else "："
+    )
     return Answer(
         spec.text,
         "\n".join([lead, *lines]),

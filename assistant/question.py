@@ -630,7 +630,7 @@ def _choices(
     groups: list[tuple[list[int], tuple[str, ...]]] = []
     texts: list[str] = []
     start = 0
-    for clause in _CLAUSE_END.split(full):
+    for clause in _choice_clauses(full):
         pieces = clause.split(_CHOICE_WORD)
         last = _option(pieces[-1])
         if len(pieces) > 1 and 0 < len(last) <= _LONGEST_LAST_OPTION and "的" not in last:
@@ -644,7 +644,7 @@ def _choices(
                     a, b = sub_at, sub_at + len(sub)
                     lead = i == 0 and j == 0
                     if lead:  # the first option is about as long as the last one
-                        b = a + len(_OPTION_TAIL.sub("", sub))
+                        b = a + len(_OPTION_TAIL.sub("", sub.rstrip("，,")))
                         a = max(a, b - len(last) - 2)
                     inside = [k for k, (_, _, x, y) in enumerate(spans) if a <= x and y <= b]
                     if lead:  # a word both options share ("…授课还是线下授课") is not the option
@@ -664,6 +664,21 @@ def _choices(
                     groups.append((picked, tuple(spans[k][0] for k in picked)))
         start += len(clause) + 1
     return groups, tuple(dict.fromkeys(texts))
+
+
+def _choice_clauses(full: str) -> list[str]:
+    """The question's clauses, a clause that opens with 还是 joined to the one before it with
+    the mark between them ("钱是打到个人卡上，还是打给企业" offers both)."""
+    out: list[str] = []
+    at = 0
+    for clause in _CLAUSE_END.split(full):
+        mark = full[at - 1] if at else ""
+        if out and clause.startswith(_CHOICE_WORD) and _CHOICE_WORD not in out[-1]:
+            out[-1] += mark + clause
+        else:
+            out.append(clause)
+        at += len(clause) + 1
+    return out
 
 
 def _option(text: str) -> str:

@@ -793,7 +793,8 @@ class Retriever:
         rows that have that column hold other values in it ("学前教育" asked, the school's
         rows are "心理学" and "英语"; a row listing it among others in another column is
         not its row); where the question names a school, only that school's rows are read.
-        Longest values first, each part of the question read once. An organisation the
+        Two values named alike are each read in their own rows. Longest values first, each
+        part of the question read once. An organisation the
         index never names conflicts with every row."""
         rows = [(c, {compact(k): compact(v) for k, v in rendered_fields(c.text)}) for c in chunks]
         rows = [(c, f) for c, f in rows if c.kind == "record" and f]
@@ -825,7 +826,13 @@ class Retriever:
         for v in named:
             cells = [f[col] for _, f in rows for col in values[v] if col in f]
             cells = [cell for cell in cells if not lists_several(cell)]
+            # the row of another value the question names alike is that value's ("甲和乙
+            # 各是多少"): this one's may stand in another column, or in a passage's text
+            others = [c for c in cells if any(u != v and (u in c or c in u) for u in named)]
+            cells = [c for c in cells if c not in others]
             if cells and not any(v in cell or cell in v for cell in cells):
+                conflicts.append(v)
+            elif others and not cells and not any(v in compact(c.text) for c in chunks):
                 conflicts.append(v)
         return conflicts
 

@@ -156,6 +156,13 @@ def spoken_codes(text: str) -> str:
 _CLAUSE_REF = re.compile(r"第(\d{1,3}|[零〇一二两三四五六七八九十百]{1,6})([条章款节项])")
 
 
+def in_numerals(n: int) -> str:
+    """`n` in Chinese numerals ("九"), as a document numbers its chapters."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return cn2an.an2cn(n, "low")
+
+
 def clause_forms(word: str) -> tuple[str, ...]:
     """The two ways a clause reference is written ("第12条" / "第十二条"), or () when `word`
     is none: laws number their articles in numerals, people cite them in digits."""

@@ -218,11 +218,15 @@ def abbreviated(word: str, text: str) -> bool:
 
 
 _NUMBER = DIGITS
+_IDENTIFIER = r"[a-z]{1,6}(?:-[a-z0-9]{1,8})*-\d{1,6}"
+IDENTIFIER = re.compile(_IDENTIFIER)  # "cg-zl-013": one thing, named literally
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
-# labels ("E类人才", "A级", "Ⅲ级" — "iii级" once normalised —, "3级").
+# labels ("E类人才", "A级", "Ⅲ级" — "iii级" once normalised —, "3级"), and record identifiers.
 _PROTECTED = re.compile(
     r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])|(?<![a-z])[a-z][类级型档](?![a-z])"
     r"|(?<![a-z])(?:i{1,3}|iv|v|vi{1,3}|ix|x)级|(?<![\d.])\d级"
+    # a record's identifier, letters and digits joined by hyphens ("cg-zl-013")
+    r"|(?<![a-z0-9-])" + _IDENTIFIER + r"(?![a-z0-9-])"
 )
 
 

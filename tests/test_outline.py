@@ -71,3 +71,35 @@ def test_a_part_asked_by_its_place_is_its_heading():
     picked = of_parts(outline, ["第2章", "last"])
     assert [h for h, _ in picked] == ["第二章 申请条件", "第三章 附则"]
     assert of_parts(outline, ["第九章"]) is None
+
+
+def test_the_parts_covering_something_are_those_whose_passages_hold_it():
+    from assistant.outline import _covering, _line_holding
+    from assistant.retrieve import Retriever
+
+    def chunk(n: int, heading: str, text: str) -> Chunk:
+        return Chunk(chunk_id=f"d-{n}", doc=_DOC, text=text, search_text=text, heading=heading)
+
+    chunks = [
+        chunk(1, "第一章 总则", "第一条 为了规范管理，制定本办法。"),
+        chunk(2, "第二章 贷款", "第五条 创业担保贷款额度不超过20万元。"),
+        chunk(3, "第二章 贷款", "第六条 贴息按季拨付。\n第七条 创业担保贷款期限3年。"),
+        chunk(4, "第三章 附则", "第九条 本办法自发布之日起施行。"),
+    ]
+    outline = top_headings(chunks, "示例办法")
+    rest = [("贴息", [])]
+    # the part runs from its first passage to the next part's: the second passage counts
+    assert [h for h, _ in _covering(outline, chunks, rest, Retriever)] == ["第二章 贷款"]
+    assert _line_holding(chunks, chunks[1], rest, Retriever) == ("第六条 贴息按季拨付。", chunks[2])
+    assert _covering(outline, chunks, [("罚款", [])], Retriever) == []
+
+
+def test_a_count_of_chapters_is_said_as_the_document_numbers_them():
+    from assistant.outline import _count_of
+
+    chapters = [_chunk(i, f"第{n}章 名称{i}") for i, n in enumerate("一二三", 1)]
+    assert _count_of(top_headings(chapters, "示例办法")) == "共三章"
+    digits = [_chunk(i, f"第{i}章 名称{i}") for i in range(1, 5)]
+    assert _count_of(top_headings(digits, "示例办法")) == "共4章"
+    parts = [_chunk(1, "一、目标"), _chunk(2, "二、任务")]
+    assert _count_of(top_headings(parts, "示例计划")) == "按标题分为2个部分"

@@ -625,3 +625,9 @@ def test_sides_that_end_on_a_grade_are_compared_whole():
         "电工三级的补贴分别是多少?",
         "焊工三级的补贴分别是多少?",
     )
+
+
+def test_a_choice_offered_across_a_comma_is_a_choice():
+    # "…，还是…": the second option opens a clause of its own
+    assert read_question("补贴是打到个人账户，还是打到单位账户？").choices == ("个人账户", "单位")
+    assert read_question("培训是线上还是线下？").choices == ("线上", "线下")

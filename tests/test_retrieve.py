@@ -236,3 +236,30 @@ def test_a_passage_is_judged_under_its_documents_year():
     assert "2022年" in judged_text(chunk("2022-04-20"))
     assert "1996" not in judged_text(chunk("2022-04-20"))
     assert "2023" in judged_text(chunk("", "青人社发〔2023〕21号"))
+
+
+def test_a_question_asking_which_document_is_answered_with_its_title_first(real_index):
+    ans = answer_question("哪个文件规定了职业院校学生岗位实习补贴？", real_index.retriever)
+    assert ans.found
+    first = ans.answer.splitlines()[0]
+    assert first.startswith("出自《") and ans.citations[0].title in first
+    # a question that does not ask which document gets no such lead
+    plain = answer_question("岗位实习补贴的标准是多少？", real_index.retriever)
+    assert not plain.answer.startswith("出自")
+
+
+def test_two_values_named_alike_are_each_read_in_their_own_rows(real_index):
+    """ "甲和乙各是多少": the row of one is no conflict for the other when the other stands
+    in a passage read; when it stands nowhere, it does conflict."""
+    retriever = real_index.retriever
+    values = retriever.view().field_values
+    single = sorted((v, c) for v, c in values.items() if len(c) == 1 and len(v) >= 4)
+    (first, (column,)), second = (
+        single[0],
+        next(v for v, c in single[1:] if c == values[single[0][0]]),
+    )
+    spec = read_question(f"{first}和{second}的费用分别是多少？")
+    row = _row(f"{column}：{first}；费用：5000")
+    prose = _row(f"说明：{second}另行通知。", "r2")
+    assert retriever.row_conflicts(spec, [row, prose]) == []
+    assert retriever.row_conflicts(spec, [row]) == [second]

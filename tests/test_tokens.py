@@ -171,3 +171,14 @@ def test_a_code_read_aloud_is_the_code_in_digits():
     assert spoken_codes("第十一点三点二项") == "第11.3.2项"
     # two levels may be a decimal and four a run of figures: left as written
     assert spoken_codes("利率三点五，编号一点二点三点四") == "利率三点五，编号一点二点三点四"
+
+
+def test_a_records_identifier_is_one_word_and_names_a_thing():
+    from assistant.decision import _is_name
+    from ingest.tokens import concept_spans
+
+    words = [w for w, _, _, _ in concept_spans("台账里编号SB-JC-027的设备是哪台？")]
+    assert "sb-jc-027" in words and "027" not in words
+    assert _is_name("sb-jc-027")  # a thing the documents never name is not covered
+    # a range or a phone number is no identifier
+    assert not any("-" in w for w, _, _, _ in concept_spans("电话是028-12345678吗"))
