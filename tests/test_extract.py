@@ -36,6 +36,13 @@ def _holds_words(*words):
     return lambda s: sum(w in s for w in words) / len(words)
 
 
+def _picked(text: str, question: str, *words: str) -> list[str]:
+    """The sentences picked from one passage for `question`, judged by `words`."""
+    return [
+        p.text for p in pick_sentences(question, [Hit(_chunk(text), 1.0, 1)], _holds_words(*words))
+    ]
+
+
 def test_the_row_asked_about_is_picked_and_the_question_echo_is_not():
     rows = [
         "证书等级：五级/初级工；一般企业职工（元/人）：1000；产业链企业职工（元/人）：1200",
@@ -76,11 +83,9 @@ def test_a_lead_in_that_repeats_the_question_still_brings_its_items():
         "（二）出国考察费；\n"
         "（三）其他不得从培训经费中列支的费用。"
     )
-    hit = Hit(_chunk(text), 1.0, 1)
-    picked = pick_sentences(
-        "哪些费用不得从培训经费中列支？", [hit], _holds_words("费用", "不得", "培训经费", "列支")
+    joined = "".join(
+        _picked(text, "哪些费用不得从培训经费中列支？", "费用", "不得", "培训经费", "列支")
     )
-    joined = "".join(p.text for p in picked)
     assert "差旅交通费" in joined and "出国考察费" in joined
 
 
@@ -375,11 +380,8 @@ def test_a_sentence_announcing_the_items_after_it_brings_them():
         "前两年免收租金。二是创业导师辅导。每家企业配一名导师。\n"
         "问：怎样申请入驻孵化园？\n答：向园区管委会提交申请书。"
     )
-    hit = Hit(_chunk(text), 1.0, 1)
-    picked = pick_sentences(
-        "入驻孵化园以后有哪些扶持？", [hit], _holds_words("入驻", "孵化园", "扶持")
-    )
-    (listed,) = [p.text for p in picked if "场地租金减免" in p.text]
+    picked = _picked(text, "入驻孵化园以后有哪些扶持？", "入驻", "孵化园", "扶持")
+    (listed,) = [p for p in picked if "场地租金减免" in p]
     assert "创业导师辅导" in listed
     assert "管委会" not in listed  # the next question and its answer are not this one's items
 
@@ -389,9 +391,7 @@ def test_an_answer_opening_with_its_first_item_brings_the_others():
         "问：逾期不报送年报的企业会怎样？\n答：（一）被列入经营异常名录；（二）处以罚款；"
         "（三）不得参加评优。\n问：年报什么时候报？\n答：每年1月1日至6月30日。"
     )
-    hit = Hit(_chunk(text), 1.0, 1)
-    picked = pick_sentences(
-        "企业逾期不报送年报有什么后果？", [hit], _holds_words("逾期", "报送", "年报", "企业")
+    joined = "".join(
+        _picked(text, "企业逾期不报送年报有什么后果？", "逾期", "报送", "年报", "企业")
     )
-    joined = "".join(p.text for p in picked)
     assert "处以罚款" in joined and "不得参加评优" in joined

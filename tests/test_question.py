@@ -588,7 +588,7 @@ def test_a_position_asked_is_no_count():
 def test_words_of_asking_name_nothing_a_passage_holds():
     words = [c.word for c in read_question("学分银行是个什么东西？").concepts]
     assert words == ["学分", "银行"]
-    assert read_question("实训室面积要达到什么程度？").asked == ()
+    assert read_question("这份通知的全称叫什么？").asked == ()
     # who decides an amount is asked, not the amount
     assert not read_question("收费标准由谁来定？").asks_quantity
     assert read_question("收费标准是多少？").asks_quantity

@@ -228,14 +228,16 @@ def test_a_passage_is_judged_under_its_documents_year():
     from assistant.retrieve import judged_text
     from ingest.types import Chunk, DocMeta
 
-    def chunk(date: str, number: str = "") -> Chunk:
-        doc = DocMeta(doc_id="d", source="law.md", title="某某法", date=date, doc_number=number)
+    def chunk(date: str, number: str = "", title: str = "某某法") -> Chunk:
+        doc = DocMeta(doc_id="d", source="law.md", title=title, date=date, doc_number=number)
         text = "第一条 为了规范管理，根据宪法，制定本法。"
-        return Chunk(chunk_id="c", doc=doc, text=text, search_text=text)
+        return Chunk(chunk_id="c", doc=doc, text=text, search_text=text, heading=title)
 
     assert "2022年" in judged_text(chunk("2022-04-20"))
     assert "1996" not in judged_text(chunk("2022-04-20"))
     assert "2023" in judged_text(chunk("", "青人社发〔2023〕21号"))
+    # a list titled with its own years is not of the year it was dated
+    assert "2026" not in judged_text(chunk("2026-01-20", title="某某清单（2025—2026）"))
 
 
 def test_a_question_asking_which_document_is_answered_with_its_title_first(real_index):
