@@ -23,6 +23,7 @@ from ingest.numbers import as_quantity, quantities_in, spoken_codes
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     A_NOT_A,
+    YEAR,
     About,
     Case,
     Either,
@@ -689,9 +690,8 @@ def _option(text: str) -> str:
 _PARALLEL = re.compile(
     r"(?:年度|年|届|月|元|人|个)?\s*(?:和|与|及|以及|跟|同|、|或|还是|对比|比)\s*"
 )
-# Two years each naming a version ("2023年的老通知和2025年的新通知", "2022年版与2024年版"):
+# Two years (YEAR) each naming a version ("2023年的老通知和2025年的新通知", "2022年版与2024年版"):
 # a few words of the first may stand before the conjunction.
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}")
 _PARALLEL_YEARS = re.compile(
     r"年(?:度|版)?[^，,。？?；;！!\d]{0,8}?(?:和|与|跟|同|、|还是|对比|比)\s*"
 )
@@ -745,7 +745,7 @@ def _parallel_numbers(full: str, spans: list) -> list[tuple[list[int], tuple[str
             continue
         between = full[spans[previous][3] : a] if previous is not None else ""
         years = previous is not None and bool(
-            _YEAR_WORD.fullmatch(w) and _YEAR_WORD.fullmatch(spans[previous][0])
+            YEAR.fullmatch(w) and YEAR.fullmatch(spans[previous][0])
         )
         if previous is not None and (
             _PARALLEL.fullmatch(between) or (years and _PARALLEL_YEARS.fullmatch(between))

@@ -39,6 +39,7 @@ from ingest.store import ChromaStore
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     SPECIFICITY_FLOOR,
+    YEAR,
     compact,
     held,
     is_number,
@@ -278,9 +279,6 @@ class IndexView:
         return np.array([filters.admits(c) for c in self.chunks], dtype=bool)
 
 
-_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
-
-
 def judged_text(chunk: Chunk) -> str:
     """What a passage is judged to hold: its text under its document's 文号, year, title and
     headings, normalised. The 文号 says which year's notice it is ("2023年的学徒制补贴细则"
@@ -288,7 +286,7 @@ def judged_text(chunk: Chunk) -> str:
     version ("2022年版职业教育法第一条");
     titled "（2025—2026）", a list does not hold "2026" in every row (see tokens)."""
     # (not a list's "（2025—2026）" dated 2026: its rows are of their own years)
-    dated = chunk.doc.date[:4].isdigit() and not _ANY_YEAR.search(chunk.doc.title)
+    dated = chunk.doc.date[:4].isdigit() and not YEAR.search(chunk.doc.title)
     year = f"{chunk.doc.date[:4]}年" if dated else ""
     return compact(
         f"{chunk.doc.doc_number} {year} {without_year_ranges(chunk.context)}{chunk.text}"

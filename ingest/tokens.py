@@ -218,6 +218,7 @@ def abbreviated(word: str, text: str) -> bool:
 
 
 _NUMBER = DIGITS
+YEAR = re.compile(r"(?:19|20)\d{2}")  # a year written in digits
 _IDENTIFIER = r"[a-z]{1,6}(?:-[a-z0-9]{1,8})*-\d{1,6}"
 IDENTIFIER = re.compile(_IDENTIFIER)  # "cg-zl-013": one thing, named literally
 # Spans jieba would shatter but that are one thing: 观测点 codes ("6.1.2") and class
