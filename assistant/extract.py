@@ -457,6 +457,7 @@ def pick_sentences(
     max_sentences, max_chars = (
         (LIST_ITEMS, LIST_MAX_CHARS) if listing else (MAX_SENTENCES, MAX_CHARS)
     )
+    options = [compact(o) for o in spec.choices]
     candidates: list[Picked] = []
     part_scores: list[tuple[float, ...]] = []
     by_chunk: dict[str, list[tuple[int, str]]] = {}
@@ -474,7 +475,7 @@ def pick_sentences(
                 # "几份": "（1式3份）" over "2张照片" and over a sentence stating no figure
                 in_unit = bool(spec.asked_unit) and states_in_unit(sentence, spec.asked_unit)
                 score += QUANTITY_BONUS * ((in_unit or bool(QUANTITY.search(sentence))) + in_unit)
-            if spec.choices and any(compact(o) in compact(sentence) for o in spec.choices):
+            if spec.choices and any(o in compact(sentence) for o in options):
                 # "是打到个人卡上还是打给企业": the sentence naming an option answers
                 score += QUANTITY_BONUS
             if states is not None and states(sentence, hit.chunk):

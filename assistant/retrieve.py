@@ -282,10 +282,9 @@ class IndexView:
 def judged_text(chunk: Chunk) -> str:
     """What a passage is judged to hold: its text under its document's 文号, year, title and
     headings, normalised. The 文号 says which year's notice it is ("2023年的学徒制补贴细则"
-    is 青人社发〔2023〕21号), and the date of a document whose title names no year which
-    version ("2022年版职业教育法第一条");
-    titled "（2025—2026）", a list does not hold "2026" in every row (see tokens)."""
-    # (not a list's "（2025—2026）" dated 2026: its rows are of their own years)
+    is 青人社发〔2023〕21号); the date says which version of a document whose title names no
+    year ("2022年版职业教育法第一条"). A list titled "（2025—2026）" and dated 2026 holds
+    neither year in every row (see tokens): its rows are of their own years."""
     dated = chunk.doc.date[:4].isdigit() and not YEAR.search(chunk.doc.title)
     year = f"{chunk.doc.date[:4]}年" if dated else ""
     return compact(
