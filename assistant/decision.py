@@ -456,12 +456,16 @@ def _unit_typed(spec: QuestionSpec, answering: list[str]) -> float:
 
 def _field_number(spec: QuestionSpec, text: str) -> bool:
     """Whether a row gives the asked field a bare number ("学费标准:4800"): a table states
-    its amounts under the column's name, without a unit."""
+    its amounts under the column's name, without a unit — a name the asked unit may give
+    too ("招几人" is answered under "需求人数", "多少学时" under "学时")."""
     for a in spec.asked:
         for m in re.finditer(re.escape(compact(a.word)), text):
             if re.match(r"[^;；:：|]{0,6}[:：]\s*\d", text[m.end() :]):
                 return True
-    return False
+    if not spec.asked_unit:
+        return False
+    unit = re.escape(spec.asked_unit)  # a field whose name ends in the unit ("需求人数")
+    return re.search(rf"(?:^|[;；|])[^;；:：|]{{0,6}}{unit}数?[:：]\s*\d", text) is not None
 
 
 def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:

@@ -21,7 +21,7 @@ from ingest.tokens import compact, normalize, numbers_in, without_year_ranges
 from ingest.types import Chunk, Hit
 
 from .question import QuestionSpec, read_question
-from .retrieve import lists_several
+from .retrieve import document_stamp, lists_several
 
 MAX_SENTENCES = 4
 MAX_CHARS = 420
@@ -464,6 +464,7 @@ def pick_sentences(
     for hit in hits[: LIST_PASSAGES if listing else MAX_PASSAGES]:
         sentences = by_chunk.setdefault(hit.chunk.chunk_id, sentences_of(hit.chunk))
         context = without_year_ranges(hit.chunk.context)
+        stamp = document_stamp(hit.chunk) if part_holds else ""
         for pos, sentence in sentences:
             # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
             # answers a question about 市域产教联合体的牵头企业 because it stands in the
@@ -486,9 +487,10 @@ def pick_sentences(
                 score *= 0.3  # a lead-in that repeats the question brings its items along
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
-            part_scores.append(
-                tuple(ph(f"{context}\n{lead}\n{sentence}") + 0.1 / hit.rank for ph in part_holds)
-            )
+            # a side or part is judged with the document's 文号 and year too: "2023年的老通
+            # 知和2025年的新通知…分别" is answered by a sentence of each notice
+            read = f"{stamp}\n{context}\n{lead}\n{sentence}"
+            part_scores.append(tuple(ph(read) + 0.1 / hit.rank for ph in part_holds))
     if not candidates:
         return []
     best = max(c.score for c in candidates)

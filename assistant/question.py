@@ -19,7 +19,7 @@ from functools import lru_cache
 from ingest import vocabulary
 from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
-from ingest.numbers import as_quantity, quantities_in, spoken_codes
+from ingest.numbers import as_quantity, plain, quantities_in, spoken_codes, to_number
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     A_NOT_A,
@@ -190,6 +190,8 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
                 b -= 1
             if b == i:
                 continue
+            if b == i + 1 and _bare_mark(pieces[b][0]) and _bare_mark(pieces[i - 1][0]):
+                a = i - 1  # "培训班第一期和第二期": what comes before the first is both's
             a, b = _with_modifiers(pieces, a, b)
             first, second = (pieces[a][2], pieces[i][2]), (pieces[i][3], pieces[b][3])
             if min(first[1] - first[0], second[1] - second[0]) < 2:
@@ -228,7 +230,11 @@ _DIGIT_RUN = re.compile(r"\d+")
 def _parallel(first: str, second: str) -> int:
     """The length of the start of `second` written as `first` is but for its figures
     ("2022年版" in "2022年版职业教育法" after "1996年版"), when it is shorter than `second`
-    and `first` holds a figure; else 0."""
+    and `first` holds a figure; or, when `first` is a bare ordinal or grade, of the one
+    `second` starts with; else 0."""
+    if _bare_mark(first):  # "第一批和第二批联合体": the rest of the second is both's
+        mark = _ORDINAL.match(second) or _CLASS_LABEL.match(second)
+        return mark.end() if mark and mark.end() < len(second) else 0
     if not _DIGIT_RUN.search(first):
         return 0
     shape = _DIGIT_RUN.sub("0", first)
@@ -240,21 +246,36 @@ def _parallel(first: str, second: str) -> int:
 
 def _in_side(piece, join: str) -> bool:
     """Whether a piece goes on a side joined by `join`: another conjunction may stand
-    inside a name ("智能制造与高端装备…")."""
-    return piece[0] != join and (
-        _nounish(piece) or piece[1].startswith(_SIDE_TAGS) or piece[0] in _JOINS
+    inside a name ("智能制造与高端装备…"); a rate's "每…" ("每人每年") is said of both sides."""
+    return (
+        piece[0] != join
+        and not piece[0].startswith("每")
+        and (_nounish(piece) or piece[1].startswith(_SIDE_TAGS) or piece[0] in _JOINS)
     )
 
 
 def _ends_side(pieces, k: int) -> bool:
-    """Whether a side may end at piece `k`: on a noun, or on a grade or class label
-    ("超声检测Ⅱ级和射线检测Ⅱ级", "电工三级和焊工三级")."""
+    """Whether a side may end at piece `k`: on a noun, on a grade or class label
+    ("超声检测Ⅱ级和射线检测Ⅱ级", "电工三级和焊工三级"), or on an ordinal ("…培训班第一期和
+    第二期": two runs of one thing)."""
     if _nounish(pieces[k]):
         return True
     word = pieces[k][0]
-    return bool(_CLASS_LABEL.fullmatch(word)) or (
+    return bool(_CLASS_LABEL.fullmatch(word) or _ORDINAL.fullmatch(word)) or (
         k > 0 and bool(_CLASS_LABEL.fullmatch(pieces[k - 1][0] + word))
     )
+
+
+def _bare_mark(word: str) -> bool:
+    """An ordinal or a grade standing for a side by itself ("第二期", "四级")."""
+    return bool(_ORDINAL.fullmatch(word) or _CLASS_LABEL.fullmatch(word))
+
+
+# One of a series that recurs ("第二批" of a list, "第三期" of a course, "第十届"): a
+# constraint like a grade, which a passage about another of the series does not meet.
+_SERIES = re.compile(r"第([〇零一二两三四五六七八九十百\d]+)([期批届轮])")
+# An ordinal and its measure word ("第一期", "第2批", "第三届"), however jieba tags it.
+_ORDINAL = re.compile(r"第[〇零一二两三四五六七八九十百\d]+[\u4e00-\u9fff]")
 
 
 def _nounish(piece) -> bool:
@@ -266,8 +287,12 @@ def _nounish(piece) -> bool:
 
 
 def _without(text: str, names: list[str]) -> str:
+    """`text` without `names` and the conjunction joining each to its neighbour ("第一期和
+    第二期…" without 第二期 is "第一期…")."""
+    joins = f"[{_JOINS}]"
     for name in sorted(names, key=len, reverse=True):
-        text = text.replace(name, "")
+        name = re.escape(name)
+        text = re.sub(f"{joins}{name}|{name}{joins}|{name}", "", text)
     return text
 
 
@@ -538,7 +563,9 @@ def _read(text: str) -> QuestionSpec:
         for w, p, _, _ in _grouped(spans, groups)
     )
     words = [c.word for c in concepts]
-    labels = tuple(w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w))
+    labels = tuple(
+        w for w in words if _CLASS_LABEL.fullmatch(w) or _is_grade(w) or _SERIES.fullmatch(w)
+    )
     labels += _long_grades(norm, labels)
     named_places = tuple(w for w in words if _is_place(w))
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(_DOC_NUMBER_DIGITS.sub("", norm))))
@@ -1020,7 +1047,12 @@ def _named_after(norm: str, m: re.Match) -> tuple[str, int, int] | None:
 
 
 def label_forms(label: str) -> tuple[str, ...]:
-    """A grade or category and its other ways of writing (三级 = 3级 = Ⅲ级 = 高级工)."""
+    """A grade or category and its other ways of writing (三级 = 3级 = Ⅲ级 = 高级工; 第二批
+    = 第2批)."""
+    if m := _SERIES.fullmatch(label):
+        value = to_number(m.group(1))
+        digits = f"第{plain(value)}{m.group(2)}" if value is not None else label
+        return tuple(dict.fromkeys((label, digits)))
     return (label, *alternatives(label))
 
 

@@ -285,11 +285,15 @@ def judged_text(chunk: Chunk) -> str:
     is 青人社发〔2023〕21号); the date says which version of a document whose title names no
     year ("2022年版职业教育法第一条"). A list titled "（2025—2026）" and dated 2026 holds
     neither year in every row (see tokens): its rows are of their own years."""
+    return compact(f"{document_stamp(chunk)} {without_year_ranges(chunk.context)}{chunk.text}")
+
+
+def document_stamp(chunk: Chunk) -> str:
+    """The 文号 of a passage's document, and its date's year when the title names none:
+    which notice or which version the passage is of (see `judged_text`)."""
     dated = chunk.doc.date[:4].isdigit() and not YEAR.search(chunk.doc.title)
     year = f"{chunk.doc.date[:4]}年" if dated else ""
-    return compact(
-        f"{chunk.doc.doc_number} {year} {without_year_ranges(chunk.context)}{chunk.text}"
-    )
+    return f"{chunk.doc.doc_number} {year}".strip()
 
 
 LIST_ITEMS = re.compile(r"[/／、]")  # what separates the items of a cell listing several

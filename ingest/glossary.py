@@ -71,13 +71,15 @@ def dictionary_terms(
 
 _NEUTRAL = re.compile(
     r"[\u4e00-\u9fff]+|(?<!\d)(?<!\d\.)(?:(?:19|20)\d\d|\d+(?:\.\d+){1,3})(?!\d|\.\d)"
+    r"|(?<![A-Za-z\d])(?=[A-Za-z\d]*[A-Za-z])(?=[A-Za-z\d]*\d)[A-Za-z\d]{2,}(?![A-Za-z\d])"
 )
 
 
 def neutral_terms(text: str) -> list[str]:
     """What `text` writes as Chinese documents do, in order, each once: runs of Chinese
-    characters, years, dotted codes. Bare small numbers are left out: "7 years" is written
-    "5年以上不足10年" as often as "7年"."""
+    characters, years, dotted codes, and codes of letters and figures ("5G", "AS9100D").
+    Bare small numbers are left out: "7 years" is written "5年以上不足10年" as often as
+    "7年"."""
     return list(dict.fromkeys(_NEUTRAL.findall(text)))
 
 

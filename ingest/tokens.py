@@ -293,8 +293,8 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
             continue  # "这么多人", "一项": jieba's words are not its tagged pieces ("多" + "人")
         if w[0] == "哪" or "谁" in w:
             continue  # "哪几种", "由谁来": jieba's idioms of asking which one or who
-        if w[0] == "一" and a > 0 and norm[a - 1] == "哪":
-            continue  # "由哪一级政府", "哪一年": jieba cuts 哪 off; "一级" asks, names no grade
+        if w[0] == "一" and a > 0 and norm[a - 1] in _DEMONSTRATIVES:
+            continue  # "由哪一级政府", "那一类": jieba cuts 哪/那 off; "一级" names no grade
         seen.add(w)
         parts = _parts(w)
         out.append((w, parts, a, b))
@@ -376,9 +376,19 @@ def tagged(text: str) -> tuple[tuple[str, str, int, int], ...]:
     _init()
     out, pos = [], 0
     for piece in pseg.cut(text):
-        out.append((piece.word, piece.flag, pos, pos + len(piece.word)))
-        pos += len(piece.word)
+        word, flag = piece.word, piece.flag
+        if len(word) > 2 and word[0] in GLUED_JOINS and not in_dictionary(word):
+            # "和天衡": jieba's HMM glues a conjunction to a name it does not know
+            out.append((word[0], "c", pos, pos + 1))
+            word, pos = word[1:], pos + 1
+        out.append((word, flag, pos, pos + len(word)))
+        pos += len(word)
     return tuple(out)
+
+
+# Conjunctions that jieba's HMM glues to an unknown name after them ("和天衡质量"): a word
+# outside the dictionary that starts with one is the conjunction and the name.
+GLUED_JOINS = frozenset("和与跟及")
 
 
 # How specific a word is in Chinese at large, from jieba's own IDF table (built by jieba's

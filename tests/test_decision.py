@@ -194,6 +194,17 @@ def test_a_row_states_a_sum_under_the_asked_column(row, states):
     assert _field_number(spec, row) is states
 
 
+def test_a_row_states_a_count_under_a_column_named_by_the_unit():
+    """ "招几人" is answered under "需求人数", "多少学时" under "学时"; a year is no count."""
+    from assistant.decision import _field_number
+
+    people = read_question("这个岗位招几人？")
+    assert _field_number(people, "岗位名称:检验员;需求人数:4;学历要求:本科")
+    assert not _field_number(people, "岗位名称:检验员;学历要求:本科")
+    years = read_question("这个专业学几年？")
+    assert not _field_number(years, "年度:2024;数值:是")
+
+
 def test_a_passage_holds_its_file_name():
     """A syllabus titled 考试说明 is what its file calls 考纲: a question naming the file's
     word does not find it missing from the passage."""

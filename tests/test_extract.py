@@ -209,6 +209,27 @@ def test_each_part_of_a_question_asking_two_things_gets_its_sentence():
     assert not any("政务服务中心" in t for t in texts)
 
 
+def test_each_side_naming_a_document_by_its_year_gets_that_documents_sentence():
+    """ "2021年的旧办法和2024年的新办法…分别": neither notice's sentence writes its year; the
+    side of each is judged under its notice's 文号 and shown that notice's sentence."""
+
+    def notice(number: str, sentence: str, cid: str, rank: int) -> Hit:
+        doc = DocMeta(doc_id=cid, source=f"{cid}.md", title="某区见习补贴办法", doc_number=number)
+        text = f"三、补贴标准\n{sentence}\n补贴期限最长不超过12个月。"
+        chunk = Chunk(chunk_id=cid, doc=doc, text=text, search_text=text, heading="补贴标准")
+        return Hit(chunk, 1.0, rank)
+
+    hits = [
+        notice("某人社发〔2024〕3号", "按每人每月2400元给予见习单位补贴。", "new", 1),
+        notice("某人社发〔2021〕9号", "见习人员每人每月1800元。", "old", 2),
+    ]
+    question = "2021年的旧办法和2024年的新办法每人每月分别补多少？"
+    whole = _holds_words("见习单位", "给予", "补贴", "每人每月")
+    sides = (_holds_words("2021", "每人每月"), _holds_words("2024", "每人每月"))
+    texts = [p.text for p in pick_sentences(question, hits, whole, part_holds=sides)]
+    assert any("1800" in t for t in texts) and any("2400" in t for t in texts)
+
+
 def test_a_short_list_of_rows_shows_them_whole_and_a_long_one_by_first_fields():
     from assistant.extract import ROW_EXCERPT
 

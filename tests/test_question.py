@@ -140,9 +140,9 @@ def test_a_verb_asked_as_x_not_x_asks_yes_or_no(question):
 def test_two_things_of_one_kind_side_by_side_are_sides_to_search_apart():
     spec = read_question("锦城职业学院和蜀都职业学院的数控专业各招多少人？")
     assert spec.sides == (
-        "锦城职业学院和的数控专业各招多少人?",
-        "和蜀都职业学院的数控专业各招多少人?",
-    )
+        "锦城职业学院的数控专业各招多少人?",
+        "蜀都职业学院的数控专业各招多少人?",
+    )  # each without the other and the conjunction joining them
     assert len(read_question("上海、青岛的条例对实习分别怎么规定？").sides) == 2
     # one place inside another, or one thing named: nothing to compare
     assert read_question("成都市青羊区的企业能领哪些补贴？").sides == ()
@@ -631,3 +631,44 @@ def test_a_choice_offered_across_a_comma_is_a_choice():
     # "…，还是…": the second option opens a clause of its own
     assert read_question("补贴是打到个人账户，还是打到单位账户？").choices == ("个人账户", "单位")
     assert read_question("培训是线上还是线下？").choices == ("线上", "线下")
+
+
+def test_a_conjunction_jieba_glues_to_an_unknown_name_still_joins_two_sides():
+    from ingest.tokens import tagged
+
+    # jieba's HMM reads "和鑫磊" as one word; the conjunction and the name are two
+    assert [p[0] for p in tagged("装配工和鑫磊质量")] == ["装配工", "和", "鑫磊", "质量"]
+    first, second = read_question("鼎泰机电招的装配工和鑫磊质量招的检验员，各招几人？").sides
+    assert first == "鼎泰机电招的装配工,各招几人?"
+    assert second == "鑫磊质量招的检验员,各招几人?"
+
+
+def test_runs_of_one_series_are_sides_and_constraints():
+    # "第一期和第二期": what stands before the first is the head of both
+    assert read_question("焊接实训营第一期和第二期的开营日期分别是哪天？").sides == (
+        "焊接实训营第一期的开营日期分别是哪天?",
+        "焊接实训营第二期的开营日期分别是哪天?",
+    )
+    # and what follows the second is said of both
+    assert read_question("第一批和第二批试点名单分别有几家？").sides == (
+        "第一批试点名单分别有几家?",
+        "第二批试点名单分别有几家?",
+    )
+    # one of a series is a constraint, held in digits too, and only whole
+    spec = read_question("第二批试点名单哪天公布？")
+    assert spec.labels == ("第二批",)
+    assert holds_label("第二批", "第2批试点名单") and not holds_label("第二批", "第12批名单")
+    assert not holds_label("第二批", "第一批试点名单")
+
+
+def test_a_rate_said_of_both_sides_stays_on_each():
+    # "每人每年" is how much of each, not part of the second side's name
+    assert read_question("2023年老办法和2024年新办法每人每年分别补多少？").sides == (
+        "2023年老办法每人每年分别补多少?",
+        "2024年新办法每人每年分别补多少?",
+    )
+
+
+def test_a_demonstrative_before_one_kind_names_no_grade():
+    assert read_question("我是那一类考生，能报吗？").labels == ()
+    assert read_question("一类考生能报吗？").labels == ("一类",)
