@@ -486,23 +486,41 @@ def asking_clauses(norm: str) -> str:
     """The clauses of a question that ask (a question word, 吗, 能不能…), without those that
     only set the scene ("我们上月买了台设备，当月就用上了，从哪个月起计提折旧"): a user's
     circumstances are words no document uses. Empty when every clause asks, or none."""
-    ends = [m.group(0) for m in _ASK_END.finditer(norm)]
-    pieces = _ASK_END.split(norm)
+    clauses = _clauses(norm)
+    if all(asks for _, _, asks in clauses) or not any(asks for _, _, asks in clauses):
+        return ""
+    return "，".join(norm[a:b] for a, b, asks in clauses if asks)
+
+
+def scene_clauses(norm: str) -> list[tuple[int, int]]:
+    """Where the clauses that only set the scene stand (see `asking_clauses`); none when
+    every clause asks, or none does."""
+    clauses = _clauses(norm)
+    if all(asks for _, _, asks in clauses) or not any(asks for _, _, asks in clauses):
+        return []
+    return [(a, b) for a, b, asks in clauses if not asks]
+
+
+def _clauses(norm: str) -> list[tuple[int, int, bool]]:
+    """The clauses of `norm` as (start, end, whether it asks)."""
     # an amount word of the scene ("接了几个学生来实习") asks nothing: judged on the text with
     # it made indefinite, which keeps every clause's place
-    asking = _ASK_END.split(scene_amounts(norm))
-    clauses = [(c, e, a) for c, e, a in zip(pieces, [*ends, ""], asking, strict=True) if c]
-    picked = [
-        i
-        for i, (_, e, a) in enumerate(clauses)
-        if e in ("?", "？") or _ASKING.search(a) or asks_yes_no(a)
-    ]
+    asking = scene_amounts(norm)
+    clauses, start = [], 0
+    for m in [*_ASK_END.finditer(norm), None]:
+        end = m.start() if m else len(norm)
+        if end > start:
+            mark = m.group(0) if m else ""
+            said = asking[start:end]
+            asks = mark in ("?", "？") or bool(_ASKING.search(said)) or asks_yes_no(said)
+            clauses.append([start, end, asks])
+        start = m.end() if m else len(norm)
     # a bare asking clause takes in the clause before it
-    bare = [i - 1 for i in picked if i > 0 and len(clauses[i][0]) <= _BARE_ASK]
-    picked = sorted({*picked, *bare})
-    if not picked or len(picked) == len(clauses):
-        return ""
-    return "，".join(clauses[i][0] for i in picked)
+    for i in range(1, len(clauses)):
+        a, b, asks = clauses[i]
+        if asks and b - a <= _BARE_ASK:
+            clauses[i - 1][2] = True
+    return [(a, b, asks) for a, b, asks in clauses]
 
 
 _AFTER_ASKING = re.compile(r"(?:多少|几)[名个位项家所门本次人条件种类]?")
@@ -575,7 +593,11 @@ def _read(text: str) -> QuestionSpec:
     kind = _record_kind(norm, words)
     asking = scene_amounts(norm)
     intent = _intent(asking, facts, words, bool(codes), kind)
-    if intent == "yes_no" and (cases := _cases(full, spans, approximate)):
+    # the figures of the user's own case: all of a yes-or-no question's, and those told in
+    # a clause that asks nothing ("实习了8个月，…最多能补多少个月"), held by a bound
+    scene = [] if intent == "yes_no" else scene_clauses(full)
+    told = [s for s in spans if any(a <= s[2] and s[3] <= b for a, b in scene)]
+    if cases := _cases(full, spans if intent == "yes_no" else told, approximate):
         concepts = tuple(Concept(cases.get(c.word, c.word), c.parts) for c in concepts)
         numbers = tuple(cases.get(n, n) for n in numbers)
     # "有没有金额上限", "是多还是少": a yes-or-no or a choice asks a number only when it
@@ -737,6 +759,8 @@ def _cases(full: str, spans: list, approximate: frozenset[str]) -> dict[str, Cas
         figure = _FIGURE.match(full, a, b)  # the unit may stand inside the span ("四十岁")
         rest = full[figure.end() if figure else a :].lstrip()
         unit = next((u for u in units if rest.startswith(u)), "")
+        if unit == "个":  # "8个月": 个 counts the months
+            unit = next((u for u in units if rest[1:].startswith(u)), unit)
         if unit and not (unit == "年" and len(w) == 4):
             found[w] = Case(w, unit)
     return found

@@ -103,6 +103,24 @@ def as_quantity(word: str) -> str | None:
     return None
 
 
+# A multiple ("1.5倍", "一点五倍", "两倍"): documents write it as a percentage as often
+# ("按成本的150%摊销"), so it is read as one.
+_MULTIPLE = re.compile(
+    r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?)倍"
+)
+
+
+def multiples(text: str) -> list[tuple[int, int, str]]:
+    """Spans of `text` stating a multiple, with it as a percentage's digits: (.., .., "150")
+    for "一点五倍"."""
+    out = []
+    for m in _MULTIPLE.finditer(text):
+        value = to_number(m.group(1))
+        if value is not None and value > 0:
+            out.append((m.start(), m.end(), plain(value * 100)))
+    return out
+
+
 def numeral_words(text: str) -> list[tuple[int, int, str]]:
     """Spans of `text` that are figures written in Chinese numerals, as (start, end, digits):
     jieba cuts "四千二百八十" into 四千/二百/八十 and would read three numbers. Sums in 万
@@ -220,6 +238,7 @@ def stated_numbers(text: str) -> frozenset[str]:
     meet a passage's "十万元" and "四十平方米" here."""
     found = set(DIGITS.findall(text))
     found.update(quantities_in(text))
+    found.update(percent for _, _, percent in multiples(text))
     for _, amount in numeral_amounts(text):
         value = to_number(_NUMERAL_RUN.match(amount).group(0))
         if value is not None:

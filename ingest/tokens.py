@@ -22,6 +22,7 @@ from .numbers import (
     clause_forms,
     clause_refs,
     in_digits,
+    multiples,
     numeral_words,
     stated_numbers,
     states_bound,
@@ -40,7 +41,7 @@ def is_province(word: str) -> bool:
     return word in _words("provinces.txt")
 
 
-_CODE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.])")
+_CODE = re.compile(r"(?<![\d.])\d{1,2}(?:\.\d{1,2}){1,3}(?![\d.倍%])")  # "1.5倍", "2.5%": no codes
 _DOC_NO = re.compile(r"〔\s*(\d{4})\s*〕\s*(\d{1,4})\s*号")
 _WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 _lock = threading.Lock()
@@ -266,6 +267,9 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     for a, b, _ in numeral_words(norm):
         if not any(a < pe and b > ps for _, ps, pe in protected):
             protected.append((norm[a:b], a, b))
+    for a, b, percent in multiples(norm):  # "1.5倍", "一点五倍": the 150% documents write
+        protected = [p for p in protected if not (a < p[2] and b > p[1])]
+        protected.append((percent, a, b))
     out: list[tuple[str, tuple[str, ...], int, int]] = [(w, (), a, b) for w, a, b in protected]
     seen = {w for w, _, _ in protected}
     function_words = _function_words(norm)

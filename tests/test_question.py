@@ -566,6 +566,13 @@ def test_a_figure_of_the_users_own_case_is_measured_against_the_rules_bound():
     assert not held(age, "连续工作满1年的")  # a bound in another unit
     # only where it asks whether: a figure asked about stays exact
     assert not isinstance(read_question("每人52元的补贴有哪些人能领？").numbers[0], Case)
+    # or where a clause that asks nothing tells it: the user's case, not the document's
+    spec = read_question("我们店招了3个学徒，学了10个月，按那份细则最长能补几个月？")
+    told = {n: getattr(n, "unit", "") for n in spec.numbers}
+    assert told == {"3": "个", "10": "月"} and all(isinstance(n, Case) for n in told)
+    assert held(spec.numbers[1], "补贴期限最长不超过6个月")
+    # a figure in the clause that asks stays exact
+    assert not any(isinstance(n, Case) for n in read_question("学了10个月能补多少？").numbers)
 
 
 def test_which_one_of_a_kind_asks_for_the_noun_after_it():

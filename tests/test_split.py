@@ -65,3 +65,20 @@ def test_records_stay_whole_and_keep_their_row():
     [chunk] = split_document(DOC, [rec])
     assert chunk.text == rec.text and chunk.row == 7 and chunk.sheet == "课程"
     assert "开放课程目录" in chunk.search_text
+
+
+def test_a_question_line_stays_with_the_answer_after_it():
+    """A handbook of questions and answers: a chunk that reaches its size on a "问：" line
+    would hold the question and leave its answer to the next chunk."""
+    rule = "按照规定办理，具体以经办机构公布的流程为准，材料齐全的当场受理。"
+    long_answer = (
+        "答：" + rule * 10 + "逾期不予受理，请提前准备。"
+    )  # the next question ends the size
+    text = clean_text(
+        f"问：第一类事项怎么办理？\n{long_answer}\n问：第二类事项需要准备什么材料？\n"
+        "答：身份证、户口簿和劳动合同。\n问：第三类事项在哪里办理？\n答：在政务服务中心办理。"
+    )
+    chunks = split_document(DOC, [Section(text=text)])
+    held = next(c for c in chunks if "第二类事项" in c.text)
+    assert "身份证、户口簿和劳动合同" in held.text
+    assert not any(c.text.rstrip().endswith("？") for c in chunks)

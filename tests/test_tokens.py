@@ -109,6 +109,18 @@ def test_a_number_is_held_where_a_passage_writes_it_in_words():
     assert not held("3", "统一组织")  # a numeral inside a word states nothing
 
 
+def test_a_multiple_is_the_percentage_a_document_writes():
+    from assistant.question import read_question
+    from ingest.tokens import held
+
+    # "一点五倍", "1.5倍", "两倍" are read as the 150% and 200% documents write
+    assert read_question("按工资的一点五倍支付加班费吗？").numbers == ("150",)
+    spec = read_question("按工资的1.5倍支付吗？")
+    assert spec.numbers == ("150",) and spec.codes == ()  # no 观测点 code either
+    assert held("150", "按照不低于工资的150%支付") and held("200", "按实际发生额的2倍扣除")
+    assert not held("150", "按照不低于工资的200%支付")
+
+
 @pytest.mark.parametrize(
     "everyday, specific",
     [
