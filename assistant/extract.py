@@ -458,6 +458,7 @@ def pick_sentences(
         (LIST_ITEMS, LIST_MAX_CHARS) if listing else (MAX_SENTENCES, MAX_CHARS)
     )
     options = [compact(o) for o in spec.choices]
+    term = spec.defines
     candidates: list[Picked] = []
     part_scores: list[tuple[float, ...]] = []
     by_chunk: dict[str, list[tuple[int, str]]] = {}
@@ -476,6 +477,9 @@ def pick_sentences(
                 # "几份": "（1式3份）" over "2张照片" and over a sentence stating no figure
                 in_unit = bool(spec.asked_unit) and states_in_unit(sentence, spec.asked_unit)
                 score += QUANTITY_BONUS * ((in_unit or bool(QUANTITY.search(sentence))) + in_unit)
+            if term and _says_what(sentence, term):
+                # "什么是医疗救助": "医疗救助是政府对…的兜底保障" over a sentence about its kinds
+                score += QUANTITY_BONUS
             if spec.choices and any(o in compact(sentence) for o in options):
                 # "是打到个人卡上还是打给企业": the sentence naming an option answers
                 score += QUANTITY_BONUS
@@ -557,3 +561,10 @@ def pick_sentences(
     chosen = _without_contained(chosen)
 
     return sorted(chosen, key=lambda c: (not is_fact(c), c.hit_rank, c.position))
+
+
+def _says_what(sentence: str, term: str) -> bool:
+    """Whether `sentence` opens with `term` (after a Q&A's "答：") and says what it is:
+    "医疗救助是…", "灵活就业是指…", "本办法所称X，是指…" aside."""
+    text = re.sub(r"^答[:：]", "", compact(sentence))
+    return text.startswith(term) and text[len(term) : len(term) + 1] in ("是", "指", ",")

@@ -139,6 +139,18 @@ class QuestionSpec:
         return ()
 
     @property
+    def defines(self) -> str:
+        """The term the question asks the meaning of ("什么是医疗救助" → 医疗救助, "…是指什么";
+        `definition` in cues.txt), or "": the sentence saying "医疗救助是…" answers it."""
+        first = _PART_END.split(self.norm)[0]
+        for cue in _cues("definition"):
+            if first.startswith(cue) and len(first) > len(cue):
+                return first[len(cue) :]
+            if first.endswith(cue) and len(first) > len(cue):
+                return first[: -len(cue)]
+        return ""
+
+    @property
     def exact_targets(self) -> tuple[str, ...]:
         """Strings meant literally: 文号, 观测点 codes, quoted phrases (normalised)."""
         return tuple(compact(t) for t in (*self.doc_numbers, *self.codes, *self.quoted))

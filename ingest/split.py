@@ -155,19 +155,20 @@ def _pack_prose(text: str, stack: list[tuple[int, str]]) -> list[tuple[_Span, li
             heading_start = None
         else:
             cur.end = para.end
-        if cur.end - cur.start >= TARGET_CHARS and not _awaits_answer(line):
+        if cur.end - cur.start >= TARGET_CHARS and not _awaits_more(line):
             flush()
     flush()
     return out
 
 
-# A line that puts a question ("问：…？"): the paragraph after it answers it, and a chunk
-# that ends on it holds the question without its answer.
-_QUESTION_LINE = re.compile(r"^\s*(?:问\s*[:：]|Q\s*[:：]).*|.*[？?]\s*$")
+# A line that puts a question ("问：…？") or announces what follows ("需提供以下材料："): the
+# paragraph after it answers it, and a chunk that ends on it holds the lead without its
+# answer.
+_LEAD_LINE = re.compile(r"^\s*(?:问\s*[:：]|Q\s*[:：]).*|.*[？?:：]\s*$")
 
 
-def _awaits_answer(line: str) -> bool:
-    return bool(_QUESTION_LINE.match(line)) and "答" not in line
+def _awaits_more(line: str) -> bool:
+    return bool(_LEAD_LINE.match(line)) and "答" not in line
 
 
 def _heading_prefix(doc: DocMeta, path: list[str], extra: str = "") -> str:

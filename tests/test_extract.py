@@ -230,6 +230,18 @@ def test_each_side_naming_a_document_by_its_year_gets_that_documents_sentence():
     assert any("1800" in t for t in texts) and any("2400" in t for t in texts)
 
 
+def test_what_a_term_is_is_answered_by_the_sentence_that_says_so():
+    text = (
+        "问：什么是临时救助？申请对象有哪些？\n"
+        "答：临时救助分为急难型临时救助和支出型临时救助两类，按类别确定标准。\n"
+        "临时救助是政府对遭遇突发事件的家庭给予的应急性、过渡性救助。"
+    )
+    hit = Hit(_chunk(text, heading="社会救助"), 1.0, 1)
+    whole = _holds_words("临时救助", "急难型", "支出型")
+    texts = [p.text for p in pick_sentences("什么是临时救助？", [hit], whole)]
+    assert any(t.startswith("临时救助是政府") for t in texts)  # though it holds fewer words
+
+
 def test_a_short_list_of_rows_shows_them_whole_and_a_long_one_by_first_fields():
     from assistant.extract import ROW_EXCERPT
 

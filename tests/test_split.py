@@ -82,3 +82,14 @@ def test_a_question_line_stays_with_the_answer_after_it():
     held = next(c for c in chunks if "第二类事项" in c.text)
     assert "身份证、户口簿和劳动合同" in held.text
     assert not any(c.text.rstrip().endswith("？") for c in chunks)
+
+
+def test_a_line_announcing_what_follows_stays_with_it():
+    rule = "按照规定办理，具体以经办机构公布的流程为准，材料齐全的当场受理。"
+    text = clean_text(
+        f"一、办理流程\n{rule * 10}逾期不予受理，请各位申请人务必提前准备齐全。\n申请人需提供以下材料：\n"
+        "（一）身份证；（二）户口簿；（三）劳动合同。"
+    )
+    chunks = split_document(DOC, [Section(text=text)])
+    held = next(c for c in chunks if "以下材料" in c.text)
+    assert "劳动合同" in held.text
