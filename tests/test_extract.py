@@ -236,9 +236,7 @@ def test_what_a_term_is_is_answered_by_the_sentence_that_says_so():
         "答：临时救助分为急难型临时救助和支出型临时救助两类，按类别确定标准。\n"
         "临时救助是政府对遭遇突发事件的家庭给予的应急性、过渡性救助。"
     )
-    hit = Hit(_chunk(text, heading="社会救助"), 1.0, 1)
-    whole = _holds_words("临时救助", "急难型", "支出型")
-    texts = [p.text for p in pick_sentences("什么是临时救助？", [hit], whole)]
+    texts = _picked(text, "什么是临时救助？", "临时救助", "急难型", "支出型")
     assert any(t.startswith("临时救助是政府") for t in texts)  # though it holds fewer words
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from ingest.clean import clean_text
 from ingest.split import MAX_CHARS, split_document
 from ingest.types import DocMeta, Section
@@ -67,29 +69,29 @@ def test_records_stay_whole_and_keep_their_row():
     assert "开放课程目录" in chunk.search_text
 
 
-def test_a_question_line_stays_with_the_answer_after_it():
-    """A handbook of questions and answers: a chunk that reaches its size on a "问：" line
-    would hold the question and leave its answer to the next chunk."""
-    rule = "按照规定办理，具体以经办机构公布的流程为准，材料齐全的当场受理。"
-    long_answer = (
-        "答：" + rule * 10 + "逾期不予受理，请提前准备。"
-    )  # the next question ends the size
-    text = clean_text(
-        f"问：第一类事项怎么办理？\n{long_answer}\n问：第二类事项需要准备什么材料？\n"
-        "答：身份证、户口簿和劳动合同。\n问：第三类事项在哪里办理？\n答：在政务服务中心办理。"
-    )
-    chunks = split_document(DOC, [Section(text=text)])
-    held = next(c for c in chunks if "第二类事项" in c.text)
-    assert "身份证、户口簿和劳动合同" in held.text
-    assert not any(c.text.rstrip().endswith("？") for c in chunks)
+RULE = "按照规定办理，具体以经办机构公布的流程为准，材料齐全的当场受理。"
 
 
-def test_a_line_announcing_what_follows_stays_with_it():
-    rule = "按照规定办理，具体以经办机构公布的流程为准，材料齐全的当场受理。"
-    text = clean_text(
-        f"一、办理流程\n{rule * 10}逾期不予受理，请各位申请人务必提前准备齐全。\n申请人需提供以下材料：\n"
-        "（一）身份证；（二）户口簿；（三）劳动合同。"
-    )
-    chunks = split_document(DOC, [Section(text=text)])
-    held = next(c for c in chunks if "以下材料" in c.text)
-    assert "劳动合同" in held.text
+@pytest.mark.parametrize(
+    "text, lead, follows",
+    [
+        # a handbook of questions and answers: the next question reaches the chunk's size
+        (
+            f"问：第一类事项怎么办理？\n答：{RULE * 10}逾期不予受理，请提前准备。\n"
+            "问：第二类事项需要准备什么材料？\n答：身份证、户口簿和劳动合同。",
+            "第二类事项",
+            "身份证、户口簿和劳动合同",
+        ),
+        # a line announcing a list reaches it
+        (
+            f"一、办理流程\n{RULE * 10}逾期不予受理，请各位申请人务必提前准备齐全。\n"
+            "申请人需提供以下材料：\n（一）身份证；（二）户口簿；（三）劳动合同。",
+            "以下材料",
+            "劳动合同",
+        ),
+    ],
+)
+def test_a_line_asking_or_announcing_stays_with_what_follows(text, lead, follows):
+    """A chunk that ended on such a line would hold it without what answers it."""
+    chunks = split_document(DOC, [Section(text=clean_text(text))])
+    assert follows in next(c.text for c in chunks if lead in c.text)
