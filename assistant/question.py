@@ -498,23 +498,18 @@ def asking_clauses(norm: str) -> str:
     """The clauses of a question that ask (a question word, 吗, 能不能…), without those that
     only set the scene ("我们上月买了台设备，当月就用上了，从哪个月起计提折旧"): a user's
     circumstances are words no document uses. Empty when every clause asks, or none."""
-    clauses = _clauses(norm)
-    if all(asks for _, _, asks in clauses) or not any(asks for _, _, asks in clauses):
-        return ""
-    return "，".join(norm[a:b] for a, b, asks in clauses if asks)
+    return "，".join(norm[a:b] for a, b, asks in _clauses(norm) if asks)
 
 
 def scene_clauses(norm: str) -> list[tuple[int, int]]:
     """Where the clauses that only set the scene stand (see `asking_clauses`); none when
     every clause asks, or none does."""
-    clauses = _clauses(norm)
-    if all(asks for _, _, asks in clauses) or not any(asks for _, _, asks in clauses):
-        return []
-    return [(a, b) for a, b, asks in clauses if not asks]
+    return [(a, b) for a, b, asks in _clauses(norm) if not asks]
 
 
 def _clauses(norm: str) -> list[tuple[int, int, bool]]:
-    """The clauses of `norm` as (start, end, whether it asks)."""
+    """The clauses of `norm` as (start, end, whether it asks); none when every clause asks,
+    or none does: then nothing tells the scene from the question."""
     # an amount word of the scene ("接了几个学生来实习") asks nothing: judged on the text with
     # it made indefinite, which keeps every clause's place
     asking = scene_amounts(norm)
@@ -532,6 +527,8 @@ def _clauses(norm: str) -> list[tuple[int, int, bool]]:
         a, b, asks = clauses[i]
         if asks and b - a <= _BARE_ASK:
             clauses[i - 1][2] = True
+    if all(asks for _, _, asks in clauses) or not any(asks for _, _, asks in clauses):
+        return []
     return [(a, b, asks) for a, b, asks in clauses]
 
 
