@@ -285,9 +285,10 @@ def _bare_mark(word: str) -> bool:
 
 # One of a series that recurs ("第二批" of a list, "第三期" of a course, "第十届"): a
 # constraint like a grade, which a passage about another of the series does not meet.
-_SERIES = re.compile(r"第([〇零一二两三四五六七八九十百\d]+)([期批届轮])")
+_NUMERALS = r"[〇零一二两三四五六七八九十百\d]+"
+_SERIES = re.compile(rf"第({_NUMERALS})([期批届轮])")
 # An ordinal and its measure word ("第一期", "第2批", "第三届"), however jieba tags it.
-_ORDINAL = re.compile(r"第[〇零一二两三四五六七八九十百\d]+[\u4e00-\u9fff]")
+_ORDINAL = re.compile(rf"第{_NUMERALS}[\u4e00-\u9fff]")
 
 
 def _nounish(piece) -> bool:
