@@ -26,11 +26,12 @@ EVAL_DIR = Path(__file__).resolve().parent
 # seventh, blind11 after its scoring in the eighth, blind12 after its scoring in the ninth,
 # blind13 after its scoring in the tenth, blind14 after its scoring in the eleventh, blind15
 # after its scoring in the twelfth, blind16 after its scoring in the thirteenth, blind17 after
-# its scoring in the fourteenth, blind18 after its scoring in the fifteenth), so they are
-# tuning sets now; the held-out set of the sixteenth round (blind19) is not listed here.
+# its scoring in the fourteenth, blind18 after its scoring in the fifteenth, blind19 after its
+# scoring in the sixteenth), so they are tuning sets now; the held-out set of the seventeenth
+# round (blind20) is not listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
-    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 19)),
+    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 20)),
 )
 # Answerable questions refused outright, out of fold. Each new writer's questions were
 # refused three to four times as often as the tuning folds (blind8: 13.6% against 3%), so
