@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ingest import vocabulary
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_amount, states_in_unit, states_quantity
 from ingest.tokens import (
@@ -228,6 +229,11 @@ def _features(
         places_ok = float(any(retriever.names_places(spec, c) for c in top))
         if not places_ok:
             missing.extend(spec.places)
+    # a yes-or-no question about another place is answered by the rule confining itself
+    # to its own ("接收外省学生能申请吗": only 本市的)
+    if spec.elsewhere and spec.intent != "yes_no" and texts and _own_place_only(texts[0]):
+        places_ok = 0.0
+        missing.extend(spec.elsewhere)
     docno_ok = 1.0
     if spec.doc_numbers:
         docs = [compact(f"{c.search_text}\n{c.doc.doc_number}") for c in top]
@@ -390,14 +396,18 @@ def _answer_sentence(
     holds its parts ("附加率" under a title with "征收" for "征收率") — `answer_typed`
     asks that a quantity or date question be answered by a sentence stating one, and
     `unit_typed` that a figure asked in a unit be stated in it."""
+    from .extract import answered_question
+
     items = retriever.weighted_concepts(judged)
     scored = []
     whole: dict[str, str] = {}  # each sentence's text to the rest of its sentence, to its 。
     for chunk in chunks:
         context = compact(chunk.context)
-        sentences = [compact(s) for _, s in sentences_of(chunk)]
+        read = sentences_of(chunk)
+        sentences = [compact(s) for _, s in read]
         for i, sentence in enumerate(sentences):
-            text = context + sentence
+            # a handbook's answer is read after its question ("问：…怎么申领？")
+            text = context + compact(answered_question(chunk.text, read[i][0])) + sentence
             scored.append((retriever.holds(items, text) if items else 0.0, text))
             j = i
             while sentences[j][-1:] in _CLAUSE_ENDS and j + 1 < len(sentences):
@@ -454,6 +464,18 @@ def _unit_typed(spec: QuestionSpec, answering: list[str]) -> float:
     return float(any(states_in_unit(t, unit) or _field_number(spec, t) for t in answering))
 
 
+def _own_place_only(text: str) -> bool:
+    """Whether a passage speaks of its own place alone ("委托本市高校…"): it does not answer
+    a question about another province's or city's ("外省的机构", `elsewhere` in cues.txt)
+    unless it also speaks of places outside ("非本市户籍", "市外", "异地")."""
+    sections = vocabulary.sections("cues.txt")
+    own = [w for w in sections.get("own_place", ()) if w in text]
+    if not own or any(f"非{w}" in text for w in own):
+        return False
+    outside = (*sections.get("elsewhere", ()), *sections.get("outside", ()))
+    return not any(w in text for w in outside)
+
+
 def _field_number(spec: QuestionSpec, text: str) -> bool:
     """Whether a row gives the asked field a bare number ("学费标准:4800"): a table states
     its amounts under the column's name, without a unit — a name the asked unit may give
@@ -465,7 +487,15 @@ def _field_number(spec: QuestionSpec, text: str) -> bool:
     if not spec.asked_unit:
         return False
     unit = re.escape(spec.asked_unit)  # a field whose name ends in the unit ("需求人数")
-    return re.search(rf"(?:^|[;；|])[^;；:：|]{{0,6}}{unit}数?[:：]\s*\d", text) is not None
+    if re.search(rf"(?:^|[;；|])[^;；:：|]{{0,6}}{unit}数?[:：]\s*\d", text):
+        return True
+    # a count of things or people ("招几个人") under a column of counts ("招生计划数",
+    # "名额": `count_fields` in cues.txt)
+    sections = vocabulary.sections("cues.txt")
+    if spec.asked_unit not in sections.get("counters", ()):
+        return False
+    names = "|".join(map(re.escape, sections.get("count_fields", ())))
+    return re.search(rf"(?:^|[;；|])[^;；:：|]{{0,8}}(?:{names})[:：]\s*\d", text) is not None
 
 
 def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, float]:

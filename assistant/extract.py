@@ -181,6 +181,9 @@ def _in_table(text: str, start: int) -> bool:
     return j - i + 1 >= TABLE_MIN_CELLS
 
 
+_QA_QUESTION = re.compile(r"(?m)^\s*问\s*[:：]")
+
+
 def _paragraph_lead(text: str, pos: int) -> str:
     """What a sentence at offset `pos` is read after: the first sentence of its paragraph
     (line), or, for a row of a flattened table, the line that introduces the table."""
@@ -196,7 +199,20 @@ def _paragraph_lead(text: str, pos: int) -> str:
             back = prev_start - 1
         return ""
     m = _SENTENCE.match(text, start)
-    return m.group(0) if m and m.start() < pos else ""
+    lead = m.group(0) if m and m.start() < pos else ""
+    return f"{answered_question(text, pos)}\n{lead}".strip()
+
+
+def answered_question(text: str, pos: int) -> str:
+    """The handbook question ("问：…") a sentence at offset `pos` answers, or "": in "问：救助
+    金怎么申领？\n答：线上：（1）某某APP…" every line down to the next question is its answer,
+    and is read after it, though it never names 救助金 itself."""
+    start = text.rfind("\n", 0, pos) + 1
+    asked = list(_QA_QUESTION.finditer(text, 0, start))
+    if not asked or _QA_QUESTION.match(text, start):
+        return ""
+    at = asked[-1].start()
+    return text[at : text.find("\n", at)].strip()
 
 
 def _adds_something(sentence: str, question: str, yes_no: bool = False) -> bool:
@@ -284,8 +300,30 @@ def _with_signer(p: Picked) -> Picked:
 # "二是" ordinal.
 _ITEM = re.compile(
     r"^\s*(?:(?P<paren>[（(][一二三四五六七八九十\d]+[）)])|(?P<comma>[一二三四五六七八九十]+、)"
-    r"|(?P<digit>\d+[.、．](?!\d))|(?P<ordinal>[一二三四五六七八九十]是))"
+    r"|(?P<digit>\d+[.、．](?!\d))|(?P<ordinal>[一二三四五六七八九十]是)"
+    r"|(?P<code>\d+\.\d+\.\d+)(?![.\d]))"  # "8.1.2是否…": the 观测点 under "8.1…"
 )
+
+
+def _with_lead_ins(
+    chosen: list[Picked], by_chunk: dict[str, list[tuple[int, str]]]
+) -> list[Picked]:
+    """An item picked alone ("（三）在传染病疫情…中感染该传染病的；") says nothing of what
+    holds for it; the lead-in of its list does ("有下列情形之一的，视同工伤："), and is shown
+    before it."""
+    out = list(chosen)
+    for c in chosen:
+        style = _item_style(c.text)
+        if not style or c.chunk.kind == "record":
+            continue
+        before = [(pos, t) for pos, t in by_chunk.get(c.chunk.chunk_id, ()) if pos < c.position]
+        for pos, text in reversed(before):
+            if _item_style(text) == style:
+                continue
+            if _leads_in(text, c.chunk) and not any(text in p.text for p in out):
+                out.append(Picked(text, c.chunk, c.hit_rank, pos, c.score))
+            break
+    return out
 
 
 def _item_style(sentence: str) -> str:
@@ -336,19 +374,20 @@ def _with_runs(
     limit: int,
     runs_of: Callable[[list[tuple[int, str]]], list[list[tuple[int, str]]]],
     wanted: Callable[[int, list[int]], bool],
+    least: int = 2,
 ) -> list[Picked]:
-    """The chosen sentences and, where two or more of them stand in one run of a passage
-    (`runs_of`), the run's other sentences that `wanted(position, chosen positions)`
+    """The chosen sentences and, where `least` (two) or more of them stand in one run of a
+    passage (`runs_of`), the run's other sentences that `wanted(position, chosen positions)`
     accepts — up to twice the limit: a run's own members before other sentences."""
     out = list(chosen)
     for chunk_id, sentences in by_chunk.items():
         mine = [c for c in chosen if c.chunk.chunk_id == chunk_id]
-        if len(mine) < 2:
+        if len(mine) < least:
             continue
         for run in runs_of(sentences):
             positions = {pos for pos, _ in run}
             inside = [c for c in mine if c.position in positions]
-            if len(inside) < 2:
+            if len(inside) < least:
                 continue
             like, at = inside[0], [c.position for c in inside]
             for pos, text in run:
@@ -432,6 +471,23 @@ def _distinct(row: str, shared: set[tuple[str, str]], named: str) -> str:
     return render_fields(fields) if fields else row
 
 
+def cells_named(row: str, question: str) -> int:
+    """How many cells of a table row (`render_fields` form) the normalised `question` names
+    whole: the row of the major 护理 names one more for "甲校的护理" than the row of 助产
+    whose list of admitted majors holds 护理 too."""
+    return sum(
+        1
+        for _, value in rendered_fields(row)
+        if len(v := compact(value)) >= 2 and not v.isdigit() and v in question
+    )
+
+
+def _asks(sentence: str) -> bool:
+    """Whether a sentence only asks ("问：救助金怎么申领？", "需要提供什么资料？"):
+    in a question-and-answer handbook it stands before its answer and answers nothing."""
+    return sentence.rstrip().endswith(("？", "?")) and "答" not in sentence
+
+
 def pick_sentences(
     spec: QuestionSpec | str,
     hits: list[Hit],
@@ -467,6 +523,8 @@ def pick_sentences(
         context = without_year_ranges(hit.chunk.context)
         stamp = document_stamp(hit.chunk) if part_holds else ""
         for pos, sentence in sentences:
+            if _asks(sentence):
+                continue  # a handbook's "问：…？" is the question its answer follows
             # A sentence is read under its title and headings: "3.1企业类型:行业龙头企业…"
             # answers a question about 市域产教联合体的牵头企业 because it stands in the
             # 建设标准 under "3.牵头企业" — and after its paragraph's lead: "不入住人才公寓的，
@@ -480,14 +538,17 @@ def pick_sentences(
             if term and _says_what(sentence, term):
                 # "什么是医疗救助": "医疗救助是政府对…的兜底保障" over a sentence about its kinds
                 score += QUANTITY_BONUS
-            if spec.choices and any(o in compact(sentence) for o in options):
+            names_option = any(o in compact(sentence) for o in options)
+            if names_option:
                 # "是打到个人卡上还是打给企业": the sentence naming an option answers
                 score += QUANTITY_BONUS
             if states is not None and states(sentence, hit.chunk):
                 score += FACT_BONUS
-            elif not _adds_something(
-                sentence, spec.text, spec.intent == "yes_no"
-            ) and not _leads_in(sentence, hit.chunk):
+            elif (
+                not names_option
+                and not _adds_something(sentence, spec.text, spec.intent == "yes_no")
+                and not _leads_in(sentence, hit.chunk)
+            ):
                 score *= 0.3  # a lead-in that repeats the question brings its items along
             score += 0.1 / hit.rank  # the retriever's judgment counts too
             candidates.append(Picked(sentence, hit.chunk, hit.rank, pos, score))
@@ -531,6 +592,11 @@ def pick_sentences(
         chosen.append(_with_list(c, by_chunk[c.chunk.chunk_id]))
     if listing:
         chosen = _with_sibling_items(chosen, by_chunk, max_sentences)
+    elif spec.intent == "count":
+        # "一共有哪几个": the items counted are shown, every one of the list
+        chosen = _with_runs(chosen, by_chunk, LIST_ITEMS, _item_runs, lambda pos, at: True, 1)
+    if not listing:
+        chosen = _with_lead_ins(chosen, by_chunk)
     chosen = _with_whole_sentence(chosen, by_chunk, max_sentences)
     rows = [c for c in chosen if c.chunk.kind == "record"]
     if listing and len(rows) > WHOLE_ROWS:

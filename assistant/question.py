@@ -80,6 +80,7 @@ class QuestionSpec:
     facts: tuple[str, ...] = ()  # document facts asked: issue_date, validity, title, doc_number
     subject: str = ""  # without the words asking for a document fact: what names the document
     places: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()  # a place outside the document's own: "外省", "市外"
     issuing_places: tuple[str, ...] = ()  # places named as a document's issuer (广东省…条例)
     years: tuple[int, ...] = ()
     numbers: tuple[str, ...] = ()  # numbers an answer must speak of ("2025", "600"), 文号 aside
@@ -452,6 +453,19 @@ def scene_amounts(norm: str) -> str:
 
 # "多少钱", "几块", "多少万": money, whatever unit the answer writes it in.
 _MONEY_WORDS = ("钱", "块", "元", "万元", "万块", "万")
+_ASK_TAIL = re.compile(r"[^，,；;。？?！!的]{1,6}")
+
+
+def _names_money(after: str, before: str) -> bool:
+    """Whether the thing asked "多少" of is a sum of money by its name ("多少押金",
+    "交通补助是多少": `money_nouns` in cues.txt): it is answered in 元 or as a rate, as
+    "多少钱" is."""
+    nouns = tuple(_cues("money_nouns"))
+    tail = _ASK_TAIL.match(after)
+    named_after = tail is not None and tail.group(0).endswith(nouns)
+    return named_after or before.removesuffix("是").endswith(nouns)
+
+
 _HOW_MANY = re.compile(r"(?:多少|几)(个)?")
 
 
@@ -465,8 +479,13 @@ def _asked_unit(norm: str) -> str:
         if rest.startswith(_MONEY_WORDS):
             return "元"
         unit = next((u for u in units if rest.startswith(u)), "")
+        if m.group(1) and not unit:
+            # "多少个工作日", "几个小时": 个 counts the unit after it
+            unit = next((u for u in units if u != "个" and rest[1:].startswith(u)), "")
         if unit or m.group(1):
             return unit or "个"
+        if _names_money(rest, norm[: m.start()]):
+            return "元"
     # "多久", "多长时间": a time, in whatever unit (unit_forms of 多久 in cues.txt)
     return next((cue for cue in _cues("duration") if cue in norm), "")
 
@@ -629,6 +648,7 @@ def _read(text: str) -> QuestionSpec:
         facts=facts,
         subject=subject,
         places=named_places,
+        elsewhere=tuple(w for w in _cues("elsewhere") if w in norm),
         issuing_places=tuple(p for p in named_places if _issued_by(norm, p)),
         years=years,
         numbers=numbers,
@@ -782,15 +802,17 @@ _FIGURE = re.compile(r"[\d.零〇一二两三四五六七八九十百千万亿]+
 def _approximate(full: str, spans: list) -> frozenset[str]:
     """The figures a question gives as approximate: after a word of approximation ("将近",
     "约"; `approximate` in cues.txt) or before one, past a unit of up to two characters
-    ("两千元左右"). Read as `About`: the document states the exact figure."""
+    ("两千元左右"), and the bound a user offers to be checked ("是不是不到八百";
+    `offered_bounds`). Read as `About`: the document states the exact figure."""
     hedges = tuple(_cues("approximate"))
+    offered = hedges + tuple(_cues("offered_bounds"))
     found = set()
     for w, _, a, b in spans:
         if not is_number(w) or isinstance(w, Either):
             continue
         before = full[:a].rstrip()
         after = full[b:].lstrip()
-        if before.endswith(hedges) or any(after[k:].startswith(hedges) for k in range(3)):
+        if before.endswith(offered) or any(after[k:].startswith(hedges) for k in range(3)):
             found.add(w)
     return frozenset(found)
 

@@ -24,6 +24,7 @@ from .numbers import (
     in_digits,
     multiples,
     numeral_words,
+    quantities_in,
     stated_numbers,
     states_bound,
 )
@@ -85,6 +86,15 @@ def tokenize(text: str) -> list[str]:
     ]
     out.extend(codes_in(norm))
     out.extend(f"{y}〔{n}〕" for y, n in _DOC_NO.findall(text))
+    # a figure in numerals is searched in digits too ("两千五" → 2500): tables and notices
+    # write their figures in digits, and jieba cuts the numerals apart ("一千", "千五")
+    refs = clause_refs(norm)  # "第一百二十条" is a clause, not the figure 20
+    out.extend(
+        digits
+        for a, b, digits in numeral_words(norm)
+        if not any(a < re_ and b > rs for rs, re_, _ in refs)
+    )
+    out.extend(quantities_in(norm))  # "百分之五十" → 50, as in "50%"
     return out
 
 

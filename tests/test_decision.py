@@ -203,6 +203,19 @@ def test_a_row_states_a_count_under_a_column_named_by_the_unit():
     assert not _field_number(people, "岗位名称:检验员;学历要求:本科")
     years = read_question("这个专业学几年？")
     assert not _field_number(years, "年度:2024;数值:是")
+    # a count of people under a column of counts the unit does not name
+    assert _field_number(people, "专业名称:护理;招生计划数:35;学制:2")
+    assert not _field_number(people, "专业名称:护理;学费标准:5000")
+    assert not _field_number(years, "专业名称:护理;招生计划数:35")  # years are no count
+
+
+def test_a_passage_of_its_own_place_does_not_answer_for_another():
+    from assistant.decision import _own_place_only
+
+    assert _own_place_only("委托本市高校开展技术开发的,按合同金额的10%给予补助")
+    assert not _own_place_only("非本市户籍人员在本市就业的,可以申请")
+    assert not _own_place_only("委托本市或者市外高校开展技术开发的,给予补助")
+    assert not _own_place_only("委托高校开展技术开发的,给予补助")
 
 
 def test_a_passage_holds_its_file_name():

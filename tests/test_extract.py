@@ -426,3 +426,75 @@ def test_an_answer_opening_with_its_first_item_brings_the_others():
         _picked(text, "企业逾期不报送年报有什么后果？", "逾期", "报送", "年报", "企业")
     )
     assert "处以罚款" in joined and "不得参加评优" in joined
+
+
+HANDBOOK = (
+    "问：临时救助金怎么申领？\n"
+    "答：线上：（1）某某APP；（2）某某服务平台。\n"
+    "线下：街道便民服务窗口。\n"
+    "问：救助金多久到账？\n"
+    "答：审批通过后按月发放。"
+)
+
+
+def test_a_handbooks_answer_is_read_after_its_question():
+    """Its lines never name what was asked; the question line before them does."""
+    from assistant.extract import answered_question
+
+    at = HANDBOOK.index("（2）")
+    assert answered_question(HANDBOOK, at) == "问：临时救助金怎么申领？"
+    assert answered_question(HANDBOOK, HANDBOOK.index("线下")) == "问：临时救助金怎么申领？"
+    assert answered_question(HANDBOOK, HANDBOOK.index("审批")) == "问：救助金多久到账？"
+    assert answered_question(HANDBOOK, HANDBOOK.index("救助金多久")) == ""  # a question itself
+    assert answered_question("第一条 本办法所称救助金。\n第二条 按月发放。", 15) == ""
+
+
+def test_the_answer_lines_are_picked_and_the_question_lines_are_not():
+    picked = _picked(HANDBOOK, "临时救助金有哪些申领渠道？", "临时救助金", "申领", "渠道")
+    assert any("某某服务平台" in t for t in picked) and any("街道" in t for t in picked)
+    assert not any(t.rstrip().endswith("？") for t in picked)
+
+
+def test_a_row_names_the_cells_a_question_names_whole():
+    from assistant.extract import cells_named
+
+    question = "某某学院的护理招多少人"
+    own = "学校名称：某某学院；专业名称：护理；联考专业：护理/助产；计划数：380"
+    other = "学校名称：某某学院；专业名称：助产；联考专业：护理/助产；计划数：375"
+    assert cells_named(own, question) == 2 and cells_named(other, question) == 1
+
+
+def test_an_item_picked_alone_is_shown_after_its_lead_in():
+    """What holds for the item is said once, in the lead-in of its list."""
+    text = (
+        "第九条 职工有下列情形之一的，视同因公受伤：\n"
+        "（一）在值班期间突发疾病的；\n"
+        "（二）在抢险救灾中受到伤害的；\n"
+        "（三）在防疫工作中感染传染病的。\n"
+        "第十条 本条例自公布之日起施行。"
+    )
+    picked = _picked(text, "在防疫工作中感染了算不算因公受伤？", "防疫", "感染", "传染病")
+    assert picked[0].startswith("第九条") and picked[1].startswith("（三）")
+
+
+def test_the_option_a_sentence_names_answers_though_it_repeats_the_question():
+    """ "X要掌握还是了解": "掌握X。" adds nothing but the option — which is the answer."""
+    text = "".join(f"熟悉焊接电流的调节{w}。" for w in ("原理", "设备", "记录", "误差"))
+    text += "掌握焊接电流的调节方法。"
+    picked = _picked(text, "焊接电流的调节方法要掌握还是了解？", "焊接", "电流", "调节")
+    assert "掌握焊接电流的调节方法。" in picked
+
+
+def test_a_count_asked_shows_every_item_counted():
+    """ "一共几个观测点，是哪些": the numbered points under the code are one list, shown whole."""
+    text = (
+        "5.2师资建设:建立校企人员双向流动机制,共建教师实践基地。\n"
+        "5.2.1是否建立双向流动机制\n"
+        "5.2.2企业兼职教师数(人)\n"
+        "5.2.3共建教师实践基地数(个)\n"
+        "5.2.4教师企业实践人次\n"
+        "5.3实训建设:共建共享实训基地。"
+    )
+    picked = _picked(text, "5.2师资建设一共几个观测点？", "师资建设", "教师", "基地")
+    assert all(any(t.startswith(f"5.2.{k}") for t in picked) for k in (1, 2, 3, 4))
+    assert not any(t.startswith("5.3") for t in picked)

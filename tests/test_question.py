@@ -353,6 +353,11 @@ def test_a_sentence_states_a_quantity_in_digits_or_in_words(text, states):
         ("失业金能领几个月？", "月"),
         ("开办资金最低是多少？", ""),  # no unit named
         ("多久评审一次？", "多久"),  # a time, in any unit of time
+        ("审核要多少个工作日？", "工作日"),  # 个 counts the unit after it
+        ("办证要交多少押金？", "元"),  # a sum by its name
+        ("每月的交通补助是多少？", "元"),
+        ("补助多少名学员？", "名"),  # a count, though a sum is named before it
+        ("按工资的多少比例缴纳？", ""),  # a rate, not a sum
     ],
 )
 def test_the_unit_a_number_is_asked_in(question, unit):
@@ -539,6 +544,9 @@ def test_a_figure_given_as_approximate_meets_the_exact_one():
     assert held(n, "招生计划数：296") and not held(n, "招生计划数：250")
     assert isinstance(read_question("补贴两千元左右吗").numbers[0], About)
     assert isinstance(read_question("约50人参加吗").numbers[0], About)
+    # a bound the user offers to be checked: the document states the figure itself
+    offered = read_question("报名费是不是不到八百？").numbers[0]
+    assert isinstance(offered, About) and held(offered, "报名费:780")
     # an exact figure stays exact, and "近三年" is a span of time, not an approximation
     exact = read_question("是不是招三百人？").numbers[0]
     assert not isinstance(exact, About) and not held(exact, "招生计划数：296")
@@ -679,3 +687,9 @@ def test_a_rate_said_of_both_sides_stays_on_each():
 def test_a_demonstrative_before_one_kind_names_no_grade():
     assert read_question("我是那一类考生，能报吗？").labels == ()
     assert read_question("一类考生能报吗？").labels == ("一类",)
+
+
+def test_a_place_outside_the_documents_own_is_read():
+    """ "外省的学校" names no place, yet is one: a rule of 本市 does not speak of it."""
+    assert read_question("和外省的学校合作也能申请吗？").elsewhere == ("外省",)
+    assert read_question("和本市的学校合作能申请吗？").elsewhere == ()

@@ -17,6 +17,13 @@ def test_search_tokens_keep_codes_and_compounds_whole():
     assert "8.5.2" in tokens and "职工教育经费" in tokens and "经费" in tokens
 
 
+def test_a_figure_in_numerals_is_searched_in_digits_too():
+    """Tables write "缴费金额:2500"; a user writes "两千五"."""
+    assert "2500" in tokenize("每年交两千五的档次")
+    assert "30" in tokenize("比例为百分之三十")
+    assert "20" not in tokenize("依照第一百二十条处理")  # a clause, not a figure
+
+
 def test_a_question_is_searched_with_the_forms_documents_use():
     # "医保"/"三甲" as people say it; "医疗保险"/"三级甲等" as handbooks write it
     tokens = query_tokens("我妈的医保在三甲看病能报多少")
