@@ -256,9 +256,13 @@ def states_amount(text: str, unit: str) -> bool:
     """Whether `text` states a number in `unit` ("5个以上" in 个, "90学时" in 学时, "一千元"
     in 元): what a question asking "几个", "多少学时", "多少钱" needs, where a phone number,
     a date or a record's code are digits that answer nothing. A year ("2024年") is no
-    number of years; a question asking money (unit 元) is answered by a sum or a rate."""
+    number of years; a question asking money (unit 元) is answered by a sum or a rate; a
+    table's column may name the unit once, in brackets ("一般企业职工（元/人）：2000")."""
     units = MONEY_UNITS if unit == "元" else (unit,)
-    pattern = _AMOUNT + "个?(?:" + "|".join(re.escape(u) for u in units) + ")"  # "3个月"
+    named = "|".join(re.escape(u) for u in units)
+    pattern = _AMOUNT + "个?(?:" + named + ")"  # "3个月"
+    # a column that names its unit in brackets: "一般企业职工（元/人）：2000"
+    pattern += rf"|[（(][^）)]{{0,6}}(?:{named})[^）)]{{0,6}}[）)]\s*[:：]\s*\d"
     if unit == "元":
         pattern += "|百分之"
     if unit == "年":
