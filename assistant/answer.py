@@ -13,6 +13,7 @@ answered and `status` which outcome it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -24,7 +25,7 @@ from ingest.types import Answer, Citation, Hit, citation_for
 from . import routes
 from .decision import ANSWERED, NOT_DIRECT, REFUSED, Verdict, decide
 from .doc_facts import states_in
-from .extract import LIST_PASSAGES, cells_named, pick_sentences
+from .extract import LIST_PASSAGES, Picked, cells_named, pick_sentences
 from .prompts import NOT_DIRECT_LEAD, REFUSAL
 from .question import QuestionSpec, about_content, has_cue, read_question, reading_spec
 from .retrieve import Filters, Retriever, names_orgs
@@ -114,7 +115,7 @@ def extractive_answer(
         # "出自哪部法律": the document is the answer, its words the proof
         doc = picked[0].chunk.doc
         number = f"（{doc.doc_number}）" if doc.doc_number else ""
-        parts.insert(0, f"出自《{doc.title}》{number}：")
+        parts.insert(0, f"出自《{doc.title}》{number}{article_of(picked[0])}：")
     if spec.is_foreign:
         from .english import english_lead
 
@@ -125,6 +126,27 @@ def extractive_answer(
     return Answer(
         spec.text, "\n".join(parts), True, "extractive", cites, (), notes, status=ANSWERED
     )
+
+
+# An article's number where the article begins ("第十四条 国家…"), not a reference to one
+# inside a sentence ("依照本法第六十二条规定").
+_ARTICLE_HEAD = 10  # characters of "第一百零二条 " a sentence may open with
+_ARTICLE = re.compile(
+    r"(?:^|(?<=[\n。；;\s]))(第[零〇一二两三四五六七八九十百\d]{1,6}条)(?=[\s　])"
+)
+
+
+def article_of(picked: Picked) -> str:
+    """The article a sentence stands in, from the last article its passage opens before it
+    (a law's sentence is cited by its 条: "出自哪部法规第几条"), or "" when the passage
+    opens none before it."""
+    text = picked.chunk.text
+    at = text.find(picked.text[:12])
+    if at < 0:
+        return ""
+    # up to the sentence's first words: a sentence that opens its article names it there
+    found = _ARTICLE.findall(text[: at + _ARTICLE_HEAD])
+    return found[-1] if found else ""
 
 
 def _holds_of(spec: QuestionSpec, retriever: Retriever) -> Callable[[str], float]:

@@ -88,6 +88,7 @@ CANDIDATES = (
     "parts_coverage",  # each sub-question's coverage by its best passage, averaged
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
+    "asking_unknown",  # weight share of the asking clauses' words the corpus never uses
 )
 
 
@@ -267,6 +268,7 @@ def _features(
     if candidates:
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
+        values["asking_unknown"] = _asking_unknown(judged, top, retriever, values)
         known = [a for a in spec.asked if retriever.knows(a.word)]
         values["asked_known_held"] = float(
             not known or any(_has_attr(a.word, a.parts, t) for a in known for t in texts)
@@ -545,6 +547,18 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
         "missing_unknown": unknown / total,
         "unknown_names": unknown_names / total,
     }
+
+
+def _asking_unknown(spec: QuestionSpec, chunks: list[Chunk], retriever, values: dict) -> float:
+    """The share of the asking clauses' words the corpus never uses and the passage lacks.
+    A user's own words for the scene ("工地上出事走了") are words no document uses, and say
+    little; the thing asked about ("有没有录播回放") being one says the documents do not
+    cover it."""
+    asking = asking_clauses(spec.norm)
+    if not asking:
+        return values["missing_unknown"] + 1.0 - values["names_known"]
+    lacked = _missing(read_question(asking), chunks, retriever)
+    return lacked["missing_unknown"] + lacked["unknown_names"]
 
 
 def _is_name(word: str) -> bool:

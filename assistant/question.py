@@ -19,7 +19,7 @@ from functools import lru_cache
 from ingest import vocabulary
 from ingest.clean import is_foreign
 from ingest.metadata import DOC_NUMBER, normalize_doc_number
-from ingest.numbers import as_quantity, plain, quantities_in, spoken_codes, to_number
+from ingest.numbers import as_quantity, in_words, plain, quantities_in, spoken_codes, to_number
 from ingest.synonyms import alternatives
 from ingest.tokens import (
     A_NOT_A,
@@ -30,6 +30,7 @@ from ingest.tokens import (
     codes_in,
     compact,
     concept_spans,
+    counts_back,
     in_dictionary,
     is_number,
     normalize,
@@ -185,8 +186,9 @@ _SIDE_TAGS = ("n", "j", "l", "v", "a", "b", "m", "q", "eng")
 def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Where the two sides joined by one conjunction stand ("专业基础课程和专业核心课程"),
     each read as far as its noun phrase goes; None when the question has none, or a side is
-    a single character."""
-    pieces = tagged(norm)
+    a single character. A name in quotation marks is one noun ("甲校的“焊接工艺”和乙校的
+    “钳工实训”")."""
+    pieces = _quoted_whole(tagged(norm))
     for join in _SIDE_JOINS:
         for i in range(1, len(pieces) - 1):
             if pieces[i][0] != join or not (
@@ -211,6 +213,24 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
                 return None
             return first, second
     return None
+
+
+def _quoted_whole(pieces) -> list:
+    """`pieces` with each run from an opening to a closing quotation mark made one noun."""
+    out: list = []
+    opened = None
+    for piece in pieces:
+        if opened is None and piece[0] == "“":
+            opened = [piece]
+        elif opened is not None:
+            opened.append(piece)
+            if piece[0] == "”":
+                word = "".join(p[0] for p in opened)
+                out.append((word, "nz", opened[0][2], piece[3]))
+                opened = None
+        else:
+            out.append(piece)
+    return out + (opened or [])
 
 
 def _with_modifiers(pieces: list, a: int, b: int) -> tuple[int, int]:
@@ -286,8 +306,11 @@ def _bare_mark(word: str) -> bool:
 
 # One of a series that recurs ("第二批" of a list, "第三期" of a course, "第十届"): a
 # constraint like a grade, which a passage about another of the series does not meet.
-_NUMERALS = r"[〇零一二两三四五六七八九十百\d]+"
+_NUMERAL_CHARS = "〇零一二两三四五六七八九十百"
+_NUMERALS = rf"[{_NUMERAL_CHARS}\d]+"
 _SERIES = re.compile(rf"第({_NUMERALS})([期批届轮])")
+# A grade, class or prize by its number ("八级", "8级", "二等奖"): written either way.
+_NUMBERED_GRADE = re.compile(rf"({_NUMERALS})(级|类|等奖)")
 # An ordinal and its measure word ("第一期", "第2批", "第三届"), however jieba tags it.
 _ORDINAL = re.compile(rf"第{_NUMERALS}[\u4e00-\u9fff]")
 
@@ -493,6 +516,7 @@ def _asked_unit(norm: str) -> str:
 _CLAUSE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章款]|\([一二三四五六七八九十]+\)")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,40})[”\"」』]")
 _TITLE = re.compile(r"《([^《》]{2,60})》")
+_QUOTATION = re.compile(r"[“「『\"][^”」』\"]*[”」』\"]")
 # Where one sub-question ends: "…的解释权归哪个单位？什么日期生效？"
 _PART_END = re.compile(r"[？?；;。！!]+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|届|学年|年度)|\D|$)")
@@ -621,7 +645,9 @@ def _read(text: str) -> QuestionSpec:
     numbers = tuple(About(n) if n in approximate else n for n in numbers)
     kind = _record_kind(norm, words)
     asking = scene_amounts(norm)
-    intent = _intent(asking, facts, words, bool(codes), kind)
+    # a passage quoted whole is what the question asks about, not how it asks: its 不同, 没有
+    # or 哪些 are the document's words ("“…不同…”出自哪条" asks for a source, not a comparison)
+    intent = _intent(_QUOTATION.sub("“”", asking), facts, words, bool(codes), kind)
     # the figures of the user's own case: all of a yes-or-no question's, and those told in
     # a clause that asks nothing ("实习了8个月，…最多能补多少个月"), held by a bound
     scene = [] if intent == "yes_no" else scene_clauses(full)
@@ -1030,6 +1056,7 @@ def _record_kind(norm: str, words: list[str]) -> str:
 def _asked_all(text: str) -> tuple[Concept, ...]:
     """What each sentence of the question asks for, each once: "管饭吗？餐费多少？" asks
     餐费 (the yes/no sentence asks nothing a passage must name)."""
+    text = _QUOTATION.sub("“”", text)  # a passage quoted is asked about, it does not ask
     pieces = [p for p in _PART_END.split(text) if p.strip()] or [text]
     found: dict[str, Concept] = {}
     for piece in pieces:
@@ -1062,6 +1089,7 @@ def _asked(norm: str) -> tuple[Concept, ...]:
         and not flag.startswith("nr")
         and w.strip() not in stop
         and w.strip() not in skip
+        and not counts_back(w.strip(), norm, b)
     ]
     before = [n for n in nouns if n[2] <= m.start()]
     after_m = _AFTER_ASKING.match(norm, m.start())
@@ -1109,16 +1137,21 @@ def label_forms(label: str) -> tuple[str, ...]:
         value = to_number(m.group(1))
         digits = f"第{plain(value)}{m.group(2)}" if value is not None else label
         return tuple(dict.fromkeys((label, digits)))
-    return (label, *alternatives(label))
+    numbered = ()
+    if (m := _NUMBERED_GRADE.fullmatch(label)) and (value := to_number(m.group(1))) is not None:
+        # the grades a table of ten (伤残等级 一级…十级) writes in words and a user in digits
+        numbered = (f"{plain(value)}{m.group(2)}", f"{in_words(value)}{m.group(2)}")
+    return tuple(dict.fromkeys((label, *numbered, *alternatives(label))))
 
 
 def holds_label(label: str, text: str) -> bool:
     """`text` names the category whole, in any of its forms: "i级" (Ⅰ级) is not held by
-    "ii级" (Ⅱ级), nor "1级" by "11级". A choice ("c类还是d类") is held by any option."""
+    "ii级" (Ⅱ级), nor "1级" by "11级" or "一级" by "十一级". A choice ("c类还是d类") is held
+    by any option."""
     if isinstance(label, Either):
         return any(holds_label(o, text) for o in label.options)
     for form in label_forms(label):
-        if re.search(rf"(?<![ivx0-9]){re.escape(normalize(form))}", text):
+        if re.search(rf"(?<![ivx0-9{_NUMERAL_CHARS}]){re.escape(normalize(form))}", text):
             return True
     return False
 

@@ -47,6 +47,15 @@ def to_number(run: str) -> Decimal | None:
         return None
 
 
+def in_words(value: Decimal) -> str:
+    """A whole number in Chinese numerals ("8" -> "八"), as grades are written ("八级");
+    the digits themselves when cn2an cannot write it."""
+    try:
+        return cn2an.an2cn(plain(value))
+    except (ValueError, KeyError, TypeError):
+        return plain(value)
+
+
 def plain(value: Decimal) -> str:
     """`value` as digits without a trailing ".0" ("5000", "2.5")."""
     text = format(value.normalize(), "f")
@@ -230,6 +239,10 @@ def group_count(word: str) -> bool:
     )
 
 
+# A sum written in 万: after its figure, or once in its column's brackets.
+_IN_WAN = re.compile(r"(\d+(?:\.\d+)?)\s*万[元块]|[（(]万元[）)]\s*[:：]\s*(\d+(?:\.\d+)?)")
+
+
 @lru_cache(maxsize=8192)
 def stated_numbers(text: str) -> frozenset[str]:
     """Every number `text` states, as digits: those written in digits, and those in Chinese
@@ -237,6 +250,8 @@ def stated_numbers(text: str) -> frozenset[str]:
     (a sum in 万 as documents write it in digits, "10万元"). A question's "10万块" and "40平米"
     meet a passage's "十万元" and "四十平方米" here."""
     found = set(DIGITS.findall(text))
+    for m in _IN_WAN.finditer(text):  # "4.5万元", "预算（万元）：4.5" state 45000 too
+        found.add(plain(Decimal(m.group(1) or m.group(2)) * 10000))
     found.update(quantities_in(text))
     found.update(percent for _, _, percent in multiples(text))
     for _, amount in numeral_amounts(text):
@@ -257,7 +272,8 @@ def states_amount(text: str, unit: str) -> bool:
     in 元): what a question asking "几个", "多少学时", "多少钱" needs, where a phone number,
     a date or a record's code are digits that answer nothing. A year ("2024年") is no
     number of years; a question asking money (unit 元) is answered by a sum or a rate; a
-    table's column may name the unit once, in brackets ("一般企业职工（元/人）：2000")."""
+    table's column may name the unit once, in brackets ("一般企业职工（元/人）：2000"), or be
+    named by what the sum is ("学费标准：10000", `money_nouns` in cues.txt)."""
     units = MONEY_UNITS if unit == "元" else (unit,)
     named = "|".join(re.escape(u) for u in units)
     pattern = _AMOUNT + "个?(?:" + named + ")"  # "3个月"
@@ -265,6 +281,9 @@ def states_amount(text: str, unit: str) -> bool:
     pattern += rf"|[（(][^）)]{{0,6}}(?:{named})[^）)]{{0,6}}[）)]\s*[:：]\s*\d"
     if unit == "元":
         pattern += "|百分之"
+        # a column named by what a sum is called states it bare: "学费标准：10000"
+        nouns = "|".join(re.escape(n) for n in vocabulary.sections("cues.txt")["money_nouns"])
+        pattern += rf"|(?:{nouns})[^：:；;，,。（(]{{0,6}}[:：]\s*[\d.]+(?=\s*(?:[；;，,。]|$))"
     if unit == "年":
         text = _YEAR_NUMBER.sub("", text)
     return re.search(pattern, text) is not None

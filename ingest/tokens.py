@@ -303,6 +303,8 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
             continue  # "需要满足什么条件": the kind of answer wanted, not what it is about
         if w in function_words or (len(w) == 2 and w[0] in _DEMONSTRATIVES):
             continue  # "这个", "他们", "到底", "几年", "这门": how it is asked, not what about
+        if counts_back(w, norm, b):
+            continue  # "这两项", "两门课各是谁": the things named before, counted
         if _VAGUE_NUMERAL.match(w) and (w[0] in "多几" or len(w) == 2):
             continue  # "这么多人", "一项": jieba's words are not its tagged pieces ("多" + "人")
         if w[0] == "哪" or "谁" in w:
@@ -340,6 +342,22 @@ _PRONOUN_HEADS = tuple("这那哪什怎他她它我你您谁某咱自俺")
 # A demonstrative and a measure word ("这门", "那家", "哪项"), however jieba tags the pair.
 _DEMONSTRATIVES = frozenset("这那哪")
 _NUMERAL_UNITS = frozenset("十百千万亿")
+# A count of what the question has just named ("这两项", "两门课各是…", "两条分别…"): it
+# points back at the sides, and no passage holds it.
+_COUNTED_BACK = re.compile(
+    r"[这那此]?[两二三四五六七八九十]+[个门条项类种所家份位件款][\u4e00-\u9fff]?"
+)
+_EACH = ("各", "分别", "都", "之间")
+
+
+def counts_back(word: str, norm: str, end: int) -> bool:
+    """Whether `word`, ending at `end` of `norm`, counts what the question named before it
+    ("这两项", "两门课" before 各/分别) rather than naming anything."""
+    return bool(_COUNTED_BACK.fullmatch(word)) and (
+        word[0] in "这那此" or norm[end:].startswith(_EACH)
+    )
+
+
 _NUMERAL_TAGS = ("m", "j", "d")  # jieba tags "一共" j, "一起" d
 # "多" asks ("多少", "多久", "多家") before a question adjective or a measure word only:
 # "多元", "多媒体" name things. "一" before a measure word ("一家", "一项") is an article.

@@ -325,3 +325,22 @@ def test_a_column_naming_its_unit_in_brackets_states_amounts_in_it():
     assert states_amount("项目：实训；培训时长（天）：15", "天")
     assert not states_amount("证书等级：四级/中级工；培训时长（天）：15", "元")
     assert not states_amount("补贴标准（元/人）详见附件", "元")
+
+
+def test_words_no_document_uses_count_where_the_question_asks(real_index):
+    """A user's own words for the scene say little; the thing asked about being one the
+    corpus never uses says the documents do not cover it (a candidate feature: computed and
+    tried in the fit, not weighed; see the README's ablation)."""
+    from assistant.decision import features as computed
+
+    r = real_index.retriever
+
+    def features(question):
+        spec = read_question(question)
+        return computed(spec, r.search(spec, k=6), r, candidates=True)[0]
+
+    assert not r.knows("潜水艇")
+    scene = features("员工在潜水艇上考出高级技师证，企业能拿多少培训补贴？")
+    assert scene["missing_unknown"] > 0.0 and scene["asking_unknown"] == 0.0
+    asked = features("员工考出高级技师证，培训补贴能不能用来买潜水艇？")
+    assert asked["asking_unknown"] > 0.0

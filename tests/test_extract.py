@@ -498,3 +498,28 @@ def test_a_count_asked_shows_every_item_counted():
     picked = _picked(text, "5.2师资建设一共几个观测点？", "师资建设", "教师", "基地")
     assert all(any(t.startswith(f"5.2.{k}") for t in picked) for k in (1, 2, 3, 4))
     assert not any(t.startswith("5.3") for t in picked)
+
+
+def test_a_sentence_of_a_law_is_cited_by_the_article_it_stands_in():
+    from assistant.answer import article_of
+    from assistant.extract import Picked
+
+    text = (
+        "第八条 单位应当建立培训制度，依照本法第三条规定执行。 第九条 单位应当按月发放津贴。"
+        "津贴标准由各区自定。"
+    )
+    chunk = _chunk(text)
+
+    def of(sentence):
+        return article_of(Picked(sentence, chunk, 1, text.find(sentence), 1.0))
+
+    assert of("津贴标准由各区自定。") == "第九条"  # under the article opened before it
+    assert of("第八条 单位应当建立培训制度，依照本法第三条规定执行。") == "第八条"
+    assert of("不在此处的一句。") == ""
+    # a reference inside a sentence opens no article
+    assert (
+        article_of(
+            Picked("依照本法第三条规定执行。", _chunk("依照本法第三条规定执行。"), 1, 0, 1.0)
+        )
+        == ""
+    )

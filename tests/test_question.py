@@ -375,6 +375,8 @@ def test_the_unit_a_number_is_asked_in(question, unit):
         ("2024年完成", "年", False),  # a year is no number of years
         ("任期五年", "年", True),
         ("期限为3个月", "月", True),
+        ("专业名称：护理；住宿费：1200；校区：东区", "元", True),  # a column named by the sum
+        ("补贴期限：6个月", "元", False),  # a column of a sum's name holding months
     ],
 )
 def test_a_sentence_states_an_amount_in_the_unit_asked(text, unit, states):
@@ -693,3 +695,54 @@ def test_a_place_outside_the_documents_own_is_read():
     """ "外省的学校" names no place, yet is one: a rule of 本市 does not speak of it."""
     assert read_question("和外省的学校合作也能申请吗？").elsewhere == ("外省",)
     assert read_question("和本市的学校合作能申请吗？").elsewhere == ()
+
+
+def test_a_grade_by_its_number_is_held_written_either_way():
+    # a table of ten grades writes them in words, a user in digits
+    assert holds_label("7级", "六级：15个月；七级：13个月") and holds_label("七级", "评为7级")
+    assert holds_label("10级", "十级：7个月")
+    assert not holds_label("1级", "十一级") and not holds_label("2级", "十二级")
+    assert read_question("评了6级能拿几个月？").labels == ("6级",)
+
+
+def test_a_passage_quoted_is_asked_about_not_how_the_question_asks():
+    # the 不同 and the nouns of the quotation are the document's words
+    spec = read_question("“各单位应当对不同岗位分别考核”出自哪个文件？")
+    assert spec.intent != "comparison" and spec.asked == ()
+    assert read_question("“甲方案”和“乙方案”有什么不同？").intent == "comparison"
+
+
+def test_how_a_rule_is_decided_is_asked_as_a_clause_not_a_figure():
+    assert read_question("学校的办学经费至少要按什么标准安排？").intent != "number"
+    assert read_question("学校的办学经费标准是多少？").intent == "number"
+
+
+def test_some_items_of_a_list_are_asked_as_a_list():
+    assert read_question("申请要满足哪些条件？列前几条就行").intent == "list"
+
+
+def test_what_qualifies_the_kind_of_answer_is_not_asked():
+    assert "基本" not in [a.word for a in read_question("条例对学校的基本要求是什么？").asked]
+    # a cap is asked as the sum it caps, in whatever way the document writes it
+    spec = read_question("交通补助每人封顶多少钱？")
+    assert "封顶" not in [a.word for a in spec.asked]
+    from ingest.synonyms import alternatives
+
+    assert {"最高", "不超过"} <= set(alternatives("封顶"))
+
+
+def test_which_law_a_passage_comes_from_asks_no_word_of_it():
+    assert read_question("这句话出自哪部法规第几条？").asked == ()
+
+
+def test_names_in_quotation_marks_are_sides_whole():
+    sides = read_question("甲校的“焊接工艺”和乙校的“钳工实训”，学时和学分分别是多少？").sides
+    assert sides == (
+        "甲校的“焊接工艺”,学时和学分分别是多少?",
+        "乙校的“钳工实训”,学时和学分分别是多少?",
+    )
+
+
+def test_each_asked_how_puts_the_question_to_each_side():
+    sides = read_question("国家的法和北京的条例对押金各怎么规定？").sides
+    assert sides == ("国家的法对押金各怎么规定?", "北京的条例对押金各怎么规定?")

@@ -5,6 +5,7 @@ import pytest
 from ingest.tokens import (
     SPECIFICITY_FLOOR,
     abbreviated,
+    concept_spans,
     held,
     query_tokens,
     specificity,
@@ -203,3 +204,25 @@ def test_a_records_identifier_is_one_word_and_names_a_thing():
     assert _is_name("sb-jc-027")  # a thing the documents never name is not covered
     # a range or a phone number is no identifier
     assert not any("-" in w for w, _, _, _ in concept_spans("电话是028-12345678吗"))
+
+
+def test_a_sum_in_wan_is_held_in_yuan_too():
+    from ingest.numbers import stated_numbers
+    from ingest.tokens import held
+
+    # a column that names 万元 once, and a figure written before 万元
+    assert "32000" in stated_numbers("学员人数：12；预算（万元）：3.2；说明：自费")
+    assert "80000" in stated_numbers("一次性奖励8万元")
+    assert held("32000", "学员人数：12；预算（万元）：3.2")
+    assert not held("32000", "学员人数：12；预算（元）：3.2")
+
+
+def test_a_count_of_what_was_just_named_is_no_concept():
+    def words(q):
+        return [w for w, *_ in concept_spans(q)]
+
+    assert "两门课" not in words("甲课程、乙课程两门课各由谁负责")
+    assert "这两项" not in words("押金和保证金这两项怎么退")
+    assert "两条" not in words("焊工和钳工两条分别招几人")
+    # a count the question asks about, or tells, is one
+    assert "两个" in words("招两个人吗")
