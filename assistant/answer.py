@@ -138,7 +138,7 @@ _ARTICLE = re.compile(
 
 def article_of(picked: Picked) -> str:
     """The article a sentence stands in, from the last article its passage opens before it
-    (a law's sentence is cited by its 条: "出自哪部法规第几条"), or "" when the passage
+    (a law's sentence is cited by its 条: "这句话在哪一条"), or "" when the passage
     opens none before it."""
     text = picked.chunk.text
     at = text.find(picked.text[:12])

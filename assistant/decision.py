@@ -551,8 +551,8 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
 
 def _asking_unknown(spec: QuestionSpec, chunks: list[Chunk], retriever, values: dict) -> float:
     """The share of the asking clauses' words the corpus never uses and the passage lacks.
-    A user's own words for the scene ("工地上出事走了") are words no document uses, and say
-    little; the thing asked about ("有没有录播回放") being one says the documents do not
+    A user's own words for the scene ("在车间里扭了脚") are words no document uses, and say
+    little; the thing asked about ("有没有夜班津贴") being one says the documents do not
     cover it."""
     asking = asking_clauses(spec.norm)
     if not asking:
