@@ -13,12 +13,12 @@ answered and `status` which outcome it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 from ingest.metadata import is_stale
+from ingest.numbers import clause_refs
 from ingest.tokens import compact
 from ingest.types import Answer, Citation, Hit, citation_for
 
@@ -128,12 +128,7 @@ def extractive_answer(
     )
 
 
-# An article's number where the article begins ("第十四条 国家…"), not a reference to one
-# inside a sentence ("依照本法第六十二条规定").
 _ARTICLE_HEAD = 10  # characters of "第一百零二条 " a sentence may open with
-_ARTICLE = re.compile(
-    r"(?:^|(?<=[\n。；;\s]))(第[零〇一二两三四五六七八九十百\d]{1,6}条)(?=[\s　])"
-)
 
 
 def article_of(picked: Picked) -> str:
@@ -144,8 +139,18 @@ def article_of(picked: Picked) -> str:
     at = text.find(picked.text[:12])
     if at < 0:
         return ""
-    # up to the sentence's first words: a sentence that opens its article names it there
-    found = _ARTICLE.findall(text[: at + _ARTICLE_HEAD])
+    # up to the sentence's first words: a sentence that opens its article names it there.
+    # An article opens a line or sentence and is followed by a space ("第十四条 国家…"); a
+    # reference inside a sentence ("依照本法第六十二条规定") opens none.
+    head = text[: at + _ARTICLE_HEAD]
+    found = [
+        ref
+        for a, b, ref in clause_refs(head)
+        if ref.endswith("条")
+        and (a == 0 or head[a - 1] in "\n。；;" or head[a - 1].isspace())
+        and b < len(head)
+        and head[b].isspace()
+    ]
     return found[-1] if found else ""
 
 

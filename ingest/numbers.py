@@ -281,12 +281,21 @@ def states_amount(text: str, unit: str) -> bool:
     pattern += rf"|[（(][^）)]{{0,6}}(?:{named})[^）)]{{0,6}}[）)]\s*[:：]\s*\d"
     if unit == "元":
         pattern += "|百分之"
-        # a column named by what a sum is called states it bare: "学费标准：10000"
-        nouns = "|".join(re.escape(n) for n in vocabulary.sections("cues.txt")["money_nouns"])
-        pattern += rf"|(?:{nouns})[^：:；;，,。（(]{{0,6}}[:：]\s*[\d.]+(?=\s*(?:[；;，,。]|$))"
+        pattern += "|" + _money_field()  # "学费标准：10000"
     if unit == "年":
         text = _YEAR_NUMBER.sub("", text)
     return re.search(pattern, text) is not None
+
+
+@lru_cache(maxsize=1)
+def _money_field() -> str:
+    """A column named by what a sum is called, stating it bare ("学费标准：10000";
+    `money_nouns` in cues.txt): built once per vocabulary, not once per sentence read."""
+    nouns = "|".join(re.escape(n) for n in vocabulary.sections("cues.txt")["money_nouns"])
+    return rf"(?:{nouns})[^：:；;，,。（(]{{0,6}}[:：]\s*[\d.]+(?=\s*(?:[；;，,。]|$))"
+
+
+vocabulary.on_change(_money_field.cache_clear)
 
 
 def unit_forms(unit: str) -> tuple[str, ...]:
