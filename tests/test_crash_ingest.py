@@ -279,6 +279,10 @@ def test_a_vector_chroma_lost_is_written_again_by_the_next_ingest(tmp_path, docs
         chunks.query(query_embeddings=[probe], n_results=3, where={"has_vector": True})
     near = ing.store.query_dense(np.asarray(want), 3, {"has_vector": True})  # still answers
     assert len(near) == 3 and victim not in {i for i, _ in near}
+    # Reopening rebuilds the graph, which can leave another node no query reaches (see the
+    # next test); the repair must rewrite that one too, so the count is not always one.
+    unreached = set(ids) - dense_ids()
+    assert victim in unreached
 
     report = ing.ingest([docs_dir], base=docs_dir)
     assert not report.indexed and len(report.unchanged) == len(list(docs_dir.iterdir()))
@@ -288,7 +292,9 @@ def test_a_vector_chroma_lost_is_written_again_by_the_next_ingest(tmp_path, docs
     assert got["metadatas"][0] == meta and got["documents"][0]
     hits = chunks.query(query_embeddings=[want], n_results=1, where={"has_vector": True})
     assert hits["ids"][0] == [victim]
-    assert report.vectors_rewritten == 1
+    # Every node no query reached was written again (a rewrite can unlink another, so more
+    # may be written, never fewer).
+    assert report.vectors_rewritten >= len(unreached)
     assert ing.ingest([docs_dir], base=docs_dir).vectors_rewritten == 0
 
 
