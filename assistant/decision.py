@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ingest import vocabulary
+from ingest.aliases import field_names
 from ingest.metadata import CN_DATE, ISO_DATE
 from ingest.numbers import states_amount, states_in_unit, states_quantity
 from ingest.tokens import (
@@ -344,11 +345,21 @@ def _held_text(chunk: Chunk) -> str:
 
 
 def _has_attr(word: str, parts: tuple[str, ...], text: str) -> bool:
+    if _names_column(word, text):
+        return True
     if word.endswith("人"):
         # A role ("发明人", "负责人") is a field a passage has or has not: "发明专利"
         # holds a part of "发明人", and no inventor.
         return held(word, text)
     return held(word, text) or any(p in text for p in parts)
+
+
+def _names_column(word: str, text: str) -> bool:
+    """Whether a record in `text` has a column the asked `word` names by another of its
+    names (fields.txt): asked "面向谁", a row answers under "开放对象：…"; asked "课时", under
+    "学时：…". Only as a column's label ("名称：") — the word elsewhere in a sentence is the
+    word, held or not."""
+    return any(f"{compact(f)}:" in text for f in field_names(word)[1:])
 
 
 def _numbers_in_one_sentence(spec: QuestionSpec, chunks: list[Chunk], sentences_of) -> bool:
@@ -421,10 +432,13 @@ def _answer_sentence(
     if spec.asked:
         words = [(a.word, list(a.parts), 1.0) for a in spec.asked]
         asked = max((retriever.holds([w], t) for w in words for t in answering), default=0.0)
+        if any(_names_column(a.word, t) for a in spec.asked for t in answering):
+            asked = 1.0
     typed = 1.0
     if spec.choices:
-        # "是线上还是线下", "初审、复审还是终审": answered by a sentence naming an option
-        typed = float(any(compact(o) in t for o in spec.choices for t in answering))
+        # "是线上还是线下", "初审、复审还是终审": answered by a sentence naming an option,
+        # in any of its forms ("厂里出还是基金出": 由用人单位支付)
+        typed = float(any(held(compact(o), t) for o in spec.choices for t in answering))
     elif spec.asked_unit == "元":
         # A sum asked ("多少钱", "能补几万") is answered by a sum or a rate, not by whatever
         # digits stand near ("给予补助。咨询电话0832-…"): that is how the near misses that

@@ -22,8 +22,14 @@ from . import bilingual, vocabulary
 
 
 def terms() -> dict[str, str]:
-    """English term → Chinese term."""
-    return {k: v[0] for k, v in vocabulary.synonym_table("glossary.txt").items() if v}
+    """English term → its first Chinese term."""
+    return {k: v[0] for k, v in all_terms().items()}
+
+
+def all_terms() -> dict[str, tuple[str, ...]]:
+    """English term → every Chinese term the glossary gives it, the usual one first
+    ("syllabus" is a 课程标准 of a course and the 考试说明 of an examination)."""
+    return {k: tuple(v) for k, v in vocabulary.synonym_table("glossary.txt").items() if v}
 
 
 @lru_cache(maxsize=1)
@@ -33,15 +39,18 @@ def _pattern() -> re.Pattern:
     return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(t) for t in ordered) + r")s?(?![a-z])")
 
 
-def chinese_terms(text: str) -> list[str]:
-    """The Chinese forms of the glossary terms `text` uses, in order, each once."""
-    table = terms()
+def chinese_terms(text: str, every: bool = False, found_in: Sequence[str] = ()) -> list[str]:
+    """The Chinese forms of the glossary terms `text` uses, in order, each once: of a term
+    with several, the one most of the passages `found_in` hold (the first without them), or
+    with `every`, for a search, all of them."""
+    table = all_terms()
     found = []
     for m in _pattern().finditer(text.lower()):
         term = m.group(0)
-        zh = table.get(term) or table.get(term[:-1])
-        if zh and zh not in found:
-            found.append(zh)
+        forms = table.get(term) or table.get(term[:-1]) or ()
+        if not every and forms:
+            forms = (max(forms, key=lambda z: sum(z in t for t in found_in)),)
+        found += [zh for zh in forms if zh not in found]
     return found
 
 
@@ -94,7 +103,8 @@ def chinese_reading(
     `dictionary_terms`: `found_in`, the passages found, chooses among them), and its neutral
     terms (empty when it has none of them)."""
     general = dictionary_terms(text, known, every, found_in) if known else []
-    return list(dict.fromkeys([*chinese_terms(text), *general, *neutral_terms(text)]))
+    glossary = chinese_terms(text, every, found_in)
+    return list(dict.fromkeys([*glossary, *general, *neutral_terms(text)]))
 
 
 vocabulary.on_change(_pattern.cache_clear)

@@ -288,9 +288,14 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     for word, a, b in jieba.tokenize(norm):
         w = word.strip()
         unit = after_digits and (w[:1] in _NUMERAL_UNITS or w in _words("units.txt"))
+        glued = after_digits and not unit and _unit_prefix(w)
         after_digits = w.isdigit()
         if unit:
             continue  # "10万块", "3万到": the 万 and what jieba glues to it go with the digits
+        if glued:
+            # "满180天才生成": jieba reads 天才 after the digits; the unit goes with them
+            # and what follows is a word of its own, if it is one
+            w, a = w[len(glued) :], a + len(glued)
         if any(a < pe and b > ps for _, ps, pe in protected):
             continue
         if any(fs <= a and b <= fe for fs, fe in framed):
@@ -315,6 +320,22 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
         parts = _parts(w)
         out.append((w, parts, a, b))
     return tuple(sorted(out, key=lambda item: item[2]))
+
+
+_FUNCTION_TAGS = ("d", "f", "u", "c", "p")  # adverb, locative, particle, conjunction, prep.
+
+
+def _unit_prefix(word: str) -> str:
+    """The unit of units.txt that `word` glues to a function word after a figure ("天才" in
+    "满180天才生成" → 天: 才 an adverb), else "": "年级" in "3年级" is a word of its own."""
+    import jieba.posseg as pseg
+
+    for unit in _words("units.txt"):
+        rest = word[len(unit) :]
+        if word.startswith(unit) and len(rest) == 1:
+            if all(t.flag in _FUNCTION_TAGS for t in pseg.lcut(rest)):
+                return unit
+    return ""
 
 
 # The affirmative-negative question ("能不能", "有没有", "包不包", "可不可以"): it asks yes or
@@ -347,14 +368,15 @@ _NUMERAL_UNITS = frozenset("十百千万亿")
 _COUNTED_BACK = re.compile(
     r"[这那此]?[两二三四五六七八九十]+[个门条项类种所家份位件款][\u4e00-\u9fff]?"
 )
-_EACH = ("各", "分别", "都", "之间")
 
 
 def counts_back(word: str, norm: str, end: int) -> bool:
     """Whether `word`, ending at `end` of `norm`, counts what the question named before it
-    ("这两项", "两门课" before 各/分别) rather than naming anything."""
+    ("这两项", "两门课" before 各/分别: `counted_back` in cues.txt) rather than naming
+    anything."""
+    each = vocabulary.sections("cues.txt").get("counted_back", ())
     return bool(_COUNTED_BACK.fullmatch(word)) and (
-        word[0] in "这那此" or norm[end:].startswith(_EACH)
+        word[0] in "这那此" or norm[end:].startswith(tuple(each))
     )
 
 

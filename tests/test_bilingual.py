@@ -54,3 +54,18 @@ def test_the_reading_takes_the_sense_the_passages_found_hold():
     ]
     reading = chinese_reading("How is the certificate handled?", uses, found_in=found)
     assert "办理" in reading and "拉手" not in reading
+
+
+def test_a_glossary_term_of_several_forms_is_read_as_the_passages_write_it():
+    """A term the glossary gives more than one Chinese form is read as the form the passages
+    found hold (the first without them), and searched with every form."""
+    from ingest.glossary import all_terms
+
+    forms = next(v for v in all_terms().values() if len(v) > 1)
+    term = next(k for k, v in all_terms().items() if v == forms and " " not in k)
+    question = f"What does the {term} say?"
+    assert chinese_reading(question)[0] == forms[0]
+    found = [f"本{forms[1]}仅供参考。", f"见{forms[1]}第二部分。"]
+    reading = chinese_reading(question, found_in=found)
+    assert forms[1] in reading and forms[0] not in reading
+    assert set(forms) <= set(chinese_reading(question, _uses({}), every=True))

@@ -181,6 +181,9 @@ def test_a_choice_is_answered_by_a_sentence_naming_an_option(real_index):
     assert decide(spec, r.search(spec, k=6), r).features["answer_typed"] == 1.0
     spec = read_question("教育费附加是公安部门征收还是民政部门征收？")
     assert decide(spec, r.search(spec, k=6), r).features["answer_typed"] == 0.0
+    # an option as people say it is named by the form the document writes (synonyms.txt)
+    spec = read_question("教育费附加是税务局征收还是民政部门征收？")
+    assert decide(spec, r.search(spec, k=6), r).features["answer_typed"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -344,3 +347,21 @@ def test_words_no_document_uses_count_where_the_question_asks(real_index):
     assert scene["missing_unknown"] > 0.0 and scene["asking_unknown"] == 0.0
     asked = features("员工考出高级技师证，培训补贴能不能用来买潜水艇？")
     assert asked["asking_unknown"] > 0.0
+
+
+@pytest.mark.parametrize(
+    "word, text, holds",
+    [
+        # asked by one name, the row's column is labelled by another of its names
+        ("面向", "课程名称:某课;开放对象:社会人员;学时:16", True),
+        ("课时", "课程名称:某课;学时:16", True),
+        # another name of the column inside a sentence is no column: the word itself is asked
+        ("面向", "本课程的开放对象较多,欢迎报名。", False),
+        # a column of another field
+        ("面向", "课程名称:某课;学时:16;学分:1", False),
+    ],
+)
+def test_an_asked_word_is_held_by_a_column_it_names_otherwise(word, text, holds):
+    from assistant.decision import _has_attr
+
+    assert _has_attr(word, (), text) is holds

@@ -53,6 +53,10 @@ def test_words_that_only_frame_a_question_are_not_concepts():
     # the unit after digits goes with them; an article is no concept; asking words neither
     got = words("开一家培训学校，手头有8万块，场地是3万到5万一年吗？")
     assert {"8", "3", "5"} <= set(got) and not {"万块", "万到", "一家"} & set(got)
+    # a unit jieba glues to the adverb after it ("天才") is no word; a unit's word is one
+    assert "天才" not in words("押金要交满90天才退吗？")
+    assert "年级" in words("3年级的学生几点放学？")
+    assert "才能" not in words("考完以后多久才能拿证？")  # 才 + 能, not a talent
     assert not {"哪几种", "由谁来", "多人"} & set(words("哪几种费用由谁来出？要这么多人签字吗"))
 
 
