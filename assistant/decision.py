@@ -356,7 +356,7 @@ def _has_attr(word: str, parts: tuple[str, ...], text: str) -> bool:
 
 def _names_column(word: str, text: str) -> bool:
     """Whether a record in `text` has a column the asked `word` names by another of its
-    names (fields.txt): asked "面向谁", a row answers under "开放对象：…"; asked "课时", under
+    names (fields.txt): asked 面向, a row answers under "开放对象：…"; asked "课时", under
     "学时：…". Only as a column's label ("名称：") — the word elsewhere in a sentence is the
     word, held or not."""
     return any(f"{compact(f)}:" in text for f in field_names(word)[1:])
@@ -437,7 +437,7 @@ def _answer_sentence(
     typed = 1.0
     if spec.choices:
         # "是线上还是线下", "初审、复审还是终审": answered by a sentence naming an option,
-        # in any of its forms ("厂里出还是基金出": 由用人单位支付)
+        # in any of its forms (税务局 asked, 税务机关 written)
         typed = float(any(held(compact(o), t) for o in spec.choices for t in answering))
     elif spec.asked_unit == "元":
         # A sum asked ("多少钱", "能补几万") is answered by a sum or a rate, not by whatever

@@ -293,7 +293,7 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
         if unit:
             continue  # "10万块", "3万到": the 万 and what jieba glues to it go with the digits
         if glued:
-            # "满180天才生成": jieba reads 天才 after the digits; the unit goes with them
+            # "满90天才退": jieba reads 天才 after the digits; the unit goes with them
             # and what follows is a word of its own, if it is one
             w, a = w[len(glued) :], a + len(glued)
         if any(a < pe and b > ps for _, ps, pe in protected):
@@ -327,7 +327,7 @@ _FUNCTION_TAGS = ("d", "f", "u", "c", "p")  # adverb, locative, particle, conjun
 
 def _unit_prefix(word: str) -> str:
     """The unit of units.txt that `word` glues to a function word after a figure ("天才" in
-    "满180天才生成" → 天: 才 an adverb), else "": "年级" in "3年级" is a word of its own."""
+    "押金满90天才退" → 天: 才 an adverb), else "": "年级" in "3年级" is a word of its own."""
     import jieba.posseg as pseg
 
     for unit in _words("units.txt"):
