@@ -330,11 +330,9 @@ def _unit_prefix(word: str) -> str:
     "押金满90天才退" → 天: 才 an adverb), else "": "年级" in "3年级" is a word of its own."""
     import jieba.posseg as pseg
 
-    for unit in _words("units.txt"):
-        rest = word[len(unit) :]
-        if word.startswith(unit) and len(rest) == 1:
-            if all(t.flag in _FUNCTION_TAGS for t in pseg.lcut(rest)):
-                return unit
+    unit, rest = word[:-1], word[-1:]
+    if unit in _words("units.txt") and all(t.flag in _FUNCTION_TAGS for t in pseg.lcut(rest)):
+        return unit
     return ""
 
 
