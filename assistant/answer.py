@@ -87,8 +87,9 @@ def extractive_answer(
 
     # Each sub-question, and each side of a comparison ("甲校和乙校…各招多少"), is shown
     # its own best sentence: the rows of the side named in more words would fill the answer.
+    # A later sub-question is read with the first one's subject ("…任期几年": whose term).
     part_holds = tuple(
-        _holds_of(read_question(part), retriever) for part in (*judged.parts, *judged.sides)
+        _holds_of(read_question(part), retriever) for part in (*judged.parts_read, *judged.sides)
     )
     if orgs := retriever.named_orgs(judged):
         # the rows of the schools or firms named, not those of others that share their words

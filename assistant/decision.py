@@ -149,6 +149,16 @@ _EACH_SIDE = (
     "orgs_held",
     "fields_agree",
 )
+# What sub-questions are judged by, one by one (each asks a thing of its own, so what the
+# answering sentence must state is each one's), and averaged as the sides are.
+_EACH_PART = (
+    "asked_held",
+    "numbers_held",
+    "asked_in_answer",
+    "answer_typed",
+    "unit_typed",
+    "fields_agree",
+)
 _OVER_SIDES = (
     "coverage",
     "sentence_coverage",
@@ -171,17 +181,33 @@ def features(
     The CANDIDATES are computed only when asked (`chanjiao eval --fit/--ablation`): the
     model does not weigh them, and answering a question should not pay for them."""
     if spec.sides:
-        values, missing = _features(spec, hits, retriever, candidates)
-        per_side = [_features(read_question(side), hits, retriever) for side in spec.sides]
-        for name in _EACH_SIDE:
-            values[name] = min(v[name] for v, _ in per_side)
-        for name in _OVER_SIDES:
-            values[name] = sum(v[name] for v, _ in per_side) / len(per_side)
+        values, missing, lacking = _apart(spec, hits, retriever, candidates, spec.sides, _EACH_SIDE)
         named = {*spec.orgs, *spec.places, *spec.labels, *spec.numbers}
-        lacking = [m for _, ms in per_side for m in ms]
         missing = [m for m in missing if m not in named] + lacking
         return values, list(dict.fromkeys(missing))
+    if spec.parts:
+        # several things asked at once ("…有多少人？任期几年？"): each is answered where its
+        # own words stand, the figures of one in a sentence with what that one asks
+        values, missing, lacking = _apart(
+            spec, hits, retriever, candidates, spec.parts_read, _EACH_PART
+        )
+        return values, list(dict.fromkeys(missing + lacking))
     return _features(spec, hits, retriever, candidates)
+
+
+def _apart(
+    spec: QuestionSpec, hits: list[Hit], retriever, candidates: bool, questions, each
+) -> tuple[dict[str, float], list[str], list[str]]:
+    """The features of `spec` with those named in `each` the least over `questions` (its
+    sides or its sub-questions, each read as a question of its own) and those of
+    _OVER_SIDES their mean; what `spec` lacks, and what each of them lacks."""
+    values, missing = _features(spec, hits, retriever, candidates)
+    per = [_features(read_question(q), hits, retriever) for q in questions]
+    for name in each:
+        values[name] = min(v[name] for v, _ in per)
+    for name in _OVER_SIDES:
+        values[name] = sum(v[name] for v, _ in per) / len(per)
+    return values, missing, [m for _, ms in per for m in ms]
 
 
 def _features(

@@ -141,6 +141,31 @@ class QuestionSpec:
         return ()
 
     @property
+    def parts_read(self) -> tuple[str, ...]:
+        """The sub-questions as each is judged: the first as asked, each later one with the
+        first's subject carried over ("示例竞赛的裁判共几人？任期几年？" → "示例 竞赛 裁判，
+        任期几年"): a later part names only what it asks, and read alone it is about
+        nothing. The subject is the content words of the first part's first clause before
+        its question word (all of the first part's when that holds none), without figures:
+        they are the first part's constraints, not the later one's."""
+        if not self.parts:
+            return ()
+        first = _ASK_END.split(self.parts[0])[0]
+        asked = _ASKING.search(first)
+        carried = []
+        for head in (first[: asked.start()] if asked else first, self.parts[0]):
+            spans = concept_spans(head)
+            carried = [w for w, _, _, _ in spans if not (is_number(w) or to_number(w))]
+            if carried:
+                break
+        out = [self.parts[0]]
+        for part in self.parts[1:]:
+            own = {w for w, _, _, _ in concept_spans(part)}
+            subject = " ".join(w for w in carried if w not in own)
+            out.append(f"{subject}，{part}" if subject else part)
+        return tuple(out)
+
+    @property
     def defines(self) -> str:
         """The term the question asks the meaning of ("什么是医疗救助" → 医疗救助, "…是指什么";
         `definition` in cues.txt), or "": the sentence saying "医疗救助是…" answers it."""
@@ -1300,10 +1325,21 @@ _ISSUER_PARTS = ("n", "j", "nt", "ns", "a", "b")
 
 
 def org_forms(org: str) -> tuple[str, ...]:
-    """An organisation and its other names (成航大 = 成都航空职业技术大学)."""
+    """An organisation and its other names (成航大 = 成都航空职业技术大学), a company's in
+    each of its legal forms (company_forms in cues.txt: "某某公司" is "某某有限公司")."""
     from ingest.aliases import forms
 
-    return tuple(dict.fromkeys((org, *forms(org, "orgs.txt"))))
+    named = (org, *forms(org, "orgs.txt"))
+    return tuple(dict.fromkeys([*named, *(f for n in named for f in _company_forms(n))]))
+
+
+def _company_forms(name: str) -> list[str]:
+    """A company's name in every legal form (company_forms), its stem kept: none for a name
+    that is not a company's or is its legal form alone."""
+    kinds = _cues("company_forms")
+    end = next((k for k in kinds if name.endswith(k)), "")
+    stem = name[: -len(end)] if end else ""
+    return [stem + k for k in kinds] if len(stem) >= 2 else []
 
 
 def holds_org(org: str, text: str) -> bool:

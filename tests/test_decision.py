@@ -285,6 +285,25 @@ def test_a_figure_in_a_later_clause_of_the_answering_sentence_types_the_answer(r
     assert _answer_sentence(spec, spec, [apart], r, sentences_of)["answer_typed"] == 0.0
 
 
+def test_sub_questions_are_judged_one_by_one(real_index):
+    """Figures the first sub-question names stand in its own sentence, and what the second
+    asks in another: judged whole, the figures would have to stand with the second's
+    asked word and be stated in its unit."""
+    from assistant.decision import features
+    from ingest.types import Chunk, DocMeta, Hit
+
+    doc = DocMeta(doc_id="rule", source="docs/示例章程.md", title="示例竞赛组委会章程")
+    text = "裁判组由各参赛学校选派的教师组成，裁判人数为20至30人。裁判每届任期四年，可以连任。"
+    chunk = Chunk(chunk_id="c", doc=doc, text=text, search_text=f"示例竞赛组委会章程\n{text}")
+    spec = read_question("竞赛裁判组的裁判一共二十到三十人吗？任期几年？")
+    assert len(spec.parts) == 2 and spec.numbers == ("20", "30")
+    values, missing = features(spec, [Hit(chunk, 1.0, 1)], real_index.retriever)
+    assert values["numbers_held"] == 1.0
+    assert values["unit_typed"] == 1.0
+    assert values["answer_typed"] == 1.0
+    assert missing == []
+
+
 def test_a_figure_asked_in_a_unit_must_be_stated_in_it():
     from assistant.decision import _unit_typed
 

@@ -209,6 +209,33 @@ def test_each_part_of_a_question_asking_two_things_gets_its_sentence():
     assert not any("政务服务中心" in t for t in texts)
 
 
+def test_a_later_sub_question_is_shown_the_sentence_of_the_first_ones_subject(real_index):
+    """ "…任期几年" alone is about any term of office: read with the first sub-question's
+    subject it is the referees' term, not the volunteers' that ranks first."""
+    from assistant.answer import extractive_answer
+    from assistant.question import read_question
+
+    def hit(cid: str, title: str, text: str, rank: int) -> Hit:
+        doc = DocMeta(doc_id=cid, source=f"docs/{cid}.md", title=title)
+        return Hit(
+            Chunk(chunk_id=cid, doc=doc, text=text, search_text=f"{title}\n{text}"), 1.0, rank
+        )
+
+    hits = [
+        hit("vol", "示例志愿者服务办法", "志愿者队伍由团委组建。志愿者每届任期两年，可以连任。", 1),
+        hit(
+            "ref",
+            "示例竞赛组委会章程",
+            "裁判组由各参赛学校选派的教师组成，裁判人数为20至30人。裁判每届任期四年，可以连任。",
+            2,
+        ),
+    ]
+    spec = read_question("竞赛裁判组的裁判一共二十到三十人吗？任期几年？")
+    answer = extractive_answer(spec, hits, real_index.retriever).answer
+    assert "裁判每届任期四年" in answer and "20至30人" in answer
+    assert "志愿者每届任期两年" not in answer
+
+
 def test_each_side_naming_a_document_by_its_year_gets_that_documents_sentence():
     """ "2021年的旧办法和2024年的新办法…分别": neither notice's sentence writes its year; the
     side of each is judged under its notice's 文号 and shown that notice's sentence."""

@@ -12,6 +12,7 @@ from assistant.question import (
     holds_label,
     holds_org,
     holds_place,
+    org_forms,
     read_question,
 )
 
@@ -269,6 +270,29 @@ def test_a_table_cell_names_an_organisation_only_as_itself():
     assert cell_names_org("成飞", "成航大、成都飞机工业（集团）有限责任公司")
     assert cell_names_org("绵阳某某大学", "绵阳某某大学南湖校区")
     assert not cell_names_org("绵阳某某大学", "德阳某某大学")
+
+
+def test_a_company_is_named_in_any_of_its_legal_forms():
+    # people drop or shorten a company's legal form: the row writes it whole
+    assert holds_org("德阳某某钣金公司", "承办单位：德阳某某钣金有限公司")
+    assert holds_org("德阳某某钣金有限公司", "德阳某某钣金股份有限公司牵头")
+    assert cell_names_org("德阳某某钣金公司", "德阳某某钣金有限责任公司")
+    # only the same stem: another firm's name, or a legal form alone, is no one
+    assert not holds_org("德阳某某钣金公司", "德阳某某轴承有限公司")
+    assert org_forms("公司") == ("公司",)
+
+
+def test_a_later_sub_question_is_read_with_the_first_ones_subject():
+    spec = read_question("示例竞赛的裁判一共二十到三十人吗？任期几年？")
+    first, later = spec.parts_read
+    assert first == spec.parts[0]
+    # the later part names only what it asks: the first part's subject is carried over,
+    # its figures are not (they are the first part's constraints)
+    assert later.endswith("任期几年")
+    assert "裁判" in later and "竞赛" in later
+    assert "20" not in read_question(later).numbers and "二十" not in later
+    # a question asking one thing has no parts to read
+    assert read_question("示例竞赛的裁判任期几年？").parts_read == ()
 
 
 def test_names_in_book_title_marks_are_read_literally():

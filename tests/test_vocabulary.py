@@ -67,3 +67,14 @@ def test_an_organisation_is_held_by_any_of_its_names():
 
     assert "成都航空职业技术大学" in alternatives("成航大")  # orgs.txt
     assert held("成飞", compact("成都飞机工业（集团）有限责任公司牵头"))
+
+
+@pytest.mark.parametrize(("short", "full"), [("职教法", "职业教育法"), ("高数", "高等数学")])
+def test_a_short_form_is_one_word_that_means_its_full_form(short, full):
+    """A short form jieba does not know is glued by its HMM to the characters beside it
+    ("考" + a course's short name): in the user dictionary it stays one word, which the
+    synonyms carry to the form documents write."""
+    from ingest.tokens import concepts
+
+    assert full in alternatives(short)
+    assert short in [w for w, _ in concepts(f"去年考{short}的人多吗")]
