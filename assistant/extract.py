@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from ingest import vocabulary
 from ingest.clean import heading_level
@@ -488,6 +489,26 @@ def _asks(sentence: str) -> bool:
     return sentence.rstrip().endswith(("？", "?")) and "答" not in sentence
 
 
+RUN_WHOLE = 4  # characters of a part a sentence must write as one run to answer it instead
+
+
+def _run(asked: str, text: str) -> int:
+    """The longest run of `asked`'s characters `text` writes as they stand."""
+    text = compact(text)
+    found = SequenceMatcher(None, asked, text, autojunk=False)
+    return found.find_longest_match(0, len(asked), 0, len(text)).size
+
+
+def _writes_more(asked: str, j: int, candidates: list[Picked], scores: list[float]) -> int:
+    """Of the sentences holding enough of a part, the one writing the longest run of its
+    own words, when that run is longer than sentence j's and at least RUN_WHOLE; else j."""
+    best, run = j, max(_run(asked, candidates[j].text), RUN_WHOLE - 1)
+    for k, c in enumerate(candidates):
+        if scores[k] >= PART_SHARE and (r := _run(asked, c.text)) > run:
+            best, run = k, r
+    return best
+
+
 def pick_sentences(
     spec: QuestionSpec | str,
     hits: list[Hit],
@@ -583,11 +604,20 @@ def pick_sentences(
             continue
         chosen.append(c)
         used += len(shown)
+    asked = [compact(t) for t in (*spec.parts, *spec.sides)]
     for i in range(len(part_holds)):
         # each part answered by its own best sentence, when one holds enough of it
         j = max(range(len(candidates)), key=lambda j: part_scores[j][i])
+        if part_scores[j][i] < PART_SHARE:
+            continue
+        if any(candidates[j].text in p.text for p in chosen) and len(asked) == len(part_holds):
+            # Shown already, for the whole question or another part: it answers this part
+            # too unless another sentence writes more of this part's own words as they
+            # stand — "…校级一等奖学金呢" is the row of 校级一等奖学金, not the first part's
+            # row of 国家奖学金 that holds 校级 and 一等 in another cell, and its subject.
+            j = _writes_more(asked[i], j, candidates, [s[i] for s in part_scores])
         c = candidates[j]
-        if part_scores[j][i] < PART_SHARE or any(c.text in p.text for p in chosen):
+        if any(c.text in p.text for p in chosen):
             continue
         chosen.append(_with_list(c, by_chunk[c.chunk.chunk_id]))
     if listing:

@@ -161,7 +161,13 @@ class QuestionSpec:
         out = [self.parts[0]]
         for part in self.parts[1:]:
             own = {w for w, _, _, _ in concept_spans(part)}
-            subject = " ".join(w for w in carried if w not in own)
+            kept = carried
+            if carried and _same_kind(carried[-1], own):
+                # "示例大赛一等奖奖金多少？二等奖奖金呢": the later part names its own 奖金 —
+                # the first's (一等奖奖金, its head and the word before it) is not carried,
+                # the rest of the subject (示例大赛) is
+                kept = carried[:-2]
+            subject = " ".join(w for w in kept if w not in own)
             out.append(f"{subject}，{part}" if subject else part)
         return tuple(out)
 
@@ -181,6 +187,16 @@ class QuestionSpec:
     def exact_targets(self) -> tuple[str, ...]:
         """Strings meant literally: 文号, 观测点 codes, quoted phrases (normalised)."""
         return tuple(compact(t) for t in (*self.doc_numbers, *self.codes, *self.quoted))
+
+
+_HEAD = 2  # characters of a noun's end that name its kind (补助金, 培训, 学校)
+
+
+def _same_kind(head: str, words: set[str]) -> bool:
+    """Whether a later sub-question names a thing of the kind the first one's subject ends
+    in ("…国家奖学金…？校级奖学金呢": another 奖学金; "…岗前培训…？转岗培训呢"):
+    then it names its own subject, asked in parallel with the first's."""
+    return len(head) >= _HEAD and any(len(w) >= _HEAD and w.endswith(head[-_HEAD:]) for w in words)
 
 
 MAX_SIDES = 4  # more things than this named at once is a list, not sides to compare
@@ -208,6 +224,9 @@ _SIDE_JOINS = ("和", "以及", "跟", "同", "与", "及", "、", "或")
 _SIDE_TAGS = ("n", "j", "l", "v", "a", "b", "m", "q", "eng")
 
 
+MAX_SIDE_WORDS = 3  # words after the conjunction the second side may end within
+
+
 def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """Where the two sides joined by one conjunction stand ("专业基础课程和专业核心课程"),
     each read as far as its noun phrase goes; None when the question has none, or a side is
@@ -216,8 +235,14 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
     pieces = _quoted_whole(tagged(norm))
     for join in _SIDE_JOINS:
         for i in range(1, len(pieces) - 1):
+            # a side ends on its noun, or on the word both sides end in ("三级伤残和八级伤
+            # 残": jieba tags 伤残 an adjective) — two phrases built alike are two sides
+            last = pieces[i - 1][0]
+            parallel = len(last) >= 2 and any(
+                p[0] == last for p in pieces[i + 2 : i + 2 + MAX_SIDE_WORDS]
+            )
             if pieces[i][0] != join or not (
-                _ends_side(pieces, i - 1) and _in_side(pieces[i + 1], join)
+                (_ends_side(pieces, i - 1) or parallel) and _in_side(pieces[i + 1], join)
             ):
                 continue
             a = i - 1
@@ -226,8 +251,8 @@ def _coordinated_nouns(norm: str) -> tuple[tuple[int, int], tuple[int, int]] | N
             b = i + 1
             while b + 1 < len(pieces) and _in_side(pieces[b + 1], join):
                 b += 1
-            while b > i and not _ends_side(pieces, b):  # a side ends with its noun ("…课程有什么")
-                b -= 1
+            while b > i and not (_ends_side(pieces, b) or (parallel and pieces[b][0] == last)):
+                b -= 1  # a side ends with its noun ("…课程有什么") or the word both end in
             if b == i:
                 continue
             if b == i + 1 and _bare_mark(pieces[b][0]) and _bare_mark(pieces[i - 1][0]):

@@ -649,7 +649,7 @@ class Retriever:
                     via.setdefault(pos, []).append("fact")
             ranked = fold_duplicates(ranked, view.norm_texts, k)
         ranked = ranked[:k]
-        if mode == "hybrid" and spec.sides and not _side:
+        if mode == "hybrid" and (spec.sides or len(spec.parts) > 1) and not _side:
             ranked, promoted = self._with_sides(spec, ranked, k, filters, view)
             for pos in promoted:
                 via.setdefault(pos, []).append("side")
@@ -674,11 +674,16 @@ class Retriever:
         view: IndexView,
     ) -> tuple[list[tuple[int, float]], list[int]]:
         """`ranked` with the best passage of each side of the question (see
-        QuestionSpec.sides) among its first places — the first passage found, then each
-        side's best not yet there, then the rest in their order, k in all — and the
-        passages a side brought up."""
+        QuestionSpec.sides) and of each of its sub-questions (`parts_read`) among its first
+        places — the first passage found, then each one's best not yet there, then the rest
+        in their order, k in all — and the passages a side or part brought up. A question
+        asking two things of one law may have them in two articles far apart: searched as
+        one, the article answering the first fills the first places."""
         firsts = []
-        for side in spec.sides:
+        # a later part is searched as read (with the first one's subject) and as asked: "…
+        # 任期几年" needs the subject, "…附加率按几成征收" has its own and is lost under it
+        alone = [p for p, read in zip(spec.parts, spec.parts_read) if p != read]
+        for side in (*spec.sides, *spec.parts_read, *alone):
             for hit in self.search(side, k=SIDE_PASSAGES, filters=filters, _side=True):
                 pos = view.position.get(hit.chunk.chunk_id)
                 if pos is not None:

@@ -550,3 +550,29 @@ def test_a_sentence_of_a_law_is_cited_by_the_article_it_stands_in():
         )
         == ""
     )
+
+
+def test_a_later_sub_question_is_shown_the_row_writing_its_thing_whole(real_index):
+    """Two rows hold the words of "…校级一等奖学金又是多少": one names it as its own item,
+    the other (the first part's row) scatters 校级, 一等 and 奖学金 over cells of another
+    award and holds the subject carried over besides. The row that writes the thing asked
+    as the question writes it answers the later part."""
+    from assistant.answer import extractive_answer
+    from assistant.question import read_question
+
+    def row(cid: str, text: str, rank: int) -> Hit:
+        doc = DocMeta(doc_id="awards", source="示例奖助标准.xlsx", title="示例学院奖助标准")
+        chunk = Chunk(chunk_id=cid, doc=doc, text=text, search_text=text, kind="record")
+        return Hit(chunk, 1.0, rank)
+
+    hits = [
+        row(
+            "national",
+            "学院：示例学院；年度：今年；项目：国家奖学金；评选：校级一等推荐；发放：8000元/人",
+            1,
+        ),
+        row("campus", "项目：校级一等奖学金；金额：3000元/人", 2),
+    ]
+    spec = read_question("示例学院今年评选的国家奖学金每人发放多少钱？校级一等奖学金又是多少？")
+    answer = extractive_answer(spec, hits, real_index.retriever).answer
+    assert "8000元" in answer and "3000元" in answer

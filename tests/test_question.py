@@ -295,6 +295,27 @@ def test_a_later_sub_question_is_read_with_the_first_ones_subject():
     assert read_question("示例竞赛的裁判任期几年？").parts_read == ()
 
 
+def test_a_later_sub_question_naming_a_thing_of_the_same_kind_keeps_only_the_context():
+    """ "…一等奖奖金多少？二等奖奖金呢？" asks of another 奖金: the first one's (一等奖奖金)
+    is not carried over to it, the rest of the subject (the contest) is."""
+    first, later = read_question("示例大赛一等奖奖金多少？二等奖奖金呢？").parts_read
+    assert later.endswith("二等奖奖金呢")
+    assert "大赛" in later and "一等奖" not in later
+    # a later part naming only what it asks still gets the whole subject
+    _, term = read_question("示例大赛一等奖奖金多少？评审几人？").parts_read
+    assert "一等奖" in term and "大赛" in term
+
+
+def test_two_phrases_ending_in_the_same_word_are_two_sides():
+    """ "三级伤残和八级伤残": jieba tags 伤残 an adjective, so neither side ends on a noun —
+    but two phrases built alike and joined are two things asked about alike."""
+    spec = read_question("示例条例里三级伤残和八级伤残各补几个月的钱？")
+    assert len(spec.sides) == 2
+    first, second = spec.sides
+    assert "三级伤残" in first and "八级" not in first
+    assert "八级伤残" in second and "三级" not in second
+
+
 def test_names_in_book_title_marks_are_read_literally():
     spec = read_question("《液压与气动》这门课几个学分？")
     assert spec.titles == ("液压与气动",)

@@ -265,3 +265,14 @@ def test_two_values_named_alike_are_each_read_in_their_own_rows(real_index):
     prose = _row(f"说明：{second}另行通知。", "r2")
     assert retriever.row_conflicts(spec, [row, prose]) == []
     assert retriever.row_conflicts(spec, [row]) == [second]
+
+
+def test_each_sub_question_brings_its_own_best_passage(real_index):
+    """A question asking two things of two documents: searched as one, the passages of one
+    of them fill the first places; each sub-question searched on its own — the later one as
+    asked too, since under the first one's subject it finds the first one's passages again —
+    brings its best passage among them."""
+    question = "牵头企业应当具备什么资格？附加率按几成征收？"
+    texts = [h.chunk.text for h in real_index.retriever.search(question, k=2)]
+    assert any("牵头企业" in t and "企业类型" in t for t in texts)
+    assert any("教育费附加率为3%" in t for t in texts)
