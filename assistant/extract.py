@@ -494,9 +494,7 @@ RUN_WHOLE = 4  # characters of a part a sentence must write as one run to answer
 
 def _run(asked: str, text: str) -> int:
     """The longest run of `asked`'s characters `text` writes as they stand."""
-    text = compact(text)
-    found = SequenceMatcher(None, asked, text, autojunk=False)
-    return found.find_longest_match(0, len(asked), 0, len(text)).size
+    return SequenceMatcher(None, asked, compact(text), autojunk=False).find_longest_match().size
 
 
 def _writes_more(asked: str, j: int, candidates: list[Picked], scores: list[float]) -> int:
