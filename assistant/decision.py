@@ -90,6 +90,7 @@ CANDIDATES = (
     "asked_known_held",  # asked_held, over the asked words the corpus uses at all
     "foreign",  # asked in English or another script
     "asking_unknown",  # weight share of the asking clauses' words the corpus never uses
+    "missing_modifier",  # missing_known, of words right before one the passage holds (本科院校)
 )
 
 
@@ -291,8 +292,10 @@ def _features(
     values["fields_agree"] = float(not retriever.row_conflicts(judged, top))
     missed = _missing(judged, top, retriever)
     values["names_known"] = 1.0 - missed.pop("unknown_names")
+    modifier = missed.pop("missing_modifier")
     values.update(missed)
     if candidates:
+        values["missing_modifier"] = modifier
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
         values["asking_unknown"] = _asking_unknown(judged, top, retriever, values)
@@ -394,7 +397,7 @@ def _numbers_in_one_sentence(spec: QuestionSpec, chunks: list[Chunk], sentences_
     文号 say which year its sentences speak of."""
     for chunk in chunks:
         doc = chunk.doc
-        prefix = compact(chunk.context + doc.date + doc.doc_number)
+        prefix = compact(f"{chunk.context}\n{doc.date}\n{doc.doc_number}\n")
         for _, sentence in sentences_of(chunk):
             text = prefix + compact(sentence)
             if all(held(n, text) for n in spec.numbers) and (
@@ -555,6 +558,7 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             "missing_everyday": 0.0,
             "missing_unknown": 0.0,
             "unknown_names": 0.0,
+            "missing_modifier": 0.0,
         }
     if orgs := retriever.named_orgs(spec):
         # the passages of the organisation named, when any is: another school's row
@@ -563,19 +567,24 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
     texts = [(_held_text(c), c) for c in chunks]
     pairs = [(t, own_text(c, t, spec.norm)) for t, c in texts]
     best, own = max(pairs, key=lambda p: retriever.holds(items, p[1]))
-    known = everyday = unknown = unknown_names = 0.0
+    known = everyday = unknown = unknown_names = modifier = 0.0
     # a grade, place or organisation named is a constraint, never a way of saying something
     named = {*spec.labels, *spec.places, *spec.orgs}
-    for word, parts, w in items:
+    credits = {}
+    for word, parts, _ in items:
         credit = retriever.own_credit(word, parts, best, own)
         if credit < PART_CREDIT and abbreviated(word, own):
             credit = PART_CREDIT  # "单列" where the passage says "单独列项"
-        lacked = w * (1.0 - credit)
+        credits[word] = credit
+    for word, _, w in items:
+        lacked = w * (1.0 - credits[word])
         if not lacked:
             continue
         if retriever.knows(word):
             known += lacked
             everyday += lacked * (1.0 - specificity(word))
+            if word not in named and credits.get(_word_after(spec.norm, word, credits)) == 1.0:
+                modifier += lacked
         else:
             if _is_name(word) or word in named:
                 unknown_names += lacked
@@ -586,7 +595,18 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
         "missing_everyday": everyday / total,
         "missing_unknown": unknown / total,
         "unknown_names": unknown_names / total,
+        "missing_modifier": modifier / total,
     }
+
+
+def _word_after(norm: str, word: str, words) -> str | None:
+    """The question's concept standing right after `word` ("院校" after "本科"): a word the
+    passage lacks before one it holds names another kind of the thing it speaks of."""
+    at = norm.find(word)
+    if at < 0:
+        return None
+    end = at + len(word)
+    return next((w for w in words if w != word and norm.startswith(w, end)), None)
 
 
 def _asking_unknown(spec: QuestionSpec, chunks: list[Chunk], retriever, values: dict) -> float:
@@ -643,9 +663,15 @@ def _named_held(spec: QuestionSpec, chunks: list[Chunk], missing: list[str]) -> 
 
 def _asking_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever, whole: float) -> float:
     """The coverage of the clauses that ask (`asking_clauses`): the circumstances a user
-    describes before asking are not what a passage must hold."""
+    describes before asking are not what a passage must hold. Clauses asking with no word
+    of their own ("归谁管", "分哪几项") ask about the scene's subject: judged whole."""
     asking = asking_clauses(spec.norm)
-    return retriever.coverage(read_question(asking), chunks) if asking else whole
+    if not asking:
+        return whole
+    asked = read_question(asking)
+    if not retriever.weighted_concepts(asked):
+        return whole
+    return retriever.coverage(asked, chunks)
 
 
 def _parts_coverage(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:

@@ -1125,10 +1125,12 @@ def _asked(norm: str) -> tuple[Concept, ...]:
     if m is None or asks_yes_no(norm):
         return ()
     stop = vocabulary.words("stopwords.txt")
-    # words of a document itself ("哪个文件", "什么通知") ask for its title, not a word
+    # words of a document itself ("哪个文件", "什么通知") ask for its title, not a word;
+    # words framing the question are no more asked than they are concepts
     skip = (
         vocabulary.words("abstract.txt")
         | vocabulary.words("fillers.txt")
+        | vocabulary.words("framing.txt")
         | set(_cues("document_words"))
     )
     nouns = [

@@ -195,12 +195,16 @@ def held(word: str, text: str) -> bool:
         return True
     if isinstance(word, Case) and states_bound(text, word.unit):
         return True
+    if is_number(word):
+        # a number stands whole: "2022" is not a patent number's "ZL2022100…", nor "17"
+        # the "176.3" of an item code
+        if re.search(r"(?<![\d.])" + re.escape(word) + r"(?!\d)", text):
+            return True
+        return any(f in text for f in forms(word)[1:]) or word in stated_numbers(text)
     if any(f in text for f in forms(word)):
         return True
     if word.startswith("第") and any(f in text for f in clause_forms(word)):
         return True
-    if is_number(word):
-        return word in stated_numbers(text)
     digits = in_digits(word)
     return digits is not None and re.search(r"(?<![\d.])" + re.escape(digits), text) is not None
 

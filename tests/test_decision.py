@@ -175,6 +175,18 @@ def test_years_asked_in_parallel_must_each_stand_in_a_passage(real_index):
     assert "2031" in verdict.missing
 
 
+def test_an_asking_clause_with_no_word_of_its_own_is_judged_with_the_scene(real_index):
+    """ "…，具体是由谁规定的？": the clause that asks names nothing; what it asks about is the
+    clause before, so the passage is judged on the whole question, not on nothing."""
+    from assistant.question import asking_clauses
+
+    r = real_index.retriever
+    spec = read_question("征收教育费附加的附加率，具体是由谁规定的？")
+    assert asking_clauses(spec.norm)  # the first clause sets the scene
+    verdict = decide(spec, r.search(spec, k=6), r)
+    assert verdict.features["asking_coverage"] == verdict.features["coverage"] > 0.5
+
+
 def test_a_choice_is_answered_by_a_sentence_naming_an_option(real_index):
     r = real_index.retriever
     spec = read_question("教育费附加是税务机关征收还是教育部门征收？")

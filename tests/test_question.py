@@ -535,6 +535,11 @@ def test_what_is_asked_is_the_noun_the_question_word_names(question, asked):
     assert [a.word for a in read_question(question).asked] == asked
 
 
+def test_a_word_framing_the_question_is_not_what_it_asks():
+    # "字样" says how the items are picked out (framing.txt), not a thing an item names
+    assert read_question("文件里含“专款专用”字样的有哪些？").asked == ()
+
+
 def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():
     from assistant.question import asking_clauses
 

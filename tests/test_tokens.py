@@ -117,6 +117,24 @@ def test_a_number_is_held_where_a_passage_writes_it_in_words():
     assert not held("3", "统一组织")  # a numeral inside a word states nothing
 
 
+@pytest.mark.parametrize(
+    "word, text, expected",
+    [
+        ("2022", "2022年授权的专利", True),
+        ("2022", "日期：2022-05-01", True),
+        ("2022", "专利号：ZL202210004785.0", False),  # inside a longer number
+        ("17", "第17条", True),
+        ("17", "176.3就业支持", False),  # the start of an item code
+        ("17", "12.17万元", False),  # the decimals of another figure
+        ("12", "工作十二个月后", True),  # in numerals still
+    ],
+)
+def test_a_number_is_held_only_where_it_stands_whole(word, text, expected):
+    from ingest.tokens import held
+
+    assert held(word, text) is expected
+
+
 def test_a_multiple_is_the_percentage_a_document_writes():
     from assistant.question import read_question
     from ingest.tokens import held
