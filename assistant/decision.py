@@ -292,10 +292,9 @@ def _features(
     values["fields_agree"] = float(not retriever.row_conflicts(judged, top))
     missed = _missing(judged, top, retriever)
     values["names_known"] = 1.0 - missed.pop("unknown_names")
-    modifier = missed.pop("missing_modifier")
     values.update(missed)
     if candidates:
-        values["missing_modifier"] = modifier
+        values["missing_modifier"] = _missing_modifier(judged, top, retriever)
         values["rarest_held"] = _rarest_held(judged, top, retriever)
         values["parts_coverage"] = _parts_coverage(spec, top, retriever)
         values["asking_unknown"] = _asking_unknown(judged, top, retriever, values)
@@ -558,24 +557,11 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
             "missing_everyday": 0.0,
             "missing_unknown": 0.0,
             "unknown_names": 0.0,
-            "missing_modifier": 0.0,
         }
-    if orgs := retriever.named_orgs(spec):
-        # the passages of the organisation named, when any is: another school's row
-        # holding the question's other words lacks what matters
-        chunks = [c for c in chunks if names_orgs(orgs, c)] or chunks
-    texts = [(_held_text(c), c) for c in chunks]
-    pairs = [(t, own_text(c, t, spec.norm)) for t, c in texts]
-    best, own = max(pairs, key=lambda p: retriever.holds(items, p[1]))
-    known = everyday = unknown = unknown_names = modifier = 0.0
+    credits = _best_credits(spec, chunks, retriever, items)
+    known = everyday = unknown = unknown_names = 0.0
     # a grade, place or organisation named is a constraint, never a way of saying something
     named = {*spec.labels, *spec.places, *spec.orgs}
-    credits = {}
-    for word, parts, _ in items:
-        credit = retriever.own_credit(word, parts, best, own)
-        if credit < PART_CREDIT and abbreviated(word, own):
-            credit = PART_CREDIT  # "单列" where the passage says "单独列项"
-        credits[word] = credit
     for word, _, w in items:
         lacked = w * (1.0 - credits[word])
         if not lacked:
@@ -583,8 +569,6 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
         if retriever.knows(word):
             known += lacked
             everyday += lacked * (1.0 - specificity(word))
-            if word not in named and credits.get(_word_after(spec.norm, word, credits)) == 1.0:
-                modifier += lacked
         else:
             if _is_name(word) or word in named:
                 unknown_names += lacked
@@ -595,13 +579,50 @@ def _missing(spec: QuestionSpec, chunks: list[Chunk], retriever) -> dict[str, fl
         "missing_everyday": everyday / total,
         "missing_unknown": unknown / total,
         "unknown_names": unknown_names / total,
-        "missing_modifier": modifier / total,
     }
 
 
+def _best_credits(spec: QuestionSpec, chunks: list[Chunk], retriever, items) -> dict[str, float]:
+    """How much of each of the question's words the passage holding most of it holds."""
+    if orgs := retriever.named_orgs(spec):
+        # the passages of the organisation named, when any is: another school's row
+        # holding the question's other words lacks what matters
+        chunks = [c for c in chunks if names_orgs(orgs, c)] or chunks
+    texts = [(_held_text(c), c) for c in chunks]
+    pairs = [(t, own_text(c, t, spec.norm)) for t, c in texts]
+    best, own = max(pairs, key=lambda p: retriever.holds(items, p[1]))
+    credits = {}
+    for word, parts, _ in items:
+        credit = retriever.own_credit(word, parts, best, own)
+        if credit < PART_CREDIT and abbreviated(word, own):
+            credit = PART_CREDIT  # "单列" where the passage says "单独列项"
+        credits[word] = credit
+    return credits
+
+
+def _missing_modifier(spec: QuestionSpec, chunks: list[Chunk], retriever) -> float:
+    """`missing_known`, of the words standing right before a word the passage holds
+    ("本科院校" where it speaks of 职业院校): another kind of the thing it names. A candidate,
+    computed in the fit only."""
+    items = retriever.weighted_concepts(spec)
+    total = sum(w for _, _, w in items)
+    if not items or not chunks or total <= 0:
+        return 0.0
+    credits = _best_credits(spec, chunks, retriever, items)
+    named = {*spec.labels, *spec.places, *spec.orgs}
+    lacked = sum(
+        w * (1.0 - credits[word])
+        for word, _, w in items
+        if credits[word] < 1.0
+        and retriever.knows(word)
+        and word not in named
+        and credits.get(_word_after(spec.norm, word, credits)) == 1.0
+    )
+    return lacked / total
+
+
 def _word_after(norm: str, word: str, words) -> str | None:
-    """The question's concept standing right after `word` ("院校" after "本科"): a word the
-    passage lacks before one it holds names another kind of the thing it speaks of."""
+    """The question's concept standing right after `word` ("院校" after "本科")."""
     at = norm.find(word)
     if at < 0:
         return None
