@@ -29,11 +29,12 @@ EVAL_DIR = Path(__file__).resolve().parent
 # its scoring in the fourteenth, blind18 after its scoring in the fifteenth, blind19 after its
 # scoring in the sixteenth, blind20 after its scoring in the seventeenth, blind21 after its
 # scoring in the eighteenth, blind22 after its scoring in the nineteenth, blind23 after its
-# scoring in the twentieth, blind24 after its scoring in the twenty-first), so they are tuning
-# sets now; the held-out set of the twenty-second round (blind25) is not listed here.
+# scoring in the twentieth, blind24 after its scoring in the twenty-first, blind25 after its
+# scoring in the twenty-second), so they are tuning sets now; the held-out set of the
+# twenty-third round (blind26) is not listed here.
 TUNING_SETS = (
     *(p for p in sorted(EVAL_DIR.glob("questions*.jsonl")) if p.name != "questions_lookup.jsonl"),
-    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 25)),
+    *(EVAL_DIR / "heldout" / f"questions_blind{n}.jsonl" for n in range(1, 26)),
 )
 # Answerable questions refused outright, out of fold. Each new writer's questions were
 # refused three to four times as often as the tuning folds (blind8: 13.6% against 3%), so

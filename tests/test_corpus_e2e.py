@@ -367,7 +367,7 @@ def test_what_a_numbered_notice_is_called_is_answered_by_its_title_line(corpus_i
 @pytest.mark.parametrize("name", sorted(BLIND_FLOORS))
 def test_earlier_blind_sets_hold_their_figures(corpus_index, name):
     """Questions written by people who never saw the code; tuned on since, so tuning sets
-    now (evals/heldout/README.md). The held-out blind25 is not a test: it is scored once."""
+    now (evals/heldout/README.md). The held-out blind26 is not a test: it is scored once."""
     recall, accuracy, caught, refused = BLIND_FLOORS[name]
     index, _ = corpus_index
     cases = load_cases(
