@@ -96,7 +96,10 @@ def extractive_answer(
         def own(h: Hit) -> bool:
             return any(names_orgs((o,), h.chunk) for o in orgs)
 
-        if any(own(h) for h in hits):
+        # …unless a side of a comparison names none of them: its rows are the other side's
+        # ("甲学院和乙学院…" with 乙 not read as a name keeps 乙's rows)
+        unnamed = any(not any(compact(o) in s for o in orgs) for s in map(compact, judged.sides))
+        if any(own(h) for h in hits) and not unnamed:
             hits = [h for h in hits if h.chunk.kind != "record" or own(h)]
     picked = pick_sentences(judged, hits, holds, states if spec.facts else None, part_holds)
     if not picked:

@@ -669,6 +669,10 @@ def _read(text: str) -> QuestionSpec:
     spans = concept_spans(text)
     codes = tuple(codes_in(text))
     kinds = set(_cues("code_kinds")) if codes else set()
+    # "出自哪部法律", "哪个地方性法规规定了…": the kind of document asked for is what the
+    # answer's title names, not a word its passage must hold
+    if _asks_which_document(norm):
+        kinds |= set(_cues("document_kinds"))
     bounds = _year_bounds(norm)
     spans = [
         (digits if (digits := as_quantity(w)) else w, p, a, b)
@@ -697,7 +701,8 @@ def _read(text: str) -> QuestionSpec:
     asking = scene_amounts(norm)
     # a passage quoted whole is what the question asks about, not how it asks: its 不同, 没有
     # or 哪些 are the document's words ("“…不同…”出自哪条" asks for a source, not a comparison)
-    intent = _intent(_QUOTATION.sub("“”", asking), facts, words, bool(codes), kind)
+    unquoted = _QUOTATION.sub("“”", asking)
+    intent = _intent(unquoted, facts, words, bool(codes), kind)
     # the figures of the user's own case: all of a yes-or-no question's, and those told in
     # a clause that asks nothing ("实习了8个月，…最多能补多少个月"), held by a bound
     scene = [] if intent == "yes_no" else scene_clauses(full)
@@ -707,8 +712,8 @@ def _read(text: str) -> QuestionSpec:
         numbers = tuple(cases.get(n, n) for n in numbers)
     # "有没有金额上限", "是多还是少": a yes-or-no or a choice asks a number only when it
     # says 多少/几, not because it names an amount (比例, 标准)
-    asks_quantity = _asks_quantity(asking) and (
-        (intent != "yes_no" and not choices) or _has_cue(asking, "number")
+    asks_quantity = _asks_quantity(unquoted) and (
+        (intent != "yes_no" and not choices) or _has_cue(unquoted, "number")
     )
     return QuestionSpec(
         text=text,
@@ -973,6 +978,16 @@ def _asks_for_records(norm: str, kind: str) -> bool:
             if any(name in clause for name in names):
                 return True
     return False
+
+
+def _asks_which_document(norm: str) -> bool:
+    """Whether the question asks which document says something: a cue of which_document
+    ("出自", "哪部"), or 哪个/哪一个 right before a kind of document ("哪个地方性法规")."""
+    if _has_cue(norm, "which_document"):
+        return True
+    return any(
+        f"{which}{kind}" in norm for which in ("哪个", "哪一个") for kind in _cues("document_kinds")
+    )
 
 
 def _facts(norm: str) -> tuple[str, ...]:

@@ -197,8 +197,10 @@ def held(word: str, text: str) -> bool:
         return True
     if is_number(word):
         # a number stands whole: "2022" is not a patent number's "ZL2022100…", nor "17"
-        # the "176.3" of an item code
-        if re.search(r"(?<![\d.])" + re.escape(word) + r"(?!\d)", text):
+        # the "176.3" of an item code. A dotted item code may follow a digit: extraction
+        # glues a table's row number to the code it heads ("41" + "16.3").
+        left = r"(?<!\.)" if "." in word else r"(?<![\d.])"
+        if re.search(left + re.escape(word) + r"(?!\d)", text):
             return True
         return any(f in text for f in forms(word)[1:]) or word in stated_numbers(text)
     if any(f in text for f in forms(word)):
@@ -289,7 +291,7 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
     function_words = _function_words(norm)
     framed = _framing_spans(norm)
     after_digits = False
-    for word, a, b in jieba.tokenize(norm):
+    for word, a, b in _placed(norm, list(jieba.tokenize(norm))):
         w = word.strip()
         unit = after_digits and (w[:1] in _NUMERAL_UNITS or w in _words("units.txt"))
         glued = after_digits and not unit and _unit_prefix(w)
@@ -324,6 +326,44 @@ def _concept_spans(text: str) -> tuple[tuple[str, tuple[str, ...], int, int], ..
         parts = _parts(w)
         out.append((w, parts, a, b))
     return tuple(sorted(out, key=lambda item: item[2]))
+
+
+def _placed(norm: str, tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """jieba's tokens with a province or city the question names kept whole where jieba cut
+    it for a longer word of its dictionary: "内江城区" is read 内 + 江城区 (a district of
+    another province) and "在内江" 在内 + 江 where both mean 内江. Only where what is left
+    on either side is a word of the dictionary or a function word ("城区", "在"): "广东营业部"
+    and "华东营销" hold 东营 across two words, and are left alone."""
+    names = _words("provinces.txt") | _words("cities.txt")
+    for name in sorted((n for n in names if len(n) > 1 and n in norm), key=len, reverse=True):
+        for ps in (m.start() for m in re.finditer(re.escape(name), norm)):
+            pe = ps + len(name)
+            over = [t for t in tokens if t[1] < pe and t[2] > ps]
+            if len(over) < 2 or any(t[0] in names for t in over):
+                continue  # whole in one word, or cut by another place's name
+            if any(ps < t[1] and t[2] < pe and t[2] - t[1] > 1 for t in over):
+                continue
+            pieces = [
+                (norm[over[0][1] : ps], over[0][1], ps),
+                (norm[pe : over[-1][2]], pe, over[-1][2]),
+            ]
+            if not all(_a_word(w) for w, _, _ in pieces if w):
+                continue
+            kept = [t for t in tokens if t not in over]
+            tokens = sorted(
+                kept + [p for p in (pieces[0], (name, ps, pe), pieces[1]) if p[0]],
+                key=lambda t: t[1],
+            )
+    return tokens
+
+
+def _a_word(piece: str) -> bool:
+    """A word of jieba's dictionary of two characters or more, or a function word."""
+    import jieba.posseg as pseg
+
+    if len(piece) > 1:
+        return jieba.dt.FREQ.get(piece, 0) > 0
+    return all(t.flag in _FUNCTION_TAGS for t in pseg.lcut(piece))
 
 
 _FUNCTION_TAGS = ("d", "f", "u", "c", "p")  # adverb, locative, particle, conjunction, prep.

@@ -172,6 +172,15 @@ def test_cities_are_places_without_their_suffix():
     assert read_question("大同小异的规定有哪些？").places == ()  # a common word, no city
 
 
+def test_a_city_cut_by_a_longer_dictionary_word_is_read_whole():
+    # jieba reads 内 + 江城区 (a district elsewhere) and 在内 + 江: both name 内江
+    assert read_question("内江城区有几所中学？").places == ("内江",)
+    assert read_question("他在内江工作，社保怎么交？").places == ("内江",)
+    # a city's name across two words that are not it is no city
+    assert read_question("广东营业部在哪条街？").places == ("广东",)
+    assert read_question("华东营销中心在哪里？").places == ()
+
+
 def test_a_doc_number_is_read_without_the_words_before_its_issuer():
     def numbers(q):
         return read_question(q).doc_numbers
@@ -538,6 +547,28 @@ def test_what_is_asked_is_the_noun_the_question_word_names(question, asked):
 def test_a_word_framing_the_question_is_not_what_it_asks():
     # "字样" says how the items are picked out (framing.txt), not a thing an item names
     assert read_question("文件里含“专款专用”字样的有哪些？").asked == ()
+
+
+@pytest.mark.parametrize(
+    "question, kinds",
+    [
+        ("职工教育经费提取比例是哪一部法律定的？", {"法律"}),
+        ("技能大师工作室出自哪一部条例？", {"条例"}),
+        ("“先培训后上岗”出自哪份通知？", {"通知"}),
+    ],
+)
+def test_the_kind_of_document_asked_for_is_not_a_word_its_passage_must_hold(question, kinds):
+    # the answer's title names the law or notice; its sentences rarely do
+    words = {c.word for c in read_question(question).concepts}
+    assert words and not words & kinds
+    # asked of something else, the same word is a concept as before
+    assert "文件" in {c.word for c in read_question("报名时的文件要盖章吗？").concepts}
+
+
+def test_a_quoted_passage_does_not_make_the_question_ask_a_figure():
+    # "几成" inside the quotation is the document's wording; the question asks which law
+    assert not read_question("“每年缴纳几成”出自哪一部法律？").asks_quantity
+    assert read_question("每年缴纳几成？").asks_quantity
 
 
 def test_the_clauses_that_ask_are_told_from_those_that_set_the_scene():

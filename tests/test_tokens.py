@@ -127,6 +127,8 @@ def test_a_number_is_held_where_a_passage_writes_it_in_words():
         ("17", "176.3就业支持", False),  # the start of an item code
         ("17", "12.17万元", False),  # the decimals of another figure
         ("12", "工作十二个月后", True),  # in numerals still
+        ("16.3", "4116.3负面清单", True),  # an item code glued to its table's row number
+        ("16.3", "16.35万元", False),  # the start of a longer figure
     ],
 )
 def test_a_number_is_held_only_where_it_stands_whole(word, text, expected):
