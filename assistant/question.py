@@ -669,7 +669,7 @@ def _read(text: str) -> QuestionSpec:
     spans = concept_spans(text)
     codes = tuple(codes_in(text))
     kinds = set(_cues("code_kinds")) if codes else set()
-    # "出自哪部法律", "哪个地方性法规规定了…": the kind of document asked for is what the
+    # "出自哪一部法律", "哪一个条例写了…": the kind of document asked for is what the
     # answer's title names, not a word its passage must hold
     if _asks_which_document(norm):
         kinds |= set(_cues("document_kinds"))
@@ -982,7 +982,7 @@ def _asks_for_records(norm: str, kind: str) -> bool:
 
 def _asks_which_document(norm: str) -> bool:
     """Whether the question asks which document says something: a cue of which_document
-    ("出自", "哪部"), or 哪个/哪一个 right before a kind of document ("哪个地方性法规")."""
+    ("出自", "哪部"), or 哪个/哪一个 right before a kind of document ("哪一个条例")."""
     if _has_cue(norm, "which_document"):
         return True
     return any(
