@@ -986,7 +986,7 @@ def _asks_which_document(norm: str) -> bool:
     if _has_cue(norm, "which_document"):
         return True
     return any(
-        f"{which}{kind}" in norm for which in ("哪个", "哪一个") for kind in _cues("document_kinds")
+        f"{which}{kind}" in norm for which in _cues("which_one") for kind in _cues("document_kinds")
     )
 
 
